@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Every target is idempotent:
+# .venv is created once and the package reinstalled only when its metadata changes.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: demo test lint format dot install bench clean
+
+install: $(INSTALLED)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): setup.cfg pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[plot,dev]'
+	touch $@
+
+dot:
+	@sh scripts/ensure-dot.sh
+
+demo: install dot
+	$(PY) -m examples.gates --out $(OUT)
+	$(PY) -m examples.apple --out $(OUT)
+	$(PY) -m examples.chain_rule --out $(OUT)
+	$(PY) -m examples.xor --out $(OUT)
+	$(PY) -m examples.moons --out $(OUT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install dot lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m pip install --quiet micrograd==0.1.0
+	$(PY) benchmarks/scalar.py
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -1,0 +1,18 @@
+"""chainrule's reverse-mode autodiff engine: scalar ``Value`` nodes, the graph walk, grad mode, gradcheck."""
+
+from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.graph import topological_order, zero_grad
+from autograd.value import Value
+
+__all__ = [
+    "GradcheckError",
+    "Value",
+    "enable_grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "set_grad_enabled",
+    "topological_order",
+    "zero_grad",
+]

@@ -1,0 +1,1 @@
+"""Runnable lessons, one per module: ``python -m examples.NAME --out DIR``."""

@@ -1,0 +1,47 @@
+"""no_grad / enable_grad: nothing recorded, nesting restores, thread-local, usable as a decorator."""
+
+from __future__ import annotations
+
+import threading
+
+from autograd import Value, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+
+
+def test_no_graph_is_recorded_under_no_grad() -> None:
+    a = Value(2.0)
+    with no_grad():
+        b = (a * 3.0).tanh() + a
+    assert b._parents == () and b.op == ""
+    b.backward()
+    assert a.grad == 0.0
+
+
+def test_nesting_restores_the_previous_mode() -> None:
+    assert is_grad_enabled()
+    with no_grad():
+        assert not is_grad_enabled()
+        with enable_grad():
+            assert is_grad_enabled()
+            assert (Value(1.0) * 2)._parents
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    with set_grad_enabled(False):
+        assert not is_grad_enabled()
+
+
+def test_decorator_form() -> None:
+    @no_grad()
+    def evaluate(x: Value) -> Value:
+        return x * x
+
+    assert evaluate(Value(3.0))._parents == ()
+    assert is_grad_enabled()
+
+
+def test_mode_is_thread_local() -> None:
+    seen: list[bool] = []
+    with no_grad():
+        worker = threading.Thread(target=lambda: seen.append(is_grad_enabled()))
+        worker.start()
+        worker.join()
+    assert seen == [True]

@@ -1,0 +1,34 @@
+"""gradcheck: passes on correct gradients, names the input and the error when they are wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import GradcheckError, Value, gradcheck
+
+
+def test_passes_and_leaves_grads_untouched() -> None:
+    a, b = Value(1.5, "a"), Value(-0.5, "b")
+    a.grad = 7.0
+    assert gradcheck(lambda x, y: (x * y).tanh() + x.exp(), [a, b])
+    assert a.grad == 7.0 and b.grad == 0.0
+
+
+def test_reports_a_wrong_derivative_with_input_name_and_values() -> None:
+    class Wrong(Value):
+        __slots__ = ()
+
+        def cube(self) -> Value:
+            return Value(self.data**3, "", (self,), "cube", 2.0 * self.data**2)  # should be 3x²
+
+    x = Wrong(2.0, "x")
+    with pytest.raises(GradcheckError, match=r"input 0 \('x'\).*analytic 8.0, numeric 12.0") as error:
+        gradcheck(lambda v: v.cube(), [x])
+    assert "worst error 4" in str(error.value)
+
+
+def test_rejects_non_values() -> None:
+    with pytest.raises(TypeError, match="input 0 must be a Value"):
+        gradcheck(lambda v: v, [1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="f must return a Value"):
+        gradcheck(lambda v: 1.0, [Value(1.0)])  # type: ignore[arg-type, return-value]

@@ -1,0 +1,64 @@
+"""viz: DOT text (no binary needed), escaping, limits, and a real render when ``dot`` exists."""
+
+from __future__ import annotations
+
+import pytest
+
+import viz
+from autograd import Value
+from viz.graph import GraphvizNotFoundError
+
+
+def apple_price() -> Value:
+    apple, count = Value(100.0, "apple"), Value(2.0, "count")
+    price = apple * count
+    price.label = "price"
+    price.backward()
+    return price
+
+
+def test_dot_text_shows_values_ops_and_gradients() -> None:
+    dot = viz.to_dot(apple_price())
+    assert dot.splitlines()[:2] == ["digraph backprop {", "  graph [rankdir=LR];"]
+    assert 'label="{ apple | data 100.0000 | grad 2.0000 }"' in dot
+    assert 'label="{ count | data 2.0000 | grad 100.0000 }"' in dot
+    assert 'label="{ price | data 200.0000 | grad 1.0000 }"' in dot
+    assert '[shape=ellipse, label="*"]' in dot
+    assert dot.count("->") == 3
+    assert viz.to_dot(apple_price()) == dot, "the picture is deterministic"
+
+
+def test_labels_with_record_characters_are_escaped() -> None:
+    weird = Value(1.0, 'a{b}|<c> "d" \\')
+    dot = viz.to_dot(weird * 2)
+    assert 'a\\{b\\}\\|\\<c\\> \\"d\\" \\\\' in dot
+
+
+def test_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        viz.to_dot(Value(1.0), rankdir="RL")
+    with pytest.raises(ValueError, match="format must be one of"):
+        viz.draw(Value(1.0), format="gif")
+    total = sum(Value(float(i)) for i in range(20))
+    with pytest.raises(ValueError, match="more than max_nodes=10"):
+        viz.to_dot(total, max_nodes=10)
+    assert "rankdir=TB" in viz.to_dot(Value(1.0), rankdir="TB")
+
+
+def test_missing_dot_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert not viz.dot_available()
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        viz.draw(apple_price(), tmp_path / "g.png")
+    assert "digraph" in viz.to_dot(apple_price())
+
+
+@pytest.mark.skipif(not viz.dot_available(), reason="graphviz's dot is not installed")
+def test_renders_png_svg_and_inline(tmp_path) -> None:
+    path = tmp_path / "apple.png"
+    source = viz.draw(apple_price(), path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    viz.draw(apple_price(), tmp_path / "apple.svg")
+    assert "<svg" in (tmp_path / "apple.svg").read_text()
+    assert "image/svg+xml" in source._repr_mimebundle_(include=["image/svg+xml"])
+    assert not list(tmp_path.glob(".*tmp")), "no temporary files are left behind"

@@ -1,0 +1,115 @@
+"""Pictures of computational graphs: ``to_dot`` gives DOT text, ``draw`` renders it with graphviz."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from autograd import topological_order
+from autograd._files import atomic_write
+from autograd.value import Value
+
+FORMATS = ("png", "svg", "pdf")
+RANKDIRS = ("LR", "TB")
+DEFAULT_MAX_NODES = 1000
+_RECORD_SPECIALS = str.maketrans({c: "\\" + c for c in '\\{}|<>"'} | {"\n": " ", "\r": " "})
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Rendering needs graphviz's ``dot`` program, which is not installed."""
+
+
+def escape(text: str) -> str:
+    """Text made safe inside a DOT record label: ``{ } | < > " \\`` are backslash-escaped."""
+    return text.translate(_RECORD_SPECIALS)
+
+
+def _fields(node: Any) -> list[str]:
+    """The rows of a node's box: its label, then what it holds and its gradient."""
+    fields = [node.label] if node.label else []
+    if isinstance(node, Value):
+        return [*fields, f"data {node.data:.4f}", f"grad {node.grad:.4f}"]
+    return [*fields, *node._describe()]
+
+
+def to_dot(root: Any, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES) -> str:
+    """DOT text of everything ``root`` was computed from: a box per value, an ellipse per operation.
+
+    Needs no graphviz binary, so it is what tests compare. Raises ValueError for a graph of more
+    than ``max_nodes`` values: such a picture is unreadable and takes graphviz very long to lay out.
+    """
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(order)} nodes, more than max_nodes={max_nodes}; draw a smaller "
+            "expression or pass a larger max_nodes"
+        )
+    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    lines = [
+        "digraph backprop {",
+        f"  graph [rankdir={rankdir}];",
+        '  node [fontname="Helvetica", fontsize=11];',
+    ]
+    for node in order:
+        name = ids[node]
+        label = " | ".join(escape(field) for field in _fields(node))
+        lines.append(f'  {name} [shape=record, label="{{ {label} }}"];')
+        if node._parents:
+            lines.append(f'  {name}_op [shape=ellipse, label="{escape(node._op)}"];')
+            lines.append(f"  {name}_op -> {name};")
+            lines.extend(f"  {ids[parent]} -> {name}_op;" for parent in node._parents)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def draw(
+    root: Any,
+    filename: str | os.PathLike[str] | None = None,
+    format: str | None = None,
+    rankdir: str = "LR",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> graphviz.Source:
+    """A graphviz object of the graph (shown inline by Jupyter); also rendered to ``filename`` if given.
+
+    ``format`` is png, svg or pdf; by default it is taken from the file's suffix, else svg.
+    """
+    if format is None:
+        suffix = Path(filename).suffix.lstrip(".").lower() if filename is not None else ""
+        format = suffix if suffix in FORMATS else "svg"
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
+    source = graphviz.Source(to_dot(root, rankdir=rankdir, max_nodes=max_nodes), format=format)
+    if filename is not None:
+        render(source, filename)
+    return source
+
+
+def render(source: graphviz.Source, filename: str | os.PathLike[str]) -> Path:
+    """Render with ``dot`` in the source's format and write the image atomically to ``filename``."""
+    image = _pipe(source)
+    return atomic_write(filename, lambda handle: handle.write(image))
+
+
+def dot_available() -> bool:
+    """Whether graphviz's ``dot`` program is on PATH."""
+    return shutil.which("dot") is not None
+
+
+def _pipe(source: graphviz.Source) -> bytes:
+    message = (
+        "rendering a graph needs graphviz's 'dot' program, which was not found on PATH: install "
+        "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; conda: "
+        "conda install graphviz). viz.to_dot() works without it."
+    )
+    if not dot_available():
+        raise GraphvizNotFoundError(message)
+    try:
+        return source.pipe()
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizNotFoundError(message) from error
