@@ -1,18 +1,25 @@
-"""chainrule's reverse-mode autodiff engine: scalar ``Value`` nodes, the graph walk, grad mode, gradcheck."""
+"""chainrule's reverse-mode autodiff engine: scalar ``Value`` and array ``Tensor``
+nodes, the graph walk, grad mode, gradcheck."""
 
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.graph import topological_order, zero_grad
+from autograd.tensor import Tensor
+from autograd.tensor_ops import concatenate, stack, where
 from autograd.value import Value
 
 __all__ = [
     "GradcheckError",
+    "Tensor",
     "Value",
+    "concatenate",
     "enable_grad",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",
     "set_grad_enabled",
+    "stack",
     "topological_order",
+    "where",
     "zero_grad",
 ]

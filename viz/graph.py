@@ -1,4 +1,4 @@
-"""Pictures of computational graphs: ``to_dot`` gives DOT text, ``draw`` renders it with graphviz."""
+"""Pictures of computational graphs of Values or Tensors: ``to_dot`` gives DOT text, ``draw`` renders it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import graphviz
+import numpy as np
 
 from autograd import topological_order
 from autograd._files import atomic_write
@@ -29,11 +30,15 @@ def escape(text: str) -> str:
 
 
 def _fields(node: Any) -> list[str]:
-    """The rows of a node's box: its label, then what it holds and its gradient."""
+    """The rows of a node's box: its label, then its value (or shape and dtype) and its gradient."""
     fields = [node.label] if node.label else []
     if isinstance(node, Value):
         return [*fields, f"data {node.data:.4f}", f"grad {node.grad:.4f}"]
-    return [*fields, *node._describe()]
+    if node.size == 1:
+        fields.append(f"data {node.data.item():.4f}")
+    shape = "×".join(map(str, node.shape)) or "scalar"
+    grad = "grad —" if node.grad is None else f"|grad| {float(np.linalg.norm(node.grad)):.4g}"
+    return [*fields, f"{shape} {node.dtype}", grad]
 
 
 def to_dot(root: Any, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES) -> str:

@@ -28,7 +28,7 @@ def test_reports_a_wrong_derivative_with_input_name_and_values() -> None:
 
 
 def test_rejects_non_values() -> None:
-    with pytest.raises(TypeError, match="input 0 must be a Value"):
+    with pytest.raises(TypeError, match="input 0 must be a Value or a Tensor"):
         gradcheck(lambda v: v, [1.0])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="f must return a Value"):
         gradcheck(lambda v: 1.0, [Value(1.0)])  # type: ignore[arg-type, return-value]

@@ -62,3 +62,19 @@ def test_renders_png_svg_and_inline(tmp_path) -> None:
     assert "<svg" in (tmp_path / "apple.svg").read_text()
     assert "image/svg+xml" in source._repr_mimebundle_(include=["image/svg+xml"])
     assert not list(tmp_path.glob(".*tmp")), "no temporary files are left behind"
+
+
+def test_tensor_nodes_show_shape_dtype_and_gradient_norm() -> None:
+    import numpy as np
+
+    from autograd import Tensor
+
+    w = Tensor(np.full((3, 2), 0.5, np.float32), requires_grad=True, label="W")
+    x = Tensor(np.ones((4, 3), np.float32), label="x")
+    loss = (x @ w).relu().sum()
+    loss.backward()
+    dot = viz.to_dot(loss)
+    assert 'label="{ W | 3×2 float32 | \\|grad\\| 9.798 }"' in dot
+    assert 'label="{ x | 4×3 float32 | grad — }"' in dot
+    assert "data 12.0000 | scalar float32 | \\|grad\\| 1" in dot
+    assert 'label="@"' in dot and 'label="relu"' in dot and 'label="sum"' in dot

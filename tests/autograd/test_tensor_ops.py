@@ -1,0 +1,212 @@
+"""Every Tensor op against central differences (float64, every element), with hypothesis shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograd import Tensor, concatenate, gradcheck, stack, where
+from tests.autograd.strategies import arrays, away_from_kinks, leaves, shapes, well_separated
+
+UNARY = {
+    "neg": (lambda t: -t, ()),
+    "exp": (lambda t: t.exp(), ()),
+    "log": (lambda t: (t * t + 0.5).log(), ()),
+    "sqrt": (lambda t: (t * t + 0.5).sqrt(), ()),
+    "abs": (abs, (0.0,)),
+    "square": (lambda t: t**2, ()),
+    "rpow": (lambda t: 2.0**t, ()),
+    "reciprocal": (lambda t: 1.0 / (t * t + 1.0), ()),
+    "clip": (lambda t: t.clip(-1.0, 1.0), (-1.0, 1.0)),
+    "sum": (lambda t: t.sum(), ()),
+    "mean": (lambda t: t.mean(), ()),
+    "var": (lambda t: t.var() if t.size > 1 else t.sum(), ()),
+    "max": (lambda t: t.max(), ()),
+    "min": (lambda t: t.min(), ()),
+    "flatten": (lambda t: t.flatten() * 2.0, ()),
+    "transpose": (lambda t: t.transpose() * 3.0, ()),
+    "pad": (lambda t: t.pad(1, value=2.0) * 1.5 if t.ndim else t * 1.5, ()),
+    "softmax": (lambda t: t.softmax(axis=-1) if t.ndim else t.sigmoid(), ()),
+    "log_softmax": (lambda t: t.log_softmax(axis=0) if t.ndim else t.tanh(), ()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_and_reduction_ops_match_central_differences(name: str) -> None:
+    op, kinks = UNARY[name]
+
+    @given(leaves())
+    def check(x: Tensor) -> None:
+        assume(away_from_kinks(x.data, kinks))
+        if name in ("max", "min"):
+            assume(well_separated(x.data))  # a tie is a kink
+        gradcheck(op, [x])
+
+    check()
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "pow"])
+@given(data=st.data(), shapes_pair=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3))
+def test_binary_ops_broadcast_and_match_central_differences(
+    op: str, data: st.DataObject, shapes_pair
+) -> None:
+    first, second = shapes_pair.input_shapes
+    a = data.draw(leaves(first, low=0.5, high=2.0))
+    b = data.draw(leaves(second, low=-2.0, high=2.0))
+    function = {
+        "add": lambda x, y: x + y,
+        "sub": lambda x, y: x - y,
+        "mul": lambda x, y: x * y,
+        "div": lambda x, y: y / x,
+        "pow": lambda x, y: x**y,
+    }[op]
+    gradcheck(function, [a, b])
+    out = function(a, b)
+    out.backward(np.ones(out.shape))
+    assert a.grad.shape == a.shape and b.grad.shape == b.shape
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ((3,), (3,)),
+        ((2, 3), (3,)),
+        ((3,), (3, 2)),
+        ((2, 3), (3, 4)),
+        ((5, 2, 3), (3, 2)),
+        ((2, 2, 3), (2, 3, 1)),
+    ],
+)
+def test_matmul_shapes(left: tuple[int, ...], right: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(0)
+    a = Tensor(rng.normal(size=left), requires_grad=True)
+    b = Tensor(rng.normal(size=right), requires_grad=True)
+    gradcheck(lambda x, y: x @ y, [a, b])
+
+
+@given(x=leaves(), data=st.data(), keepdims=st.booleans())
+def test_reductions_over_axes(x: Tensor, data: st.DataObject, keepdims: bool) -> None:
+    assume(x.ndim >= 1 and well_separated(x.data))
+    axes = data.draw(st.lists(st.integers(0, x.ndim - 1), min_size=1, max_size=x.ndim, unique=True))
+    axis = tuple(axes) if len(axes) > 1 else axes[0]
+    for name in ("sum", "mean", "max", "min"):
+        out = getattr(x, name)(axis=axis, keepdims=keepdims)
+        assert out.shape == getattr(np, name)(x.data, axis=axis, keepdims=keepdims).shape
+        gradcheck(lambda t, n=name: getattr(t, n)(axis=axis, keepdims=keepdims), [x])
+
+
+def test_max_ties_share_the_gradient() -> None:
+    x = Tensor([1.0, 3.0, 3.0], requires_grad=True)
+    x.max().backward()
+    assert x.grad.tolist() == [0.0, 0.5, 0.5]
+
+
+@given(x=leaves(shape=(4, 3)))
+def test_indexing_slices_integer_arrays_and_masks(x: Tensor) -> None:
+    gradcheck(lambda t: t[1:3, ::2] * 2.0, [x])
+    gradcheck(lambda t: t[[0, 2, 2, 3]], [x])
+    gradcheck(lambda t: t[np.array([0, 0]), np.array([1, 1])], [x])
+    mask = np.arange(12).reshape(4, 3) % 3 != 1
+    gradcheck(lambda t: t[mask] * 3.0, [x])
+
+
+def test_repeated_indices_add_up() -> None:
+    x = Tensor(np.zeros(3), requires_grad=True)
+    x[[0, 0, 2]].sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 1.0]
+
+
+@given(a=leaves(shape=(2, 3)), b=leaves(shape=(2, 3)), c=leaves(shape=(1, 3)))
+def test_concatenate_stack_where(a: Tensor, b: Tensor, c: Tensor) -> None:
+    gradcheck(lambda x, y, z: concatenate([x, y, z], axis=0), [a, b, c])
+    gradcheck(lambda x, y: stack([x, y], axis=1), [a, b])
+    mask = np.array([[True, False, True], [False, False, True]])
+    gradcheck(lambda x, y: where(mask, x, y * 2.0), [a, b])
+
+
+@given(x=leaves(shape=(2, 3, 4)))
+def test_reshape_and_permute(x: Tensor) -> None:
+    gradcheck(lambda t: t.reshape(4, 6) * 2.0, [x])
+    gradcheck(lambda t: t.reshape((3, -1)) * 2.0, [x])
+    gradcheck(lambda t: t.permute(2, 0, 1) * 2.0, [x])
+    gradcheck(lambda t: t.flatten(1) * 2.0, [x])
+    assert x.transpose().shape == (4, 3, 2) and x.flatten(1).shape == (2, 12)
+
+
+def test_float32_stays_float32_and_lists_become_float32() -> None:
+    x = Tensor(np.ones((2, 2), np.float32), requires_grad=True)
+    y = (x * 2.5 + 1).exp() @ np.ones((2, 2), np.float32) - np.arange(2)
+    assert y.dtype == np.float32, "Python numbers and integer arrays take the Tensor's dtype"
+    assert (x @ np.ones((2, 2))).dtype == np.float64, "a float64 array promotes, as in NumPy"
+    y.sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.shape == (2, 2)
+    assert Tensor([1, 2]).dtype == np.float32 and Tensor(np.arange(3)).dtype == np.float32
+    assert Tensor(np.zeros(2)).dtype == np.float64 and Tensor(3, dtype=np.float64).dtype == np.float64
+    with pytest.raises(TypeError, match="numeric"):
+        Tensor(["a"])
+    with pytest.raises(TypeError, match="floating-point"):
+        Tensor([1, 2], dtype=np.int64, requires_grad=True)
+
+
+def test_backward_errors_name_the_problem() -> None:
+    x = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"single-element Tensor, got shape \(3,\)"):
+        (x * 2).backward()
+    with pytest.raises(ValueError, match=r"grad has shape \(2,\), the Tensor has shape \(3,\)"):
+        (x * 2).backward(np.ones(2))
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        Tensor([1.0]).backward()
+    with pytest.raises(ValueError, match=r"add: shapes \(3,\) and \(2,\)"):
+        x + np.ones(2)
+    with pytest.raises(ValueError, match=r"matmul: shapes \(3,\) and \(2, 2\)"):
+        x @ np.ones((2, 2))
+    with pytest.raises(ValueError, match="cannot reshape a Tensor of shape"):
+        x.reshape(2, 2)
+    with pytest.raises(ValueError, match="axis 3 is out of range"):
+        x.sum(axis=3)
+
+
+def test_second_backward_accumulates_into_leaves_only() -> None:
+    x = Tensor([2.0], requires_grad=True)
+    h = x * 3.0
+    y = (h * h).sum()
+    y.backward()
+    y.backward()
+    assert x.grad.tolist() == [72.0] and h.grad.tolist() == [12.0]
+    y.zero_grad()
+    assert x.grad is None
+
+
+def test_leaf_backward_and_grad_not_aliased() -> None:
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.backward(np.array([1.0, 1.0]))
+    assert x.grad.tolist() == [1.0, 1.0]
+    a = Tensor([1.0], requires_grad=True)
+    b = Tensor([1.0], requires_grad=True)
+    s = a + b
+    s.sum().backward()
+    a.grad += 5
+    assert b.grad.tolist() == [1.0] and s.grad.tolist() == [1.0]
+
+
+@pytest.mark.parametrize("value", [-1e4, 1e4])
+def test_stable_functions_do_not_warn_on_huge_inputs(value: float) -> None:
+    import warnings
+
+    x = Tensor(np.array([[value, 0.0, -value]]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for op in ("sigmoid", "softplus", "softmax", "log_softmax", "elu", "selu", "swish", "gelu", "tanh"):
+            out = getattr(x, op)()
+            assert np.all(np.isfinite(out.data)), op
+            out.sum().backward()
+            assert np.all(np.isfinite(x.grad)), op
+
+
+@given(arrays(shapes(1, 2)))
+def test_softmax_rows_sum_to_one(data: np.ndarray) -> None:
+    out = Tensor(data).softmax(axis=-1).data
+    assert np.allclose(out.sum(axis=-1), 1.0)
