@@ -56,7 +56,7 @@ def _check_inputs(inputs: list[Node]) -> None:
             )
         if isinstance(x, Tensor) and not x.requires_grad:
             raise ValueError(f"gradcheck: input {position} is a Tensor without requires_grad=True")
-    if len({type(x) for x in inputs}) > 1:
+    if len({isinstance(x, Value) for x in inputs}) > 1:
         raise TypeError("gradcheck: inputs must be all Values or all Tensors")
 
 

@@ -1,5 +1,31 @@
-"""Data sets: toy problems for the lessons (MNIST loaders and batching arrive with the Tensor path)."""
+"""Data: MNIST / Fashion-MNIST loaders (bundled sample, cache, download), IDX files, batching, toy sets."""
 
+from nn.data.idx import IDXError, read_idx, write_idx
+from nn.data.loader import ArrayDataset, DataLoader
+from nn.data.mnist import (
+    FASHION_CLASSES,
+    cache_dir,
+    download_mnist,
+    load_mnist,
+    load_mnist_sample,
+    read_folder,
+)
 from nn.data.toy import gate, make_moons, make_spiral, xor
 
-__all__ = ["gate", "make_moons", "make_spiral", "xor"]
+__all__ = [
+    "FASHION_CLASSES",
+    "ArrayDataset",
+    "DataLoader",
+    "IDXError",
+    "cache_dir",
+    "download_mnist",
+    "gate",
+    "load_mnist",
+    "load_mnist_sample",
+    "make_moons",
+    "make_spiral",
+    "read_folder",
+    "read_idx",
+    "write_idx",
+    "xor",
+]

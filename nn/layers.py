@@ -1,0 +1,150 @@
+"""Layers (계층): Linear, Sequential, Dropout, BatchNorm1d, Flatten."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+from nn import functional as F
+from nn.init import INITIALISERS, Rng, as_generator
+from nn.module import Module, Parameter
+
+
+class Linear(Module):
+    """y = x W^T + b, W of shape (out_features, in_features) as in PyTorch.
+
+    ``init`` picks the weight initialiser (see ``nn.init``): PyTorch's default U(±1/sqrt(in)), or the
+    notes' "xavier_*" / "he_*". The bias starts at U(±1/sqrt(in)) too, or zeros for xavier/he.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        init: str = "lecun_uniform",
+        rng: Rng = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        if in_features < 1 or out_features < 1:
+            raise ValueError(
+                f"Linear needs positive sizes, got in_features={in_features}, out_features={out_features}"
+            )
+        if init not in INITIALISERS:
+            raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITIALISERS)}")
+        generator = as_generator(rng)
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(INITIALISERS[init]((out_features, in_features), generator, dtype=dtype))
+        self.bias: Parameter | None = None
+        if bias:
+            start = (
+                INITIALISERS["lecun_uniform"]((out_features, in_features), generator, dtype=dtype)[:, 0]
+                if init == "lecun_uniform"
+                else np.zeros(out_features, dtype)
+            )
+            self.bias = Parameter(start)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        )
+
+
+class Sequential(Module):
+    """Modules applied one after another; indexable, iterable, and registered as "0", "1", ..."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential takes Modules, got {type(module).__name__} at position {index}")
+            setattr(self, str(index), module)
+
+    def forward(self, x: Any) -> Any:
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __getitem__(self, index: int) -> Module:
+        return list(self._modules.values())[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
+class Dropout(Module):
+    """Inverted dropout (드롭아웃) while training; the identity in eval mode."""
+
+    def __init__(self, p: float = 0.5, rng: Rng = None) -> None:
+        super().__init__()
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"Dropout probability p must be in [0, 1), got {p}")
+        self.p = p
+        self.rng = as_generator(rng)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout(x, self.p, self.training, self.rng)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class BatchNorm1d(Module):
+    """Batch normalisation (배치 정규화) over the batch axis of (N, C) inputs, with a learned scale and shift.
+
+    Training uses the batch's mean and (biased) variance and updates running averages with ``momentum``
+    (the running variance is the unbiased estimate, as in PyTorch); eval mode uses the running averages.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.weight = Parameter(np.ones(num_features, np.float32))
+        self.bias = Parameter(np.zeros(num_features, np.float32))
+        self.register_buffer("running_mean", np.zeros(num_features, np.float32))
+        self.register_buffer("running_var", np.ones(num_features, np.float32))
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim != 2 or x.shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm1d({self.num_features}) expects inputs of shape (N, {self.num_features}), "
+                f"got {x.shape}"
+            )
+        if self.training:
+            if x.shape[0] < 2:
+                raise ValueError("BatchNorm1d in training mode needs at least 2 samples per batch")
+            mean = x.mean(axis=0)
+            variance = x.var(axis=0)
+            n = x.shape[0]
+            m = self.momentum
+            self.running_mean = ((1 - m) * self.running_mean + m * mean.data).astype(np.float32)
+            unbiased = variance.data * (n / (n - 1))
+            self.running_var = ((1 - m) * self.running_var + m * unbiased).astype(np.float32)
+            normalised = (x - mean) / (variance + self.eps).sqrt()
+        else:
+            normalised = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
+        return normalised * self.weight + self.bias
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class Flatten(Module):
+    """Merge every axis from ``start_axis`` on: (N, 1, 28, 28) -> (N, 784)."""
+
+    def __init__(self, start_axis: int = 1) -> None:
+        super().__init__()
+        self.start_axis = start_axis
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.flatten(self.start_axis)

@@ -1,0 +1,214 @@
+"""Optimizers (최적화): SGD with momentum / Nesterov / weight decay, AdaGrad, RMSprop, AdaDelta, Adam,
+AdamW, and a step-decay learning-rate schedule. Updates are in-place NumPy, outside any graph.
+
+Each follows PyTorch's published update rule (documented per class), so results carry over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from autograd import Tensor
+
+
+class Optimizer:
+    """Holds the parameters and the learning rate; ``step()`` updates every parameter that has a grad."""
+
+    def __init__(self, params: Iterable[Tensor], lr: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        for index, p in enumerate(self.params):
+            if not isinstance(p, Tensor) or not p.requires_grad:
+                raise TypeError(
+                    f"{type(self).__name__}: parameter {index} is not a Tensor that requires grad"
+                )
+        _check_positive("lr", lr)
+        self.lr = lr
+        self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        for p, state in zip(self.params, self.state):
+            if p.grad is not None:
+                self._update(p.data, p.grad, state)
+
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        raise NotImplementedError
+
+
+def _check_positive(name: str, value: float, allow_zero: bool = False) -> None:
+    if value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}, got {value}")
+
+
+def _check_fraction(name: str, value: float) -> None:
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+
+
+class SGD(Optimizer):
+    """g = grad + wd·p; with momentum μ: b = μb + g (b = g at first), then g = g + μb (Nesterov) or
+    g = b; p -= lr·g. (The notes' v = αv - lr·g, p += v is the same walk when lr is constant.)"""
+
+    def __init__(
+        self,
+        params: Iterable[Tensor],
+        lr: float = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        _check_fraction("momentum", momentum)
+        _check_positive("weight_decay", weight_decay, allow_zero=True)
+        if nesterov and momentum == 0:
+            raise ValueError("nesterov=True needs momentum > 0")
+        self.momentum, self.nesterov, self.weight_decay = momentum, nesterov, weight_decay
+
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        if self.weight_decay:
+            grad = grad + self.weight_decay * data
+        if self.momentum:
+            buffer = state.get("momentum")
+            if buffer is None:
+                buffer = state["momentum"] = grad.copy()
+            else:
+                buffer *= self.momentum
+                buffer += grad
+            grad = grad + self.momentum * buffer if self.nesterov else buffer
+        data -= self.lr * grad
+
+
+class AdaGrad(Optimizer):
+    """h += g²; p -= lr · g / (sqrt(h) + eps): each weight's step shrinks with its gradient history."""
+
+    def __init__(self, params: Iterable[Tensor], lr: float = 0.01, eps: float = 1e-10) -> None:
+        super().__init__(params, lr)
+        self.eps = eps
+
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        history = state.setdefault("sum_squares", np.zeros_like(data))
+        history += grad * grad
+        data -= self.lr * grad / (np.sqrt(history) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """v = α v + (1-α) g²; p -= lr · g / (sqrt(v) + eps): AdaGrad with a fading memory."""
+
+    def __init__(
+        self, params: Iterable[Tensor], lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8
+    ) -> None:
+        super().__init__(params, lr)
+        _check_fraction("alpha", alpha)
+        self.alpha, self.eps = alpha, eps
+
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        average = state.setdefault("square_average", np.zeros_like(data))
+        average *= self.alpha
+        average += (1 - self.alpha) * grad * grad
+        data -= self.lr * grad / (np.sqrt(average) + self.eps)
+
+
+class AdaDelta(Optimizer):
+    """v = ρv + (1-ρ)g²; Δ = sqrt(u + eps) / sqrt(v + eps) · g; u = ρu + (1-ρ)Δ²; p -= lr · Δ."""
+
+    def __init__(
+        self, params: Iterable[Tensor], lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6
+    ) -> None:
+        super().__init__(params, lr)
+        _check_fraction("rho", rho)
+        self.rho, self.eps = rho, eps
+
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        square = state.setdefault("square_average", np.zeros_like(data))
+        delta_square = state.setdefault("delta_average", np.zeros_like(data))
+        square *= self.rho
+        square += (1 - self.rho) * grad * grad
+        delta = np.sqrt(delta_square + self.eps) / np.sqrt(square + self.eps) * grad
+        delta_square *= self.rho
+        delta_square += (1 - self.rho) * delta * delta
+        data -= self.lr * delta
+
+
+class Adam(Optimizer):
+    """m = β1 m + (1-β1) g; v = β2 v + (1-β2) g²; p -= lr · m̂ / (sqrt(v̂) + eps) with bias-corrected m̂, v̂.
+
+    ``weight_decay`` adds wd·p to the gradient (L2, as torch.optim.Adam); see AdamW for the decoupled kind.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Tensor],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        _check_fraction("betas[0]", betas[0])
+        _check_fraction("betas[1]", betas[1])
+        _check_positive("weight_decay", weight_decay, allow_zero=True)
+        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        super().step()
+
+    def _decay(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        return grad + self.weight_decay * data if self.weight_decay else grad
+
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        grad = self._decay(data, grad)
+        beta1, beta2 = self.betas
+        m = state.setdefault("m", np.zeros_like(data))
+        v = state.setdefault("v", np.zeros_like(data))
+        m *= beta1
+        m += (1 - beta1) * grad
+        v *= beta2
+        v += (1 - beta2) * grad * grad
+        step_size = self.lr / (1 - beta1**self.steps)
+        denominator = np.sqrt(v / (1 - beta2**self.steps)) + self.eps
+        data -= (step_size * m / denominator).astype(data.dtype, copy=False)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): p -= lr·wd·p, then the Adam step."""
+
+    def __init__(
+        self,
+        params: Iterable[Tensor],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _decay(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        data -= self.lr * self.weight_decay * data
+        return grad
+
+
+class StepLR:
+    """Step decay: after every ``step_size`` calls of ``step()`` (epochs), multiply the lr by ``gamma``."""
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        if step_size < 1:
+            raise ValueError(f"step_size must be >= 1, got {step_size}")
+        self.optimizer, self.step_size, self.gamma = optimizer, step_size, gamma
+        self.base_lr = optimizer.lr
+        self.epoch = 0
+
+    def step(self) -> float:
+        """Count one epoch and set (and return) the new learning rate."""
+        self.epoch += 1
+        self.optimizer.lr = self.base_lr * self.gamma ** (self.epoch // self.step_size)
+        return self.optimizer.lr

@@ -1,0 +1,147 @@
+"""The training loop (학습): ``fit`` over epochs of mini-batches with a progress bar, validation, early
+stopping on validation loss, and a history; ``evaluate`` for loss and accuracy without a graph."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, no_grad
+from nn.module import Module
+from nn.optim import Optimizer
+
+LossFunction = Callable[[Tensor, Any], Tensor]
+
+
+@dataclass
+class History:
+    """Per-epoch averages; the validation lists stay empty without a validation loader."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    stopped_early: bool = False
+
+
+def correct_predictions(outputs: Tensor, labels: Any) -> int:
+    """How many rows' largest output is the label (integer labels or one-hot rows)."""
+    targets = np.asarray(labels)
+    if targets.ndim == 2:
+        targets = targets.argmax(axis=1)
+    return int((outputs.data.argmax(axis=1) == targets).sum())
+
+
+def evaluate(model: Module, loss_fn: LossFunction, loader: Iterable[tuple[Any, ...]]) -> tuple[float, float]:
+    """(mean loss, accuracy) over a loader in eval mode and without recording a graph."""
+    was_training = model.training
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    with no_grad():
+        for inputs, labels in loader:
+            outputs = model(inputs)
+            n = len(labels)
+            total_loss += loss_fn(outputs, labels).item() * n
+            correct += correct_predictions(outputs, labels)
+            count += n
+    model.train(was_training)
+    if count == 0:
+        raise ValueError("evaluate: the loader yielded no samples")
+    return total_loss / count, correct / count
+
+
+class _Progress:
+    """tqdm's bar when it is installed and output is a terminal; otherwise silence until the epoch line."""
+
+    def __init__(self, total: int, epoch: int, epochs: int, enabled: bool) -> None:
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                return
+            self.bar = tqdm(total=total, desc=f"epoch {epoch}/{epochs}", leave=False, unit="batch")
+
+    def update(self, loss: float) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(loss=f"{loss:.4f}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def fit(
+    model: Module,
+    loss_fn: LossFunction,
+    optimizer: Optimizer,
+    train_loader: Iterable[tuple[Any, ...]],
+    epochs: int,
+    val_loader: Iterable[tuple[Any, ...]] | None = None,
+    patience: int | None = None,
+    scheduler: Any = None,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> History:
+    """Train for ``epochs`` (에폭); one optimizer step per mini-batch (iteration).
+
+    With ``val_loader`` and ``patience``, stop once validation loss has not improved for ``patience``
+    epochs and restore the best weights. ``scheduler.step()`` runs after each epoch. Returns the History.
+    """
+    if epochs < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    if patience is not None and val_loader is None:
+        raise ValueError("early stopping (patience) needs a val_loader")
+    history = History()
+    best_loss, best_state, waited = np.inf, None, 0
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        model.train()
+        total_loss, correct, count = 0.0, 0, 0
+        bar = _Progress(len(train_loader) if hasattr(train_loader, "__len__") else 0, epoch, epochs, progress)
+        for inputs, labels in train_loader:
+            outputs = model(inputs)
+            loss = loss_fn(outputs, labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            n = len(labels)
+            value = loss.item()
+            total_loss += value * n
+            correct += correct_predictions(outputs, labels) if outputs.ndim == 2 else 0
+            count += n
+            bar.update(value)
+        bar.close()
+        history.loss.append(total_loss / count)
+        history.accuracy.append(correct / count)
+        line = f"epoch {epoch}/{epochs}: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.2%}"
+        if val_loader is not None:
+            val_loss, val_accuracy = evaluate(model, loss_fn, val_loader)
+            history.val_loss.append(val_loss)
+            history.val_accuracy.append(val_accuracy)
+            line += f" | validation loss {val_loss:.4f}, accuracy {val_accuracy:.2%}"
+        history.seconds.append(time.perf_counter() - start)
+        if progress:
+            log(f"{line} ({history.seconds[-1]:.1f} s)")
+        if scheduler is not None:
+            scheduler.step()
+        if patience is not None:
+            if history.val_loss[-1] < best_loss:
+                best_loss, best_state, waited = history.val_loss[-1], model.state_dict(), 0
+            else:
+                waited += 1
+                if waited >= patience:
+                    history.stopped_early = True
+                    if progress:
+                        log(f"early stopping: validation loss has not improved for {patience} epochs")
+                    break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history

@@ -1,0 +1,146 @@
+"""Optimizers against their published update rules, written out here step by step, on a small problem."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+from nn import optim
+
+
+def gradient(p: np.ndarray) -> np.ndarray:
+    """Of the notes' f(x, y) = x²/20 + y²."""
+    return np.array([p[0] / 10, 2 * p[1]])
+
+
+def run(optimizer_class, steps: int = 5, **options) -> np.ndarray:
+    p = Tensor(np.array([-7.0, 2.0]), requires_grad=True)
+    optimizer = optimizer_class([p], **options)
+    trajectory = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        p.grad = gradient(p.data)
+        optimizer.step()
+        trajectory.append(p.data.copy())
+    return np.array(trajectory)
+
+
+def reference(update, steps: int = 5) -> np.ndarray:
+    p, state, trajectory = np.array([-7.0, 2.0]), {}, []
+    for t in range(1, steps + 1):
+        p = update(p, gradient(p), state, t)
+        trajectory.append(p.copy())
+    return np.array(trajectory)
+
+
+def sgd_momentum(lr, mu, nesterov=False, wd=0.0):
+    def update(p, g, s, t):
+        g = g + wd * p
+        s["b"] = g if t == 1 else mu * s["b"] + g
+        return p - lr * (g + mu * s["b"] if nesterov else s["b"])
+
+    return update
+
+
+def adagrad(lr, eps=1e-10):
+    def update(p, g, s, t):
+        s["h"] = s.get("h", 0) + g * g
+        return p - lr * g / (np.sqrt(s["h"]) + eps)
+
+    return update
+
+
+def rmsprop(lr, alpha=0.99, eps=1e-8):
+    def update(p, g, s, t):
+        s["v"] = alpha * s.get("v", 0) + (1 - alpha) * g * g
+        return p - lr * g / (np.sqrt(s["v"]) + eps)
+
+    return update
+
+
+def adadelta(lr=1.0, rho=0.9, eps=1e-6):
+    def update(p, g, s, t):
+        s["v"] = rho * s.get("v", 0) + (1 - rho) * g * g
+        delta = np.sqrt(s.get("u", 0) + eps) / np.sqrt(s["v"] + eps) * g
+        s["u"] = rho * s.get("u", 0) + (1 - rho) * delta * delta
+        return p - lr * delta
+
+    return update
+
+
+def adam(lr, b1=0.9, b2=0.999, eps=1e-8, wd=0.0, decoupled=False):
+    def update(p, g, s, t):
+        if decoupled:
+            p = p - lr * wd * p
+        else:
+            g = g + wd * p
+        s["m"] = b1 * s.get("m", 0) + (1 - b1) * g
+        s["v"] = b2 * s.get("v", 0) + (1 - b2) * g * g
+        m_hat, v_hat = s["m"] / (1 - b1**t), s["v"] / (1 - b2**t)
+        return p - lr * m_hat / (np.sqrt(v_hat) + eps)
+
+    return update
+
+
+CASES = {
+    "sgd": (optim.SGD, {"lr": 0.9}, sgd_momentum(0.9, 0.0)),
+    "momentum": (optim.SGD, {"lr": 0.1, "momentum": 0.9}, sgd_momentum(0.1, 0.9)),
+    "nesterov": (optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True}, sgd_momentum(0.1, 0.9, True)),
+    "weight_decay": (
+        optim.SGD,
+        {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.1},
+        sgd_momentum(0.1, 0.5, wd=0.1),
+    ),
+    "adagrad": (optim.AdaGrad, {"lr": 1.5}, adagrad(1.5)),
+    "rmsprop": (optim.RMSprop, {"lr": 0.1}, rmsprop(0.1)),
+    "adadelta": (optim.AdaDelta, {}, adadelta()),
+    "adam": (optim.Adam, {"lr": 0.3}, adam(0.3)),
+    "adam_l2": (optim.Adam, {"lr": 0.3, "weight_decay": 0.1}, adam(0.3, wd=0.1)),
+    "adamw": (optim.AdamW, {"lr": 0.3, "weight_decay": 0.1}, adam(0.3, wd=0.1, decoupled=True)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_update_rule_matches_the_published_formula(name: str) -> None:
+    optimizer_class, options, update = CASES[name]
+    np.testing.assert_allclose(run(optimizer_class, **options), reference(update), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_optimizers_minimise_the_notes_function(name: str) -> None:
+    optimizer_class, options, _ = CASES[name]
+    final = run(optimizer_class, steps=300, **options)[-1]
+    assert np.abs(final).max() < 0.5, final
+
+
+def test_parameters_without_grad_are_left_alone_and_bad_arguments_are_named() -> None:
+    p, q = Tensor([1.0], requires_grad=True), Tensor([2.0], requires_grad=True)
+    optimizer = optim.SGD([p, q], lr=0.5)
+    p.grad = np.array([1.0])
+    optimizer.step()
+    assert (p.data[0], q.data[0]) == (0.5, 2.0)
+    with pytest.raises(ValueError, match="lr must be > 0, got -1"):
+        optim.Adam([p], lr=-1)
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
+        optim.SGD([p], momentum=1.5)
+    with pytest.raises(ValueError, match="nesterov=True needs momentum > 0"):
+        optim.SGD([p], nesterov=True)
+    with pytest.raises(ValueError, match="empty parameter list"):
+        optim.SGD([])
+    with pytest.raises(TypeError, match="parameter 0 is not a Tensor that requires grad"):
+        optim.SGD([Tensor([1.0])])
+
+
+def test_step_decay_schedule() -> None:
+    optimizer = optim.SGD([Tensor([1.0], requires_grad=True)], lr=1.0)
+    schedule = optim.StepLR(optimizer, step_size=2, gamma=0.5)
+    assert [schedule.step() for _ in range(5)] == [1.0, 0.5, 0.5, 0.25, 0.25]
+
+
+def test_float32_parameters_stay_float32() -> None:
+    p = Tensor(np.ones(3, np.float32), requires_grad=True)
+    for optimizer in (optim.Adam([p]), optim.SGD([p], momentum=0.9), optim.RMSprop([p]), optim.AdaDelta([p])):
+        p.grad = np.ones(3, np.float32)
+        optimizer.step()
+        assert p.data.dtype == np.float32

@@ -1,0 +1,73 @@
+"""fit / evaluate: learning on the bundled digits, history, early stopping, and flat memory."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import numpy as np
+
+import nn
+from autograd import Tensor
+from nn import functional as F
+from nn import optim
+from nn.data import DataLoader, load_mnist_sample, make_spiral
+from nn.train import evaluate, fit
+
+
+def test_fit_learns_the_sample_digits() -> None:
+    (x, t), (x_test, t_test) = load_mnist_sample()
+    model = nn.Sequential(nn.Linear(784, 64, rng=0), nn.ReLU(), nn.Linear(64, 10, rng=1))
+    lines: list[str] = []
+    history = fit(
+        model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
+        DataLoader((x, t), 64, shuffle=True, seed=0), epochs=2,
+        val_loader=DataLoader((x_test, t_test), 500), log=lines.append,
+    )  # fmt: skip
+    assert len(history.loss) == 2 and history.loss[1] < history.loss[0]
+    assert history.val_accuracy[-1] > 0.9
+    assert lines[0].startswith("epoch 1/2: loss") and "validation" in lines[0]
+    _, accuracy = evaluate(model, F.cross_entropy, DataLoader((x_test, t_test), 500))
+    assert accuracy == history.val_accuracy[-1] and model.training
+
+
+def test_early_stopping_restores_the_best_weights() -> None:
+    points, labels = make_spiral(40, 3, seed=0)
+    points = points.astype(np.float32)
+    model = nn.Sequential(nn.Linear(2, 32, rng=0), nn.ReLU(), nn.Linear(32, 3, rng=1))
+    train = DataLoader((points[:60], labels[:60]), 20, shuffle=True, seed=1)
+    validation = DataLoader((points[60:], labels[60:]), 60)
+    history = fit(model, F.cross_entropy, optim.SGD(model.parameters(), lr=2.0), train, epochs=60,
+                  val_loader=validation, patience=3, progress=False)  # fmt: skip
+    best = min(history.val_loss)
+    assert history.stopped_early and len(history.loss) < 60
+    assert abs(evaluate(model, F.cross_entropy, validation)[0] - best) < 1e-6
+
+
+def test_memory_stays_flat_over_thousands_of_steps() -> None:
+    model = nn.Sequential(
+        nn.Linear(20, 32, rng=0), nn.ReLU(), nn.Dropout(0.1, rng=2), nn.Linear(32, 4, rng=1)
+    )
+    optimizer = optim.Adam(model.parameters())
+    x = Tensor(np.random.default_rng(0).normal(size=(16, 20)).astype(np.float32))
+    labels = np.arange(16) % 4
+
+    def step() -> None:
+        loss = F.cross_entropy(model(x), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    gc.disable()
+    try:
+        tracemalloc.start()
+        for _ in range(100):
+            step()
+        baseline = tracemalloc.get_traced_memory()[0]
+        for _ in range(3000):
+            step()
+        grown = tracemalloc.get_traced_memory()[0] - baseline
+        tracemalloc.stop()
+    finally:
+        gc.enable()
+    assert grown < 256 * 1024, f"memory grew by {grown} bytes over 3000 steps"
