@@ -15,7 +15,7 @@ $(PY):
 
 $(INSTALLED): setup.cfg pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[plot,dev]'
+	$(PY) -m pip install --quiet -e '.[plot,progress,dev]'
 	touch $@
 
 dot:
@@ -27,6 +27,9 @@ demo: install dot
 	$(PY) -m examples.chain_rule --out $(OUT)
 	$(PY) -m examples.xor --out $(OUT)
 	$(PY) -m examples.moons --out $(OUT)
+	$(PY) -m examples.activations --out $(OUT)
+	$(PY) -m examples.optimizers --out $(OUT)
+	$(PY) -m examples.mnist_mlp --sample --out $(OUT)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -40,8 +43,9 @@ test: install dot lint
 	$(PY) -m pytest
 
 bench: install
-	$(PY) -m pip install --quiet micrograd==0.1.0
+	$(PY) -m pip install --quiet micrograd==0.1.0 torch==2.13.0
 	$(PY) benchmarks/scalar.py
+	$(PY) benchmarks/mnist.py $(if $(DATA),--data $(DATA),)
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -53,3 +53,98 @@ def decision_boundary(
     axes.scatter(points[:, 0], points[:, 1], c=labels, s=25, cmap="coolwarm", edgecolors="k")
     axes.set_title(title)
     return save_figure(figure, path)
+
+
+def training_curves(history: Any, path: str | os.PathLike[str], title: str = "") -> Path:
+    """Loss and accuracy per epoch (training and, when present, validation) from an ``nn.train.History``."""
+    plt = _pyplot()
+    epochs = np.arange(1, len(history.loss) + 1)
+    figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(9, 3.5))
+    loss_axes.plot(epochs, history.loss, label="training")
+    accuracy_axes.plot(epochs, history.accuracy, label="training")
+    if history.val_loss:
+        loss_axes.plot(epochs, history.val_loss, label="validation")
+        accuracy_axes.plot(epochs, history.val_accuracy, label="validation")
+    for axes, name in ((loss_axes, "loss"), (accuracy_axes, "accuracy")):
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(name)
+        axes.legend()
+        axes.grid(alpha=0.3)
+    figure.suptitle(title)
+    return save_figure(figure, path)
+
+
+def function_curves(
+    curves: dict[str, tuple[np.ndarray, np.ndarray]],
+    x: np.ndarray,
+    path: str | os.PathLike[str],
+    columns: int = 4,
+) -> Path:
+    """One small panel per function: its values and its derivative over ``x`` (name -> (f(x), f'(x)))."""
+    plt = _pyplot()
+    rows = -(-len(curves) // columns)
+    figure, grid = plt.subplots(rows, columns, figsize=(3 * columns, 2.4 * rows), squeeze=False)
+    for axes, (name, (values, slopes)) in zip(grid.ravel(), curves.items()):
+        axes.plot(x, values, label="f(x)")
+        axes.plot(x, slopes, "--", label="f'(x)")
+        axes.set_title(name, fontsize=10)
+        axes.axhline(0, color="grey", linewidth=0.5)
+        axes.axvline(0, color="grey", linewidth=0.5)
+    for axes in grid.ravel()[len(curves) :]:
+        axes.axis("off")
+    grid.ravel()[0].legend(fontsize=8)
+    figure.tight_layout()
+    return save_figure(figure, path)
+
+
+def trajectories(
+    function: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    paths: dict[str, np.ndarray],
+    path: str | os.PathLike[str],
+    extent: tuple[float, float, float, float] = (-10, 10, -5, 5),
+) -> Path:
+    """Contours of a 2-D function and one optimizer path (rows of (x, y)) per panel."""
+    plt = _pyplot()
+    xs = np.linspace(extent[0], extent[1], 200)
+    ys = np.linspace(extent[2], extent[3], 200)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    heights = function(grid_x, grid_y)
+    columns = min(len(paths), 3)
+    rows = -(-len(paths) // columns)
+    figure, grid = plt.subplots(rows, columns, figsize=(4 * columns, 3 * rows), squeeze=False)
+    for axes, (name, points) in zip(grid.ravel(), paths.items()):
+        axes.contour(grid_x, grid_y, heights, levels=np.logspace(-2, 2, 12), colors="grey", linewidths=0.5)
+        axes.plot(points[:, 0], points[:, 1], "o-", color="tab:red", markersize=2, linewidth=1)
+        axes.plot(0, 0, "+", color="black")
+        axes.set_title(name)
+        axes.set_xlim(extent[0], extent[1])
+        axes.set_ylim(extent[2], extent[3])
+    for axes in grid.ravel()[len(paths) :]:
+        axes.axis("off")
+    figure.tight_layout()
+    return save_figure(figure, path)
+
+
+def curves(
+    series: dict[str, Any],
+    path: str | os.PathLike[str],
+    xlabel: str,
+    ylabel: str,
+    title: str = "",
+    log_y: bool = False,
+) -> Path:
+    """Several named lines on one set of axes (e.g. loss per iteration for each optimizer)."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6, 4))
+    for name, values in series.items():
+        axes.plot(
+            np.arange(1, len(values) + 1), values, label=name, marker="o" if len(values) <= 20 else None
+        )
+    if log_y:
+        axes.set_yscale("log")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    return save_figure(figure, path)

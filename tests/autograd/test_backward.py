@@ -9,6 +9,7 @@ import weakref
 import pytest
 
 from autograd import Value, topological_order, zero_grad
+from tests.memory import growth_over
 
 
 def test_notes_apple_example() -> None:
@@ -129,8 +130,6 @@ def test_graph_is_freed_by_reference_counting_without_the_cycle_collector() -> N
 
 
 def test_memory_stays_flat_over_many_training_steps() -> None:
-    import tracemalloc
-
     w = Value(0.5)
 
     def step() -> None:
@@ -139,16 +138,5 @@ def test_memory_stays_flat_over_many_training_steps() -> None:
         loss.backward()
         w.data -= 1e-5 * w.grad
 
-    gc.disable()
-    try:
-        tracemalloc.start()
-        for _ in range(200):
-            step()
-        baseline = tracemalloc.get_traced_memory()[0]
-        for _ in range(2000):
-            step()
-        grown = tracemalloc.get_traced_memory()[0] - baseline
-        tracemalloc.stop()
-    finally:
-        gc.enable()
+    grown = growth_over(step, warmup=200, steps=2000)
     assert grown < 64 * 1024, f"memory grew by {grown} bytes over 2000 steps"

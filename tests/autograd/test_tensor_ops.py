@@ -210,3 +210,39 @@ def test_stable_functions_do_not_warn_on_huge_inputs(value: float) -> None:
 def test_softmax_rows_sum_to_one(data: np.ndarray) -> None:
     out = Tensor(data).softmax(axis=-1).data
     assert np.allclose(out.sum(axis=-1), 1.0)
+
+
+def test_no_graph_is_recorded_under_no_grad() -> None:
+    from autograd import no_grad
+
+    w = Tensor(np.ones((3, 3)), requires_grad=True)
+    with no_grad():
+        out = (w @ w).relu().sum()
+    assert not out.requires_grad and out.parents == () and out.op == ""
+    inputs_only = Tensor(np.ones(3)) * 2.0
+    assert not inputs_only.requires_grad and inputs_only.parents == ()
+
+
+def test_tensor_graph_is_freed_by_reference_counting() -> None:
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        w = Tensor(np.ones((4, 4)), requires_grad=True)
+        out = ((w @ w).tanh() * 2.0).sum()
+        out.backward()
+        middle = weakref.ref(out.parents[0])
+        del out
+        assert middle() is None, "an intermediate Tensor outlived its last reference"
+    finally:
+        gc.enable()
+
+
+def test_a_long_tensor_chain_backprops_without_recursion() -> None:
+    x = Tensor(np.ones(2), requires_grad=True)
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]

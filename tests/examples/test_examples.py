@@ -52,3 +52,61 @@ def test_moons_reaches_full_training_accuracy(tmp_path: Path, capsys: pytest.Cap
     out = run("moons", tmp_path, capsys)
     assert "training accuracy: 100%" in out
     assert (tmp_path / "moons.png").stat().st_size > 0
+
+
+def test_activations_show_vanishing_gradients(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from examples.activations import gradient_norms
+
+    out = run("activations", tmp_path, capsys)
+    assert "활성화 함수" in out and "softmax([1010, 1000, 990]) = [0.999955" in out
+    sigmoid, relu = gradient_norms("sigmoid", 10, 100, 0), gradient_norms("relu", 10, 100, 0)
+    assert sigmoid[0] / sigmoid[-1] < 1e-4 < relu[0] / relu[-1]
+    assert (tmp_path / "activations.png").stat().st_size > 0
+    assert (tmp_path / "vanishing_gradients.png").stat().st_size > 0
+
+
+def test_optimizers_on_the_surface_and_on_mnist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("optimizers", tmp_path, capsys, "--iterations", "60")
+    assert "최적화" in out and "RMSprop (lr 0.3)" in out and "AdaDelta  loss" in out
+    assert (tmp_path / "optimizer_paths.png").stat().st_size > 0
+
+
+def test_mnist_mlp_defaults_reach_95_percent_on_the_bundled_sample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examples.mnist_mlp import main
+
+    history, accuracy = main(["--sample", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert accuracy >= 0.95, out
+    assert len(history.loss) == 20 and history.loss[-1] < history.loss[0]
+    assert (tmp_path / "mnist_mlp.npz").stat().st_size > 0 and (tmp_path / "mnist_mlp_curves.png").exists()
+    import nn
+    from examples.mnist_mlp import accuracy as measure
+    from examples.mnist_mlp import build_model
+    from nn.data import load_mnist_sample
+
+    restored = build_model([512, 256], 0.2, seed=99).load(tmp_path / "mnist_mlp.npz")
+    _, (x_test, t_test) = load_mnist_sample()
+    assert isinstance(restored, nn.Module) and measure(restored, x_test, t_test) == accuracy
+
+
+def test_mnist_mlp_reads_an_idx_folder_or_falls_back_to_the_sample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from examples.mnist_mlp import main
+    from nn.data import mnist as mnist_module
+    from tests.nn.test_data import make_mnist_folder
+
+    make_mnist_folder(tmp_path / "idx", n_train=40, n_test=10)
+    main(["--data", str(tmp_path / "idx"), "--kind", "fashion", "--epochs", "1", "--out", str(tmp_path)])
+    assert "fashion from" in capsys.readouterr().out
+
+    def offline(*args: object, **kwargs: object) -> None:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setenv("CHAINRULE_DATA", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(mnist_module.urllib.request, "urlopen", offline)
+    main(["--epochs", "1", "--hidden", "16", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "The full MNIST is not available" in out and "Using the bundled sample" in out

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import tracemalloc
-
 import numpy as np
 
 import nn
@@ -13,6 +10,7 @@ from nn import functional as F
 from nn import optim
 from nn.data import DataLoader, load_mnist_sample, make_spiral
 from nn.train import evaluate, fit
+from tests.memory import growth_over
 
 
 def test_fit_learns_the_sample_digits() -> None:
@@ -58,16 +56,5 @@ def test_memory_stays_flat_over_thousands_of_steps() -> None:
         loss.backward()
         optimizer.step()
 
-    gc.disable()
-    try:
-        tracemalloc.start()
-        for _ in range(100):
-            step()
-        baseline = tracemalloc.get_traced_memory()[0]
-        for _ in range(3000):
-            step()
-        grown = tracemalloc.get_traced_memory()[0] - baseline
-        tracemalloc.stop()
-    finally:
-        gc.enable()
+    grown = growth_over(step, warmup=100, steps=3000)
     assert grown < 256 * 1024, f"memory grew by {grown} bytes over 3000 steps"
