@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+import weakref
 from collections.abc import Callable
+from typing import Any
 
 
 def growth_over(step: Callable[[], None], warmup: int, steps: int) -> int:
@@ -23,4 +25,17 @@ def growth_over(step: Callable[[], None], warmup: int, steps: int) -> int:
         return tracemalloc.get_traced_memory()[0] - baseline
     finally:
         tracemalloc.stop()
+        gc.enable()
+
+
+def freed_without_cycle_collector(build: Callable[[], Any]) -> bool:
+    """Build a graph (run backward on it too), drop it: is its first intermediate node gone at once?"""
+    gc.disable()
+    try:
+        out = build()
+        out.backward()
+        middle = weakref.ref(out.parents[0])
+        del out
+        return middle() is None
+    finally:
         gc.enable()
