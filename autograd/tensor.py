@@ -20,20 +20,16 @@ FLOAT_TYPES = (np.float32, np.float64)
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """An ndarray for a Tensor: float arrays keep float32/float64, everything else becomes float32."""
+    """An ndarray for a Tensor: a float32/float64 array (or Tensor) keeps its dtype and is not copied;
+    numbers, lists and integer or boolean arrays become float32, unless ``dtype`` says otherwise."""
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is not None:
-        array = np.asarray(data, dtype=dtype)
-    else:
-        array = np.asarray(data)
-        if array.dtype not in FLOAT_TYPES:
-            if array.dtype.kind not in "biuf":
-                raise TypeError(f"Tensor data must be numeric, got an array of dtype {array.dtype}")
-            array = array.astype(np.float32)
+    if dtype is None and isinstance(data, np.ndarray) and data.dtype in FLOAT_TYPES:
+        return data
+    array = np.asarray(data, dtype=dtype)
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"Tensor dtype must be numeric, got {array.dtype}")
-    return array
+        raise TypeError(f"Tensor data must be numeric, got {type(data).__name__} of dtype {array.dtype}")
+    return array if dtype is not None else array.astype(np.float32)
 
 
 def sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
