@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("  at a kink the derivative is defined one way: ReLU'(0) = 0, step'(x) = 0 everywhere")
     logits = Tensor([1010.0, 1000.0, 990.0])
     print(
-        f"\nsoftmax([1010, 1000, 990]) = {np.round(logits.softmax().data, 6).tolist()} "
+        f"\nsoftmax([1010, 1000, 990]) = [{', '.join(f'{p:.6f}' for p in logits.softmax().data)}] "
         "(shifted by the max: no overflow)"
     )
 

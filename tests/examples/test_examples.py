@@ -58,7 +58,7 @@ def test_activations_show_vanishing_gradients(tmp_path: Path, capsys: pytest.Cap
     from examples.activations import gradient_norms
 
     out = run("activations", tmp_path, capsys)
-    assert "활성화 함수" in out and "softmax([1010, 1000, 990]) = [0.999955" in out
+    assert "활성화 함수" in out and "softmax([1010, 1000, 990]) = [0.999955, 0.000045, 0.000000]" in out
     sigmoid, relu = gradient_norms("sigmoid", 10, 100, 0), gradient_norms("relu", 10, 100, 0)
     assert sigmoid[0] / sigmoid[-1] < 1e-4 < relu[0] / relu[-1]
     assert (tmp_path / "activations.png").stat().st_size > 0
