@@ -107,7 +107,9 @@ def _analytic_gradients(
     out = _call(f, inputs)
     if isinstance(out, Tensor):
         out.backward(np.ones(out.shape) if weights is None else weights)
-        return [np.zeros(x.shape) if x.grad is None else np.asarray(x.grad, np.float64) for x in inputs]  # type: ignore[union-attr]
+        return [
+            np.zeros(np.shape(x.data)) if x.grad is None else np.asarray(x.grad, np.float64) for x in inputs
+        ]
     out.backward()
     return [np.array([x.grad]) for x in inputs]
 

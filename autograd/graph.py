@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from autograd.grad_mode import no_grad
 
 
 class Node(Protocol):
-    """What the walk needs of a node: its inputs, in order, and a gradient slot."""
+    """What the walk needs of a node: its inputs in order and a gradient slot; what backward needs of
+    its class: the value a cleared gradient takes, how to seed the root, and the chain-rule loop."""
 
     _parents: tuple[Any, ...]
     grad: Any
+    _CLEARED_GRAD: ClassVar[Any]
+
+    @staticmethod
+    def _seed_grad(root: Any, seed: Any) -> None: ...
+
+    @staticmethod
+    def _backprop(order: list[Any]) -> None: ...
 
 
 _KEEP = object()

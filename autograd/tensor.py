@@ -8,11 +8,11 @@ freed by reference counting. Broadcasting is undone in exactly one place, ``_acc
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import graph
+from autograd import graph, tensor_activations, tensor_ops
 from autograd.grad_mode import _mode
 
 Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
@@ -47,7 +47,7 @@ class Tensor:
     __slots__ = ("__weakref__", "_backward", "_op", "_parents", "data", "grad", "label", "requires_grad")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
-    _CLEARED_GRAD = None
+    _CLEARED_GRAD: ClassVar[None] = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
         self.data = as_array(data, dtype)
@@ -111,7 +111,7 @@ class Tensor:
 
     def argmax(self, axis: int | None = None) -> np.ndarray:
         """Indices of the largest elements (no gradient: an index is not differentiable)."""
-        return self.data.argmax(axis=axis)
+        return np.asarray(self.data.argmax(axis=axis))
 
     # -- operators (the functions live in tensor_ops) ---------------------------------------------
 
@@ -163,6 +163,43 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         return tensor_ops.transpose(self)
+
+    # -- methods: the functions of tensor_ops and tensor_activations, bound here -------------------
+
+    exp = tensor_ops.exp
+    log = tensor_ops.log
+    sqrt = tensor_ops.sqrt
+    abs = tensor_ops.abs
+    clip = tensor_ops.clip
+    astype = tensor_ops.astype
+    sum = tensor_ops.sum
+    mean = tensor_ops.mean
+    var = tensor_ops.var
+    max = tensor_ops.max
+    min = tensor_ops.min
+    reshape = tensor_ops.reshape
+    transpose = tensor_ops.transpose
+    permute = tensor_ops.permute
+    flatten = tensor_ops.flatten
+    pad = tensor_ops.pad
+    step = tensor_activations.step
+    identity = tensor_activations.identity
+    sigmoid = tensor_activations.sigmoid
+    tanh = tensor_activations.tanh
+    relu = tensor_activations.relu
+    leaky_relu = tensor_activations.leaky_relu
+    prelu = tensor_activations.prelu
+    elu = tensor_activations.elu
+    selu = tensor_activations.selu
+    gelu = tensor_activations.gelu
+    swish = tensor_activations.swish
+    silu = tensor_activations.silu
+    softplus = tensor_activations.softplus
+    softsign = tensor_activations.softsign
+    hard_sigmoid = tensor_activations.hard_sigmoid
+    maxout = tensor_activations.maxout
+    softmax = tensor_activations.softmax
+    log_softmax = tensor_activations.log_softmax
 
     # -- backpropagation ---------------------------------------------------------------------------
 
@@ -261,10 +298,3 @@ def lift(value: Any, like: Tensor) -> Tensor:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"cannot combine a Tensor with {type(value).__name__} of dtype {array.dtype}")
     return Tensor(array.astype(like.data.dtype, copy=False))
-
-
-from autograd import tensor_activations, tensor_ops  # noqa: E402  (they build on the class above)
-
-for _module in (tensor_ops, tensor_activations):
-    for _name in _module.METHODS:
-        setattr(Tensor, _name, getattr(_module, _name))

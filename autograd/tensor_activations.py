@@ -6,18 +6,18 @@ Sigmoid, softplus, softmax and log_softmax are stable for any finite input (no o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from autograd import tensor as _tensor
 from autograd import tensor_ops
-from autograd.tensor import Tensor, result
+
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
-
-METHODS = (
-    "step", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu", "gelu", "swish", "silu",
-    "softplus", "softsign", "hard_sigmoid", "identity", "maxout", "softmax", "log_softmax",
-)  # fmt: skip
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -29,35 +29,35 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def step(x: Tensor) -> Tensor:
     """1 where x > 0 else 0; the derivative is 0 everywhere."""
     data = x.data
-    return result((data > 0).astype(data.dtype), (x,), lambda g: (np.zeros_like(data),), "step")
+    return _tensor.result((data > 0).astype(data.dtype), (x,), lambda g: (np.zeros_like(data),), "step")
 
 
 def identity(x: Tensor) -> Tensor:
     """f(x) = x, the regression output activation."""
-    return result(x.data.view(), (x,), lambda g: (g,), "identity")
+    return _tensor.result(x.data.view(), (x,), lambda g: (g,), "identity")
 
 
 def sigmoid(x: Tensor) -> Tensor:
     out = _sigmoid(x.data)
-    return result(out, (x,), lambda g: (g * out * (1 - out),), "sigmoid")
+    return _tensor.result(out, (x,), lambda g: (g * out * (1 - out),), "sigmoid")
 
 
 def tanh(x: Tensor) -> Tensor:
     out = np.tanh(x.data)
-    return result(out, (x,), lambda g: (g * (1 - out * out),), "tanh")
+    return _tensor.result(out, (x,), lambda g: (g * (1 - out * out),), "tanh")
 
 
 def relu(x: Tensor) -> Tensor:
     """max(0, x); relu'(0) = 0."""
     data = x.data
-    return result(np.maximum(data, 0), (x,), lambda g: (g * (data > 0),), "relu")
+    return _tensor.result(np.maximum(data, 0), (x,), lambda g: (g * (data > 0),), "relu")
 
 
 def leaky_relu(x: Tensor, slope: float = 0.01) -> Tensor:
     data = x.data
     positive = data > 0
     out = np.where(positive, data, data * slope).astype(data.dtype, copy=False)
-    return result(out, (x,), lambda g: (np.where(positive, g, g * slope),), "leaky_relu")
+    return _tensor.result(out, (x,), lambda g: (np.where(positive, g, g * slope),), "leaky_relu")
 
 
 def prelu(x: Tensor, weight: Tensor) -> Tensor:
@@ -76,7 +76,7 @@ def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     data = x.data
     positive = data > 0
     out = np.where(positive, data, alpha * np.expm1(np.minimum(data, 0))).astype(data.dtype, copy=False)
-    return result(out, (x,), lambda g: (np.where(positive, g, g * (out + alpha)),), "elu")
+    return _tensor.result(out, (x,), lambda g: (np.where(positive, g, g * (out + alpha)),), "elu")
 
 
 def selu(x: Tensor) -> Tensor:
@@ -86,7 +86,7 @@ def selu(x: Tensor) -> Tensor:
     negative_part = SELU_ALPHA * np.expm1(np.minimum(data, 0))
     out = (SELU_SCALE * np.where(positive, data, negative_part)).astype(data.dtype, copy=False)
     slope = SELU_SCALE * np.where(positive, 1.0, negative_part + SELU_ALPHA)
-    return result(out, (x,), lambda g: (g * slope.astype(data.dtype, copy=False),), "selu")
+    return _tensor.result(out, (x,), lambda g: (g * slope.astype(data.dtype, copy=False),), "selu")
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -104,14 +104,16 @@ def gelu(x: Tensor) -> Tensor:
     cdf = 0.5 * (1.0 + _erf(data / np.sqrt(2.0)))
     pdf = np.exp(-0.5 * data * data) / np.sqrt(2.0 * np.pi)
     out = (data * cdf).astype(data.dtype, copy=False)
-    return result(out, (x,), lambda g: (g * (cdf + data * pdf).astype(data.dtype, copy=False),), "gelu")
+    return _tensor.result(
+        out, (x,), lambda g: (g * (cdf + data * pdf).astype(data.dtype, copy=False),), "gelu"
+    )
 
 
 def swish(x: Tensor) -> Tensor:
     """x * sigmoid(x), also called SiLU."""
     s = _sigmoid(x.data)
     out = x.data * s
-    return result(out, (x,), lambda g: (g * (s + out * (1 - s)),), "swish")
+    return _tensor.result(out, (x,), lambda g: (g * (s + out * (1 - s)),), "swish")
 
 
 silu = swish
@@ -120,13 +122,13 @@ silu = swish
 def softplus(x: Tensor) -> Tensor:
     """log(1 + e**x) via logaddexp: no overflow; its derivative is sigmoid(x)."""
     data = x.data
-    return result(np.logaddexp(0, data), (x,), lambda g: (g * _sigmoid(data),), "softplus")
+    return _tensor.result(np.logaddexp(0, data), (x,), lambda g: (g * _sigmoid(data),), "softplus")
 
 
 def softsign(x: Tensor) -> Tensor:
     data = x.data
     denominator = 1 + np.abs(data)
-    return result(data / denominator, (x,), lambda g: (g / (denominator * denominator),), "softsign")
+    return _tensor.result(data / denominator, (x,), lambda g: (g / (denominator * denominator),), "softsign")
 
 
 def hard_sigmoid(x: Tensor) -> Tensor:
@@ -134,7 +136,7 @@ def hard_sigmoid(x: Tensor) -> Tensor:
     data = x.data
     inside = (data > -3) & (data < 3)
     out = np.clip(data / 6 + 0.5, 0, 1).astype(data.dtype, copy=False)
-    return result(out, (x,), lambda g: (g * inside / 6,), "hard_sigmoid")
+    return _tensor.result(out, (x,), lambda g: (g * inside / 6,), "hard_sigmoid")
 
 
 def maxout(x: Tensor, pieces: int, axis: int = -1) -> Tensor:
@@ -152,7 +154,9 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
     data = x.data
     e = np.exp(data - data.max(axis=axis, keepdims=True))
     out = e / e.sum(axis=axis, keepdims=True)
-    return result(out, (x,), lambda g: (out * (g - (g * out).sum(axis=axis, keepdims=True)),), "softmax")
+    return _tensor.result(
+        out, (x,), lambda g: (out * (g - (g * out).sum(axis=axis, keepdims=True)),), "softmax"
+    )
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
@@ -160,4 +164,6 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     data = x.data
     shifted = data - data.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return result(out, (x,), lambda g: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),), "log_softmax")
+    return _tensor.result(
+        out, (x,), lambda g: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),), "log_softmax"
+    )

@@ -8,27 +8,25 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.tensor import Tensor, lift, result
+from autograd import tensor as _tensor
+
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
 
 Axis = int | tuple[int, ...] | None
 
-METHODS = (
-    "exp", "log", "sqrt", "abs", "sum", "mean", "max", "min", "var", "reshape", "transpose", "permute",
-    "flatten", "clip", "pad", "astype",
-)  # fmt: skip
-
 
 def _operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    if isinstance(a, Tensor):
-        return a, lift(b, a)
-    if isinstance(b, Tensor):
-        return lift(a, b), b
-    first = Tensor(a)
-    return first, lift(b, first)
+    if isinstance(a, _tensor.Tensor):
+        return a, _tensor.lift(b, a)
+    if isinstance(b, _tensor.Tensor):
+        return _tensor.lift(a, b), b
+    first = _tensor.Tensor(a)
+    return first, _tensor.lift(b, first)
 
 
 def _shape_error(op: str, a: Tensor, b: Tensor) -> ValueError:
@@ -47,12 +45,12 @@ def _broadcast(op: str, a: Tensor, b: Tensor, compute: Any) -> np.ndarray:
 
 def add(a: Any, b: Any) -> Tensor:
     a, b = _operands(a, b)
-    return result(_broadcast("add", a, b, np.add), (a, b), lambda g: (g, g), "+")
+    return _tensor.result(_broadcast("add", a, b, np.add), (a, b), lambda g: (g, g), "+")
 
 
 def sub(a: Any, b: Any) -> Tensor:
     a, b = _operands(a, b)
-    return result(_broadcast("sub", a, b, np.subtract), (a, b), lambda g: (g, -g), "-")
+    return _tensor.result(_broadcast("sub", a, b, np.subtract), (a, b), lambda g: (g, -g), "-")
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -62,7 +60,7 @@ def mul(a: Any, b: Any) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         return (g * y if a.requires_grad else None, g * x if b.requires_grad else None)
 
-    return result(_broadcast("mul", a, b, np.multiply), (a, b), backward, "*")
+    return _tensor.result(_broadcast("mul", a, b, np.multiply), (a, b), backward, "*")
 
 
 def div(a: Any, b: Any) -> Tensor:
@@ -74,7 +72,7 @@ def div(a: Any, b: Any) -> Tensor:
         grad_a = g / y if a.requires_grad else None
         return grad_a, (-g * out / y if b.requires_grad else None)
 
-    return result(out, (a, b), backward, "/")
+    return _tensor.result(out, (a, b), backward, "/")
 
 
 def pow(a: Any, b: Any) -> Tensor:
@@ -94,11 +92,11 @@ def pow(a: Any, b: Any) -> Tensor:
                 grad_b = None
         return grad_a, grad_b
 
-    return result(out, (a, b), backward, "**")
+    return _tensor.result(out, (a, b), backward, "**")
 
 
 def neg(a: Tensor) -> Tensor:
-    return result(-a.data, (a,), lambda g: (-g,), "neg")
+    return _tensor.result(-a.data, (a,), lambda g: (-g,), "neg")
 
 
 def matmul(a: Any, b: Any) -> Tensor:
@@ -129,7 +127,7 @@ def matmul(a: Any, b: Any) -> Tensor:
             grad_b = grad_b[..., :, 0] if y.ndim == 1 else grad_b
         return grad_a, grad_b
 
-    return result(out, (a, b), backward, "@")
+    return _tensor.result(out, (a, b), backward, "@")
 
 
 # -- elementwise math -------------------------------------------------------------------------------
@@ -138,7 +136,7 @@ def matmul(a: Any, b: Any) -> Tensor:
 def exp(a: Tensor) -> Tensor:
     with np.errstate(over="ignore"):
         out = np.exp(a.data)
-    return result(out, (a,), lambda g: (g * out,), "exp")
+    return _tensor.result(out, (a,), lambda g: (g * out,), "exp")
 
 
 def log(a: Tensor) -> Tensor:
@@ -146,7 +144,7 @@ def log(a: Tensor) -> Tensor:
     x = a.data
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.log(x)
-    return result(out, (a,), lambda g: (g / x,), "log")
+    return _tensor.result(out, (a,), lambda g: (g / x,), "log")
 
 
 def sqrt(a: Tensor) -> Tensor:
@@ -157,13 +155,13 @@ def sqrt(a: Tensor) -> Tensor:
         with np.errstate(divide="ignore"):
             return (g * 0.5 / out,)
 
-    return result(out, (a,), backward, "sqrt")
+    return _tensor.result(out, (a,), backward, "sqrt")
 
 
 def abs(a: Tensor) -> Tensor:
     """|x|; its derivative at 0 is 0."""
     x = a.data
-    return result(np.abs(x), (a,), lambda g: (g * np.sign(x),), "abs")
+    return _tensor.result(np.abs(x), (a,), lambda g: (g * np.sign(x),), "abs")
 
 
 def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
@@ -172,24 +170,26 @@ def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tenso
     low = -np.inf if min is None else min
     high = np.inf if max is None else max
     inside = (x >= low) & (x <= high)
-    return result(np.clip(x, low, high), (a,), lambda g: (g * inside,), "clip")
+    return _tensor.result(np.clip(x, low, high), (a,), lambda g: (g * inside,), "clip")
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Elements of ``a`` where ``condition`` holds, else of ``b`` (broadcasting like numpy.where)."""
-    mask = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    mask = np.asarray(condition.data if isinstance(condition, _tensor.Tensor) else condition, dtype=bool)
     a, b = _operands(a, b)
     try:
         out = np.where(mask, a.data, b.data)
     except ValueError as error:
         raise ValueError(f"where: shapes {mask.shape}, {a.shape} and {b.shape} do not broadcast") from error
-    return result(out, (a, b), lambda g: (np.where(mask, g, 0), np.where(mask, 0, g)), "where")
+    return _tensor.result(out, (a, b), lambda g: (np.where(mask, g, 0), np.where(mask, 0, g)), "where")
 
 
 def astype(a: Tensor, dtype: Any) -> Tensor:
     """The same values in another float dtype; the gradient is cast back."""
     source = a.data.dtype
-    return result(a.data.astype(dtype), (a,), lambda g: (g.astype(source),), f"astype({np.dtype(dtype)})")
+    return _tensor.result(
+        a.data.astype(dtype), (a,), lambda g: (g.astype(source),), f"astype({np.dtype(dtype)})"
+    )
 
 
 # -- reductions -------------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     x = a.data
     axes = _normalise_axis(axis, x.ndim)
     out = np.sum(x, axis=axes, keepdims=keepdims)
-    return result(out, (a,), lambda g: (np.broadcast_to(_expand(g, axes, keepdims), x.shape),), "sum")
+    return _tensor.result(out, (a,), lambda g: (np.broadcast_to(_expand(g, axes, keepdims), x.shape),), "sum")
 
 
 def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -228,7 +228,7 @@ def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     count = int(np.prod([x.shape[ax] for ax in axes]))
     out = np.mean(x, axis=axes, keepdims=keepdims)
     scale = x.dtype.type(1.0 / builtins.max(count, 1))
-    return result(
+    return _tensor.result(
         out, (a,), lambda g: (np.broadcast_to(_expand(g, axes, keepdims) * scale, x.shape),), "mean"
     )
 
@@ -243,7 +243,7 @@ def var(a: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> 
     centred = x - x.mean(axis=axes, keepdims=True)
     out = np.var(x, axis=axes, keepdims=keepdims, ddof=ddof)
     scale = x.dtype.type(2.0 / (count - ddof))
-    return result(out, (a,), lambda g: (_expand(g, axes, keepdims) * scale * centred,), "var")
+    return _tensor.result(out, (a,), lambda g: (_expand(g, axes, keepdims) * scale * centred,), "var")
 
 
 def _extreme(a: Tensor, axis: Axis, keepdims: bool, pick: Any, name: str) -> Tensor:
@@ -259,7 +259,7 @@ def _extreme(a: Tensor, axis: Axis, keepdims: bool, pick: Any, name: str) -> Ten
         share = winners / winners.sum(axis=axes, keepdims=True)
         return (_expand(g, axes, keepdims) * share,)
 
-    return result(out, (a,), backward, name)
+    return _tensor.result(out, (a,), backward, name)
 
 
 def max(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -287,7 +287,7 @@ def reshape(a: Tensor, *shape: Any) -> Tensor:
         out = x.reshape(target)
     except ValueError as error:
         raise ValueError(f"reshape: cannot reshape a Tensor of shape {x.shape} into {target}") from error
-    return result(out, (a,), lambda g: (g.reshape(x.shape),), "reshape")
+    return _tensor.result(out, (a,), lambda g: (g.reshape(x.shape),), "reshape")
 
 
 def transpose(a: Tensor, *axes: Any) -> Tensor:
@@ -297,7 +297,7 @@ def transpose(a: Tensor, *axes: Any) -> Tensor:
     if sorted(order) != list(range(x.ndim)):
         raise ValueError(f"transpose: axes {order} are not a permutation of a {x.ndim}-D Tensor's axes")
     inverse = tuple(np.argsort(order))
-    return result(np.transpose(x, order), (a,), lambda g: (np.transpose(g, inverse),), "transpose")
+    return _tensor.result(np.transpose(x, order), (a,), lambda g: (np.transpose(g, inverse),), "transpose")
 
 
 permute = transpose
@@ -316,10 +316,10 @@ def flatten(a: Tensor, start_axis: int = 0, end_axis: int = -1) -> Tensor:
 def getitem(a: Tensor, index: Any) -> Tensor:
     """Slices, integer arrays and boolean masks; the backward scatter-adds, so repeated indices add up."""
     x = a.data
-    if isinstance(index, Tensor):
+    if isinstance(index, _tensor.Tensor):
         index = index.data
     elif isinstance(index, tuple):
-        index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        index = tuple(i.data if isinstance(i, _tensor.Tensor) else i for i in index)
     try:
         out = x[index]
     except IndexError as error:
@@ -334,7 +334,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
             full[index] = g
         return (full,)
 
-    return result(out, (a,), backward, "getitem")
+    return _tensor.result(out, (a,), backward, "getitem")
 
 
 def _repeats_possible(index: Any) -> bool:
@@ -354,7 +354,7 @@ def pad(a: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
         raise ValueError(f"pad: pad_width {pad_width!r} does not fit a Tensor of shape {x.shape}") from error
     out = np.pad(x, widths, constant_values=value)
     middle = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
-    return result(out, (a,), lambda g: (g[middle],), "pad")
+    return _tensor.result(out, (a,), lambda g: (g[middle],), "pad")
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -366,7 +366,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         shapes = [t.shape for t in parts]
         raise ValueError(f"concatenate: shapes {shapes} do not fit along axis {axis}") from error
     bounds = np.cumsum([t.shape[axis] for t in parts])[:-1]
-    return result(out, tuple(parts), lambda g: tuple(np.split(g, bounds, axis=axis)), "concatenate")
+    return _tensor.result(out, tuple(parts), lambda g: tuple(np.split(g, bounds, axis=axis)), "concatenate")
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -377,11 +377,16 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     except ValueError as error:
         raise ValueError(f"stack: shapes {[t.shape for t in parts]} are not all equal") from error
     n = len(parts)
-    return result(out, tuple(parts), lambda g: tuple(np.moveaxis(g, axis, 0)[i] for i in range(n)), "stack")
+    return _tensor.result(
+        out, tuple(parts), lambda g: tuple(np.moveaxis(g, axis, 0)[i] for i in range(n)), "stack"
+    )
 
 
 def _as_tensors(tensors: Sequence[Any], op: str) -> list[Tensor]:
     if not tensors:
         raise ValueError(f"{op} needs at least one Tensor")
-    first = next((t for t in tensors if isinstance(t, Tensor)), None)
-    return [t if isinstance(t, Tensor) else (lift(t, first) if first else Tensor(t)) for t in tensors]
+    first = next((t for t in tensors if isinstance(t, _tensor.Tensor)), None)
+    return [
+        t if isinstance(t, _tensor.Tensor) else (_tensor.lift(t, first) if first else _tensor.Tensor(t))
+        for t in tensors
+    ]

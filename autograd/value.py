@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import ClassVar
 
 from autograd import graph
 from autograd.grad_mode import _mode
@@ -41,7 +42,7 @@ def _to_float(data: object, what: str = "Value(data)") -> float:
 def _constant(other: object) -> float | None:
     """``other`` as a float when it is a plain real number, else None (the op returns NotImplemented)."""
     if type(other) is float or type(other) is int:
-        return other  # type: ignore[return-value]
+        return other
     if isinstance(other, numbers.Real):
         return float(other)
     return None
@@ -87,7 +88,7 @@ class Value:
 
     __slots__ = ("__weakref__", "_da", "_db", "_op", "_parents", "data", "grad", "label")
 
-    _CLEARED_GRAD = 0.0
+    _CLEARED_GRAD: ClassVar[float] = 0.0
 
     def __init__(
         self,

@@ -37,6 +37,7 @@ def curve(function, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     t = Tensor(x, requires_grad=True)
     out = function(t)
     out.backward(np.ones(out.shape))
+    assert t.grad is not None
     return out.data, t.grad
 
 
@@ -51,7 +52,11 @@ def gradient_norms(activation: str, depth: int, width: int, seed: int) -> list[f
     model = nn.Sequential(*layers)
     x = Tensor(rng.normal(size=(64, width)).astype(np.float32))
     (model(x) ** 2).mean().backward()
-    return [float(np.linalg.norm(layer.weight.grad)) for layer in model if isinstance(layer, nn.Linear)]
+    return [
+        float(np.linalg.norm(np.asarray(layer.weight.grad)))
+        for layer in model
+        if isinstance(layer, nn.Linear)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -72,9 +77,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     print(f"\nVanishing gradients: |dL/dW| per layer of a {args.depth}-layer net, first layer first")
     norms = {name: gradient_norms(name, args.depth, 100, args.seed) for name in ("sigmoid", "relu")}
-    for name, values in norms.items():
-        print(f"  {name:<8}" + " ".join(f"{v:9.2e}" for v in values))
-    ratio = {name: values[0] / values[-1] for name, values in norms.items()}
+    for name, norm in norms.items():
+        print(f"  {name:<8}" + " ".join(f"{v:9.2e}" for v in norm))
+    ratio = {name: norm[0] / norm[-1] for name, norm in norms.items()}
     print(
         f"  first/last layer: sigmoid {ratio['sigmoid']:.1e}, ReLU {ratio['relu']:.1e}: the sigmoid's slope"
     )

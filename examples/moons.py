@@ -14,10 +14,12 @@ from nn.scalar import MLP
 
 def loss_and_accuracy(model: MLP, points: np.ndarray, signs: np.ndarray, alpha: float) -> tuple[Value, float]:
     """Mean hinge loss max(0, 1 - y * score) plus alpha * sum of squared weights; accuracy of sign(score)."""
-    scores = [model([Value(a), Value(b)]) for a, b in points]
-    hinge = sum((1 + -float(y) * score).relu() for y, score in zip(signs, scores)) * (1.0 / len(points))
-    penalty = alpha * sum(p * p for p in model.parameters())
-    accuracy = float(np.mean([(score.data > 0) == (y > 0) for y, score in zip(signs, scores)]))  # type: ignore[union-attr]
+    scores = [model.score([Value(a), Value(b)]) for a, b in points]
+    hinge = sum(((1 + -float(y) * score).relu() for y, score in zip(signs, scores)), Value(0.0)) * (
+        1.0 / len(points)
+    )
+    penalty = alpha * sum((p * p for p in model.parameters()), Value(0.0))
+    accuracy = float(np.mean([(score.data > 0) == (y > 0) for y, score in zip(signs, scores)]))
     return hinge + penalty, accuracy
 
 
@@ -57,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     def predict(grid: np.ndarray) -> np.ndarray:
         with no_grad():
-            return np.array([model(row.tolist()).data for row in grid])  # type: ignore[union-attr]
+            return np.array([model.score(row.tolist()).data for row in grid])
 
     try:
         path = decision_boundary(

@@ -7,6 +7,7 @@ then train a network on the bundled MNIST digits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,8 @@ from nn import optim
 from nn.data import DataLoader, load_mnist_sample
 
 # The notes' settings for the 2-D comparison, starting at (-7, 2).
-SURFACE_OPTIMIZERS: dict[str, Callable[[list[Tensor]], optim.Optimizer]] = {
+Make = Callable[[Sequence[Tensor]], optim.Optimizer]
+SURFACE_OPTIMIZERS: dict[str, Make] = {
     "SGD (lr 0.95)": lambda p: optim.SGD(p, lr=0.95),
     "Momentum (lr 0.1, 0.9)": lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
     "Nesterov (lr 0.1, 0.9)": lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
@@ -26,7 +28,7 @@ SURFACE_OPTIMIZERS: dict[str, Callable[[list[Tensor]], optim.Optimizer]] = {
     "RMSprop (lr 0.3)": lambda p: optim.RMSprop(p, lr=0.3),
     "Adam (lr 0.3)": lambda p: optim.Adam(p, lr=0.3),
 }
-NETWORK_OPTIMIZERS: dict[str, Callable[[list[Tensor]], optim.Optimizer]] = {
+NETWORK_OPTIMIZERS: dict[str, Make] = {
     "SGD": lambda p: optim.SGD(p, lr=0.01),
     "Momentum": lambda p: optim.SGD(p, lr=0.01, momentum=0.9),
     "AdaGrad": lambda p: optim.AdaGrad(p, lr=0.01),
@@ -36,11 +38,12 @@ NETWORK_OPTIMIZERS: dict[str, Callable[[list[Tensor]], optim.Optimizer]] = {
 }
 
 
-def surface(x: Tensor | np.ndarray, y: Tensor | np.ndarray) -> Tensor | np.ndarray:
+def surface(x: Any, y: Any) -> Any:
+    """The notes' f(x, y) = x²/20 + y², for Tensors or arrays alike."""
     return x * x / 20.0 + y * y
 
 
-def walk(make: Callable[[list[Tensor]], optim.Optimizer], steps: int) -> np.ndarray:
+def walk(make: Make, steps: int) -> np.ndarray:
     """The points an optimizer visits on the surface, starting at (-7, 2)."""
     point = Tensor(np.array([-7.0, 2.0]), requires_grad=True)
     optimizer = make([point])
@@ -53,9 +56,7 @@ def walk(make: Callable[[list[Tensor]], optim.Optimizer], steps: int) -> np.ndar
     return np.array(path)
 
 
-def mnist_losses(
-    make: Callable[[list[Tensor]], optim.Optimizer], iterations: int, seed: int
-) -> tuple[list[float], float]:
+def mnist_losses(make: Make, iterations: int, seed: int) -> tuple[list[float], float]:
     """Training loss per iteration of MLP 784-100-100-10 on the bundled digits, and its test accuracy."""
     (x, t), (x_test, t_test) = load_mnist_sample()
     rng = np.random.default_rng(seed)
@@ -109,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         print(f"  wrote {trajectories(surface, paths, args.out / 'optimizer_paths.png')}")
         loss_series = {name: losses for name, (losses, _) in results.items()}
-        path = curves(loss_series, args.out / "optimizer_mnist.png", "iteration", "loss", "MNIST", log_y=True)
-        print(f"  wrote {path}")
+        picture = curves(
+            loss_series, args.out / "optimizer_mnist.png", "iteration", "loss", "MNIST", log_y=True
+        )
+        print(f"  wrote {picture}")
     except ImportError as error:
         print(f"  no pictures: {error}")
 

@@ -16,8 +16,8 @@ def train(steps: int, lr: float, seed: int) -> tuple[MLP, list[float]]:
     model = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=seed)
     losses = []
     for _ in range(steps):
-        outputs = [model(row.tolist()) for row in inputs]
-        loss = sum((out - float(t)) ** 2 for out, t in zip(outputs, targets)) * 0.5
+        outputs = [model.score(row.tolist()) for row in inputs]
+        loss = sum(((out - float(t)) ** 2 for out, t in zip(outputs, targets)), Value(0.0)) * 0.5
         model.zero_grad()
         loss.backward()
         with no_grad():
@@ -38,14 +38,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("x1 x2 | target | output")
     with no_grad():
         for row, target in zip(inputs, targets):
-            out = model(row.tolist())
-            correct += int((out.data > 0.5) == bool(target))  # type: ignore[union-attr]
-            print(f" {int(row[0])}  {int(row[1])} |   {target}    | {out.data:.3f}")  # type: ignore[union-attr]
+            out = model.score(row.tolist())
+            correct += int((out.data > 0.5) == bool(target))
+            print(f" {int(row[0])}  {int(row[1])} |   {target}    | {out.data:.3f}")
     print(f"  {correct}/4 correct")
     x = [Value(1.0, "x1"), Value(0.0, "x2")]
-    out = model(x)
-    out.label = "y"  # type: ignore[union-attr]
-    out.backward()  # type: ignore[union-attr]
+    out = model.score(x)
+    out.label = "y"
+    out.backward()
     save_graph(out, args.out / "xor_mlp.png")
 
 

@@ -7,6 +7,7 @@ through sigmoid/tanh layers; He doubles it to make up for ReLU zeroing half of t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def lecun_uniform(shape: tuple[int, ...], rng: Rng = None, dtype=np.float32) -> 
     return as_generator(rng).uniform(-bound, bound, shape).astype(dtype)
 
 
-INITIALISERS = {
+INITIALISERS: dict[str, Callable[..., np.ndarray]] = {
     "xavier_uniform": xavier_uniform,
     "xavier_normal": xavier_normal,
     "he_uniform": he_uniform,

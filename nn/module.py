@@ -27,6 +27,11 @@ class Parameter(Tensor):
 class Module:
     """Subclass it, assign Parameters / Modules / buffers in ``__init__``, and define ``forward``."""
 
+    _parameters: dict[str, Parameter]
+    _modules: dict[str, Module]
+    _buffers: dict[str, np.ndarray]
+    training: bool
+
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
@@ -142,7 +147,7 @@ class Module:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write ``state_dict()`` as an uncompressed ``.npz`` atomically (temp file + rename)."""
         state = self.state_dict()
-        return atomic_write(path, lambda handle: np.savez(handle, **state))
+        return atomic_write(path, lambda handle: np.savez(handle, **state))  # type: ignore[arg-type]
 
     def load(self, path: str | os.PathLike[str], strict: bool = True) -> Module:
         """Read a file written by ``save`` (never unpickling anything) and load it. Returns self."""

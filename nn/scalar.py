@@ -102,6 +102,13 @@ class MLP(ScalarModule):
             out = layer(out)
         return out[0] if len(out) == 1 else out
 
+    def score(self, x: Sequence[Value | float]) -> Value:
+        """The single output of a network whose last layer has one neuron."""
+        out = self(x)
+        if not isinstance(out, Value):
+            raise ValueError(f"score() needs a single output; this MLP has {len(out)}")
+        return out
+
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]
 

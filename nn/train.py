@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +105,8 @@ def fit(
         start = time.perf_counter()
         model.train()
         total_loss, correct, count = 0.0, 0, 0
-        bar = _Progress(len(train_loader) if hasattr(train_loader, "__len__") else 0, epoch, epochs, progress)
+        batches = len(train_loader) if isinstance(train_loader, Sized) else 0
+        bar = _Progress(batches, epoch, epochs, progress)
         for inputs, labels in train_loader:
             outputs = model(inputs)
             loss = loss_fn(outputs, labels)

@@ -11,7 +11,7 @@ import graphviz
 import numpy as np
 
 from autograd import topological_order
-from autograd._files import atomic_write
+from autograd._files import atomic_write_bytes
 from autograd.value import Value
 
 FORMATS = ("png", "svg", "pdf")
@@ -97,8 +97,7 @@ def draw(
 
 def render(source: graphviz.Source, filename: str | os.PathLike[str]) -> Path:
     """Render with ``dot`` in the source's format and write the image atomically to ``filename``."""
-    image = _pipe(source)
-    return atomic_write(filename, lambda handle: handle.write(image))
+    return atomic_write_bytes(filename, _pipe(source))
 
 
 def dot_available() -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd._files import atomic_write
+from autograd._files import atomic_write_bytes
 
 
 def _pyplot() -> Any:
@@ -30,7 +30,7 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=Path(path).suffix.lstrip(".") or "png", dpi=120, bbox_inches="tight")
     _pyplot().close(figure)
-    return atomic_write(path, lambda handle: handle.write(buffer.getvalue()))
+    return atomic_write_bytes(path, buffer.getvalue())
 
 
 def decision_boundary(

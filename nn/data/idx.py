@@ -60,7 +60,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
 
 def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> Path:
     """Write an array as IDX (gzip when the name ends in .gz), atomically. Used to make test files."""
-    from autograd._files import atomic_write
+    from autograd._files import atomic_write_bytes
 
     codes = {np.dtype(v).newbyteorder("="): k for k, v in IDX_TYPES.items()}
     native = np.dtype(array.dtype).newbyteorder("=")
@@ -70,4 +70,4 @@ def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> Path:
     payload = header + np.ascontiguousarray(array, dtype=IDX_TYPES[codes[native]]).tobytes()
     if str(path).endswith(".gz"):
         payload = gzip.compress(payload, mtime=0)
-    return atomic_write(path, lambda handle: handle.write(payload))
+    return atomic_write_bytes(path, payload)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograd._files import atomic_write
+from autograd._files import atomic_write_bytes
 from nn.data.idx import read_idx
 
 FILES = {
@@ -71,9 +71,7 @@ def _prepare(images: np.ndarray, labels: np.ndarray, normalize: bool, flatten: b
     if flatten:
         x = x.reshape(len(x), -1)
     t = labels.astype(np.int64)
-    if one_hot:
-        t = np.eye(10, dtype=np.float32)[t]
-    return x, t
+    return x, (np.eye(10, dtype=np.float32)[t] if one_hot else t)
 
 
 def read_folder(
@@ -119,7 +117,7 @@ def download_mnist(kind: str = "digits", folder: str | os.PathLike[str] | None =
             if digest != expected:
                 errors.append(f"{mirror}{name}: checksum {digest} differs from the official {expected}")
                 continue
-            atomic_write(target / name, lambda handle, data=payload: handle.write(data))
+            atomic_write_bytes(target / name, payload)
             break
         else:
             raise OSError(f"could not download {name}: " + "; ".join(errors))
