@@ -1,9 +1,8 @@
 """Scalar engine speed against micrograd 0.1.0, both running the same model code in the same process.
 
 Times one training step of micrograd's moons demo (MLP 2-16-16-1, ReLU, hinge loss + L2, full batch of
-100 points, SGD) in a plain loop with Python's default garbage collection (freeing each graph is timed),
-and with gc disabled during each step (each graph released and collected after the timer, for both
-engines alike), each the fastest of several steps, and a
+100 points, SGD) in a plain loop with Python's default garbage collection, and with gc disabled during
+each step (see the two timing functions for how each is kept fair), each the fastest of several, and a
 500,000-link chain ``y = y * 1.000001 + 0.0`` (forward + backward). Run: ``make bench``.
 """
 
@@ -80,27 +79,41 @@ def moons(n: int, seed: int) -> tuple[list[list[float]], list[int]]:
     return xs, ys
 
 
-def time_step(engine: Engine, disable_gc: bool, repeats: int) -> float:
-    """Milliseconds of the fastest of ``repeats`` training steps (the least disturbed by other load)."""
+def time_steps_with_gc(engine: Engine, repeats: int) -> float:
+    """Fastest of ``repeats`` steps in ms, in a plain loop with Python's default garbage collection.
+
+    One engine at a time: interleaving would let micrograd's cyclic garbage be collected inside our
+    steps. Freeing each graph is timed, as a real training loop pays it."""
+    gc.collect()
     xs, ys = moons(100, seed=0)
     layers = make_model(engine, seed=1)
     times = []
     for _ in range(repeats + 1):
-        if disable_gc:
+        start = time.perf_counter()
+        train_step(engine, layers, xs, ys, lr=0.05)
+        times.append(time.perf_counter() - start)
+    return 1e3 * min(times[1:])
+
+
+def time_steps_without_gc(engines: dict[str, Engine], repeats: int) -> dict[str, float]:
+    """Fastest of ``repeats`` steps in ms per engine with gc disabled during each step.
+
+    Engines take turns step by step, so they sample the same spells of outside load. Each graph is
+    released after the timer and collected before the next step, for both engines alike: with gc off
+    micrograd's cyclic graph would outlive its step, while ours would be freed inside it."""
+    xs, ys = moons(100, seed=0)
+    models = {name: make_model(engine, seed=1) for name, engine in engines.items()}
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(repeats + 1):
+        for name, engine in engines.items():
             gc.disable()
             start = time.perf_counter()
-            graph = train_step(engine, layers, xs, ys, lr=0.05)
-            times.append(time.perf_counter() - start)
-            # Release the graph after the timer for both engines: micrograd's cyclic graph is not freed
-            # until the collection below, ours would be freed by refcount inside the step.
+            graph = train_step(engine, models[name], xs, ys, lr=0.05)
+            times[name].append(time.perf_counter() - start)
             del graph
             gc.enable()
             gc.collect()
-        else:
-            start = time.perf_counter()
-            train_step(engine, layers, xs, ys, lr=0.05)  # the graph dies here, timed, as in a real loop
-            times.append(time.perf_counter() - start)
-    return 1e3 * min(times[1:])
+    return {name: 1e3 * min(values[1:]) for name, values in times.items()}
 
 
 def time_chain(engine: Engine, links: int, repeats: int = 1) -> float | None:
@@ -150,9 +163,10 @@ def main(argv: list[str] | None = None) -> None:
 
     nodes = nodes_per_step(Value)
     results: dict[str, dict[str, float | None]] = {}
+    gc_off = time_steps_without_gc(engines, args.repeats)
     for name, engine in engines.items():
-        with_gc = time_step(engine, disable_gc=False, repeats=args.repeats)
-        without_gc = time_step(engine, disable_gc=True, repeats=args.repeats)
+        with_gc = time_steps_with_gc(engine, args.repeats)
+        without_gc = gc_off[name]
         long_chain = time_chain(engine, args.links)
         short_chain = time_chain(engine, 400, repeats=250)
         results[name] = {"gc": with_gc, "nogc": without_gc, "long": long_chain, "short": short_chain}
