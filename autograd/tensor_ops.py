@@ -76,7 +76,8 @@ def div(a: Any, b: Any) -> Tensor:
 
 
 def pow(a: Any, b: Any) -> Tensor:
-    """a ** b; d/db is a**b * ln(a), taken as 0 where a == 0 (the limit for b > 0)."""
+    """a ** b; d/db is a**b * ln(a), taken as 0 where a == 0 (the limit for b > 0). A negative base
+    with a non-integer exponent gives NaN, as in NumPy and PyTorch (Value raises instead)."""
     a, b = _operands(a, b)
     x, y = a.data, b.data
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -8,8 +8,9 @@ Backpropagation is then the notes' computational-graph rule on every edge:
 
 Storing local derivatives as numbers instead of a closure per node (micrograd's way) means a node
 never refers to itself through its closure: no reference cycle, so a graph is freed by reference
-counting the moment it is unreferenced; and plain float slots instead of a tuple or closure per node
-leave one object per operation for the cyclic garbage collector to track, which is most of its cost.
+counting the moment it is unreferenced; and plain float slots instead of a closure (with its cells)
+leave two objects per operation, the node and its parents tuple, for the cyclic garbage collector to
+track, which is most of what that collector costs a training loop.
 
 Derivatives at kinks (documented and tested): relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha,
 abs'(0) = 0, step'(x) = 0 everywhere, hard_sigmoid'(±3) = 0, sqrt'(0) = +inf.
@@ -40,7 +41,7 @@ def _to_float(data: object, what: str = "Value(data)") -> float:
 
 
 def _constant(other: object) -> float | None:
-    """``other`` as a float when it is a plain real number, else None (the op returns NotImplemented)."""
+    """``other`` as a number when it is a plain real number, else None (the op returns NotImplemented)."""
     if type(other) is float or type(other) is int:
         return other
     if isinstance(other, numbers.Real):
@@ -58,7 +59,7 @@ def _sigmoid(x: float) -> float:
 
 def _power(base: float, exponent: float) -> float:
     """``base ** exponent`` over the reals, with a clear error where that is not a real number."""
-    if base < 0.0 and exponent != int(exponent):
+    if base < 0.0 and not float(exponent).is_integer():
         raise ValueError(
             f"pow: a negative base ({base}) with a non-integer exponent ({exponent}) is not a real number"
         )

@@ -179,6 +179,8 @@ def test_domain_errors_name_the_problem() -> None:
     with pytest.raises(ZeroDivisionError, match="negative exponent"):
         Value(0.0) ** -1
     assert (Value(-2.0) ** 3).data == -8.0
+    with pytest.raises(ValueError, match="non-integer exponent"):
+        Value(-2.0) ** math.inf
 
 
 def test_bad_operands_and_data_are_type_errors() -> None:
