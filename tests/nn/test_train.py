@@ -58,3 +58,37 @@ def test_memory_stays_flat_over_thousands_of_steps() -> None:
 
     grown = growth_over(step, warmup=100, steps=3000)
     assert grown < 256 * 1024, f"memory grew by {grown} bytes over 3000 steps"
+
+
+def test_progress_bar_on_a_terminal_and_plain_lines_elsewhere(monkeypatch) -> None:
+    import io
+    import sys
+
+    import pytest
+
+    pytest.importorskip("tqdm")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    points, labels = make_spiral(20, 3, seed=0)
+    model = nn.Sequential(nn.Linear(2, 8, rng=0), nn.ReLU(), nn.Linear(8, 3, rng=1))
+    lines: list[str] = []
+    loader = DataLoader((points.astype(np.float32), labels), 10)
+    fit(model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.1), loader, epochs=1, log=lines.append)
+    assert "epoch 1/1" in terminal.getvalue() and "batch" in terminal.getvalue(), "tqdm drew its bar"
+    assert len(lines) == 1 and lines[0].startswith("epoch 1/1: loss")
+    silent: list[str] = []
+    fit(
+        model,
+        F.cross_entropy,
+        optim.SGD(model.parameters(), lr=0.1),
+        loader,
+        1,
+        progress=False,
+        log=silent.append,
+    )
+    assert silent == []
