@@ -48,6 +48,13 @@ def _check_positive(name: str, value: float, allow_zero: bool = False) -> None:
         raise ValueError(f"{name} must be {bound}, got {value}")
 
 
+def _moving_average(average: np.ndarray, value: np.ndarray, rate: float) -> np.ndarray:
+    """average = rate · average + (1 - rate) · value, in place: the running means of RMSprop/AdaDelta/Adam."""
+    average *= rate
+    average += (1 - rate) * value
+    return average
+
+
 def _check_fraction(name: str, value: float) -> None:
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{name} must be in [0, 1), got {value}")
@@ -110,9 +117,9 @@ class RMSprop(Optimizer):
         self.alpha, self.eps = alpha, eps
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
-        average = state.setdefault("square_average", np.zeros_like(data))
-        average *= self.alpha
-        average += (1 - self.alpha) * grad * grad
+        average = _moving_average(
+            state.setdefault("square_average", np.zeros_like(data)), grad * grad, self.alpha
+        )
         data -= self.lr * grad / (np.sqrt(average) + self.eps)
 
 
@@ -127,13 +134,12 @@ class AdaDelta(Optimizer):
         self.rho, self.eps = rho, eps
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
-        square = state.setdefault("square_average", np.zeros_like(data))
+        square = _moving_average(
+            state.setdefault("square_average", np.zeros_like(data)), grad * grad, self.rho
+        )
         delta_square = state.setdefault("delta_average", np.zeros_like(data))
-        square *= self.rho
-        square += (1 - self.rho) * grad * grad
         delta = np.sqrt(delta_square + self.eps) / np.sqrt(square + self.eps) * grad
-        delta_square *= self.rho
-        delta_square += (1 - self.rho) * delta * delta
+        _moving_average(delta_square, delta * delta, self.rho)
         data -= self.lr * delta
 
 
@@ -168,12 +174,8 @@ class Adam(Optimizer):
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         grad = self._decay(data, grad)
         beta1, beta2 = self.betas
-        m = state.setdefault("m", np.zeros_like(data))
-        v = state.setdefault("v", np.zeros_like(data))
-        m *= beta1
-        m += (1 - beta1) * grad
-        v *= beta2
-        v += (1 - beta2) * grad * grad
+        m = _moving_average(state.setdefault("m", np.zeros_like(data)), grad, beta1)
+        v = _moving_average(state.setdefault("v", np.zeros_like(data)), grad * grad, beta2)
         step_size = self.lr / (1 - beta1**self.steps)
         denominator = np.sqrt(v / (1 - beta2**self.steps)) + self.eps
         data -= (step_size * m / denominator).astype(data.dtype, copy=False)
