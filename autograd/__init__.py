@@ -1,9 +1,10 @@
-"""chainrule's reverse-mode autodiff engine: scalar ``Value`` and array ``Tensor``
-nodes, the graph walk, grad mode, gradcheck."""
+"""chainrule's reverse-mode autodiff engine: scalar ``Value`` and array ``Tensor`` nodes, one derivative
+table for both, the graph walk, ``grad`` (gradients of gradients), grad mode and gradient checks."""
 
+from autograd import functional
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from autograd.gradcheck import GradcheckError, gradcheck
-from autograd.graph import topological_order, zero_grad
+from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from autograd.graph import grad, topological_order, zero_grad
 from autograd.tensor import Tensor
 from autograd.tensor_ops import concatenate, stack, where
 from autograd.value import Value
@@ -14,7 +15,10 @@ __all__ = [
     "Value",
     "concatenate",
     "enable_grad",
+    "functional",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
     "set_grad_enabled",

@@ -1,4 +1,6 @@
-"""Numerical gradient check: analytic gradients from ``backward()`` against central differences."""
+"""Numerical gradient checks: analytic gradients from ``backward()`` against central differences
+(``gradcheck``), and second derivatives from ``create_graph`` against differences of the first
+(``gradgradcheck``)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd.grad_mode import no_grad
+from autograd.grad_mode import enable_grad, no_grad
+from autograd.graph import grad
 from autograd.tensor import Tensor
+from autograd.tensor_ops import concatenate
 from autograd.value import Value
 
 Node = Value | Tensor
@@ -105,6 +109,8 @@ def _analytic_gradients(
     f: Callable[..., Any], inputs: list[Node], weights: np.ndarray | None
 ) -> list[np.ndarray]:
     out = _call(f, inputs)
+    if isinstance(out, Tensor) and not out.requires_grad:  # f does not depend on its inputs
+        return [np.zeros(np.shape(x.data)) for x in inputs]
     if isinstance(out, Tensor):
         out.backward(np.ones(out.shape) if weights is None else weights)
         return [
@@ -163,3 +169,39 @@ def _compare(
         f"analytic {float(analytic[worst])!r}, numeric {float(numeric[worst])!r}, "
         f"worst error {error[worst]:.3g} > allowed {allowed[worst]:.3g} (atol={atol}, rtol={rtol}, eps={eps})"
     )
+
+
+def gradgradcheck(
+    f: Callable[..., Any],
+    inputs: Sequence[Node],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+) -> bool:
+    """Check second derivatives: the gradients of ``f`` (built with ``create_graph=True``, projected on
+    fixed random weights when the output is not a scalar) are gradchecked as a function of the inputs,
+    i.e. against central differences of the first derivatives. Raises GradcheckError naming the input
+    and element, like ``gradcheck``; returns True."""
+    inputs = list(inputs)
+    _check_inputs(inputs)
+    with _float64(inputs):
+        weights = _output_weights(f, inputs, seed)
+
+    def first_derivatives(*xs: Any) -> Node:
+        with enable_grad():
+            out = _call(f, list(xs))
+            if isinstance(out, Tensor):
+                if not out.requires_grad:
+                    return Tensor(np.zeros(sum(x.size for x in xs)))
+                seed_grad = Tensor(np.ones(out.shape) if weights is None else weights)
+                grads = grad(out, list(xs), seed_grad, create_graph=True, allow_unused=True)
+                parts = [
+                    (Tensor(np.zeros(x.shape)) if g is None else g).reshape(-1) for g, x in zip(grads, xs)
+                ]
+                return concatenate(parts)
+            grads = grad(out, list(xs), create_graph=True, allow_unused=True)
+            mix = np.random.default_rng(seed + 1).uniform(0.5, 1.5, len(xs))
+            return sum((float(w) * g for w, g in zip(mix, grads) if g is not None), Value(0.0))
+
+    return gradcheck(first_derivatives, inputs, eps, atol, rtol, seed + 2)

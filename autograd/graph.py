@@ -1,15 +1,18 @@
-"""The one graph walk (iterative, post-order) and the backward driver shared by Value, Tensor and viz."""
+"""The one graph walk (iterative, post-order) and the backward driver shared by Value, Tensor and viz,
+with ``grad()``: gradients returned instead of stored, optionally as graphs of their own."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
-from autograd.grad_mode import no_grad
+from autograd.grad_mode import set_grad_enabled
 
 
 class Node(Protocol):
     """What the walk needs of a node: its inputs in order and a gradient slot; what backward needs of
-    its class: the value a cleared gradient takes, how to seed the root, and the chain-rule loop."""
+    its class: the value a cleared gradient takes, how to seed a root, the chain-rule loops (numbers
+    or, for create_graph, nodes) and how to convert the seeds and gradients ``grad()`` takes and returns."""
 
     _parents: tuple[Any, ...]
     grad: Any
@@ -20,6 +23,15 @@ class Node(Protocol):
 
     @staticmethod
     def _backprop(order: list[Any]) -> None: ...
+
+    @staticmethod
+    def _backprop_graph(order: list[Any]) -> None: ...
+
+    @staticmethod
+    def _as_seed(root: Any, seed: Any, create_graph: bool) -> Any: ...
+
+    @staticmethod
+    def _as_gradient(grad: Any, source: Any) -> Any: ...
 
 
 _KEEP = object()
@@ -32,15 +44,15 @@ def topological_order(root: Node) -> list[Any]:
     when the marker pushed under its parents comes back to the top, i.e. after all of them.
     Parents are visited in tuple order, so the order (and every picture drawn from it) is deterministic.
     """
-    return _walk(root, _KEEP)
+    return _walk([root], _KEEP)
 
 
-def _walk(root: Node, cleared: Any) -> list[Any]:
-    """The walk itself; unless ``cleared`` is _KEEP, each non-leaf's grad is set to it on the way,
-    which saves backward a second pass over a graph too large for the cache."""
+def _walk(roots: Sequence[Node], cleared: Any) -> list[Any]:
+    """The walk itself, from one or more roots; unless ``cleared`` is _KEEP, each non-leaf's grad is set
+    to it on the way, which saves backward a second pass over a graph too large for the cache."""
     order: list[Any] = []
     visited: set[Any] = set()
-    stack: list[Any] = [root]
+    stack: list[Any] = list(reversed(roots))
     emit, push, pop, mark = order.append, stack.append, stack.pop, visited.add
     clear = cleared is not _KEEP
     while stack:
@@ -63,17 +75,75 @@ def _walk(root: Node, cleared: Any) -> list[Any]:
     return order
 
 
-def backward(root: Node, seed: Any) -> None:
-    """Apply the chain rule from ``root`` (seeded with ``seed``) down to every node it depends on.
+def backward(roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool = False) -> None:
+    """Apply the chain rule from ``roots`` (each seeded with its entry of ``seeds``) to every node they
+    depend on. Leaves accumulate (``+=``) as in PyTorch, so a second call adds the same gradients again;
+    the gradients of intermediate nodes are reset first, so they always hold this call's values.
+    With ``create_graph`` the backward pass is itself recorded (seeds must then be nodes)."""
+    node_type = type(roots[0])
+    order = _walk(roots, node_type._CLEARED_GRAD)
+    _run(node_type, order, roots, seeds, create_graph)
 
-    Leaves accumulate (``+=``) as in PyTorch, so a second call adds the same gradients again; the
-    gradients of intermediate nodes are reset first, so they always hold this call's values.
+
+def _run(node_type: Any, order: list[Any], roots: Sequence[Node], seeds: Sequence[Any], create: bool) -> None:
+    with set_grad_enabled(create):
+        for root, seed in zip(roots, seeds):
+            node_type._seed_grad(root, seed)
+        (node_type._backprop_graph if create else node_type._backprop)(order)
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """The gradients of ``outputs`` with respect to each of ``inputs``, leaving every ``.grad`` untouched.
+
+    ``outputs`` / ``inputs`` are a Value or Tensor or a sequence of them; ``grad_outputs`` gives d(loss)/d
+    output per output (needed for a non-scalar Tensor output). With ``create_graph=True`` the returned
+    gradients are graph nodes that can be differentiated again. An input the outputs do not depend on is
+    an error, or None with ``allow_unused=True``. Returns a tuple, one gradient per input (as PyTorch).
     """
-    node_type = type(root)
-    order = _walk(root, node_type._CLEARED_GRAD)
-    with no_grad():
-        node_type._seed_grad(root, seed)
-        node_type._backprop(order)
+    roots, sources = _as_nodes(outputs, "outputs"), _as_nodes(inputs, "inputs")
+    node_type = type(roots[0])
+    if grad_outputs is None or not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs] * len(roots)
+    if len(grad_outputs) != len(roots):
+        raise ValueError(f"grad: {len(roots)} outputs but {len(grad_outputs)} grad_outputs")
+    seeds = [node_type._as_seed(root, seed, create_graph) for root, seed in zip(roots, grad_outputs)]
+    order = _walk(roots, _KEEP)
+    reached = set(order)
+    unused = [i for i, source in enumerate(sources) if source not in reached]
+    if unused and not allow_unused:
+        raise ValueError(
+            f"grad: input {unused[0]} is not used in computing the outputs; pass allow_unused=True "
+            "to get None for it"
+        )
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            node.grad = node_type._CLEARED_GRAD
+        _run(node_type, order, roots, seeds, create_graph)
+        return tuple(
+            None if source not in reached else node_type._as_gradient(source.grad, source)
+            for source in sources
+        )
+    finally:
+        for node, previous in zip(order, saved):
+            node.grad = previous
+
+
+def _as_nodes(items: Any, what: str) -> list[Any]:
+    nodes = list(items) if isinstance(items, (list, tuple)) else [items]
+    if not nodes:
+        raise ValueError(f"grad: {what} is empty")
+    engines = {getattr(type(node), "_backprop", None) for node in nodes}
+    if len(engines) != 1 or None in engines:
+        names = [type(node).__name__ for node in nodes]
+        raise TypeError(f"grad: {what} must be Values, or Tensors, not a mix or anything else; got {names}")
+    return nodes
 
 
 def zero_grad(root: Node) -> None:

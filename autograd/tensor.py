@@ -1,21 +1,29 @@
 """Tensor: a NumPy array that records the operations on it, with the same backward() as Value.
 
-Each op stores its inputs and a vector-Jacobian closure ``backward(grad) -> one gradient per input``.
-The closure captures input arrays, never the output Tensor, so there is no reference cycle and a graph is
-freed by reference counting. Broadcasting is undone in exactly one place, ``_accumulate``.
+Each op stores its inputs, its rule from a derivative table (``autograd.rules`` for elementwise ops,
+shared with Value; ``autograd.tensor_rules`` for the rest) and the rule's constants (axes, shapes...).
+Backward calls the rule's VJP on arrays (``ArrayMath``), or on Tensors (``TensorMath``) when a graph
+of the backward pass is wanted. A node refers to its inputs, never to itself, so there is no reference
+cycle and a graph is freed by reference counting. Broadcasting is undone in exactly one place,
+``_accumulate``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import graph, tensor_activations, tensor_ops
+from autograd import graph, rules
+from autograd import tensor_rules as T
 from autograd.grad_mode import _mode
+from autograd.rules import Elementwise
+from autograd.spaces import ArrayMath, NodeMath, sum_to
+from autograd.tensor_rules import Structural
 
-Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
+Rule = Elementwise | Structural
+Axis = int | tuple[int, ...] | None
 FLOAT_TYPES = (np.float32, np.float64)
 
 
@@ -32,33 +40,47 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return array if dtype is not None else array.astype(np.float32)
 
 
-def sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Undo broadcasting: sum ``grad`` over the axes that broadcasting added or stretched to reach it."""
-    if grad.shape == shape:
-        return grad
-    lead = grad.ndim - len(shape)
-    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
-    return grad.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+def _unary_method(rule: Elementwise) -> Callable[[Tensor], Tensor]:
+    def method(self: Tensor) -> Tensor:
+        return elementwise(rule, (self,))
+
+    method.__name__ = rule.name
+    method.__doc__ = rule.doc
+    return method
+
+
+def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tensor, Any], Tensor]:
+    def method(self: Tensor, other: Any) -> Tensor:
+        other = lift(other, self)
+        return elementwise(rule, (other, self) if reflected else (self, other))
+
+    method.__name__ = f"__{'r' if reflected else ''}{rule.name}__"
+    return method
 
 
 class Tensor:
     """An n-dimensional array node: ``data`` (ndarray), ``grad`` (same shape and dtype, or None)."""
 
-    __slots__ = ("__weakref__", "_backward", "_op", "_parents", "data", "grad", "label", "requires_grad")
+    __slots__ = ("__weakref__", "_ctx", "_op", "_parents", "data", "grad", "label", "requires_grad")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     _CLEARED_GRAD: ClassVar[None] = None
+
+    _ctx: Any
+    _op: Rule | None
+    _parents: tuple[Tensor, ...]
+    grad: Any
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
         self.data = as_array(data, dtype)
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"only floating-point Tensors can require grad, got dtype {self.data.dtype}")
         self.requires_grad = bool(requires_grad)
-        self.grad: np.ndarray | None = None
+        self.grad = None
         self.label = label
-        self._parents: tuple[Tensor, ...] = ()
-        self._backward: Backward | None = None
-        self._op = ""
+        self._parents = ()
+        self._op = None
+        self._ctx = ()
 
     # -- basic properties ------------------------------------------------------------------------
 
@@ -80,8 +102,8 @@ class Tensor:
 
     @property
     def op(self) -> str:
-        """The operation that made this Tensor ('' for a leaf)."""
-        return self._op
+        """The operation that made this Tensor as pictures label it ('' for a leaf)."""
+        return "" if self._op is None else self._op.describe(self._ctx)
 
     @property
     def parents(self) -> tuple[Tensor, ...]:
@@ -113,145 +135,288 @@ class Tensor:
         """Indices of the largest elements (no gradient: an index is not differentiable)."""
         return np.asarray(self.data.argmax(axis=axis))
 
-    # -- operators (the functions live in tensor_ops) ---------------------------------------------
+    # -- arithmetic: the shared elementwise rules ----------------------------------------------------
 
-    def __add__(self, other: Any) -> Tensor:
-        return tensor_ops.add(self, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return tensor_ops.add(other, self)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return tensor_ops.sub(self, other)
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return tensor_ops.sub(other, self)
-
-    def __mul__(self, other: Any) -> Tensor:
-        return tensor_ops.mul(self, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return tensor_ops.mul(other, self)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return tensor_ops.div(self, other)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return tensor_ops.div(other, self)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return tensor_ops.pow(self, other)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return tensor_ops.pow(other, self)
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return tensor_ops.matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return tensor_ops.matmul(other, self)
+    __add__ = _binary_method(rules.ADD)
+    __radd__ = _binary_method(rules.ADD, reflected=True)
+    __sub__ = _binary_method(rules.SUB)
+    __rsub__ = _binary_method(rules.SUB, reflected=True)
+    __mul__ = _binary_method(rules.MUL)
+    __rmul__ = _binary_method(rules.MUL, reflected=True)
+    __truediv__ = _binary_method(rules.DIV)
+    __rtruediv__ = _binary_method(rules.DIV, reflected=True)
+    __pow__ = _binary_method(rules.POW)
+    __rpow__ = _binary_method(rules.POW, reflected=True)
 
     def __neg__(self) -> Tensor:
-        return tensor_ops.neg(self)
+        return elementwise(rules.NEG, (self,))
 
     def __abs__(self) -> Tensor:
-        return tensor_ops.abs(self)
+        return elementwise(rules.ABS, (self,))
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return matmul(lift(other, self), self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return tensor_ops.getitem(self, index)
+        return getitem(self, index)
+
+    # comparisons give bool Tensors that record no graph (a mask is a constant), as in PyTorch
+    def __lt__(self, other: Any) -> Tensor:
+        return Tensor(self.data < _raw(other), dtype=bool)
+
+    def __le__(self, other: Any) -> Tensor:
+        return Tensor(self.data <= _raw(other), dtype=bool)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return Tensor(self.data > _raw(other), dtype=bool)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return Tensor(self.data >= _raw(other), dtype=bool)
 
     @property
     def T(self) -> Tensor:
-        return tensor_ops.transpose(self)
+        return self.transpose()
 
-    # -- methods: the functions of tensor_ops and tensor_activations, bound here -------------------
+    # -- elementary functions and activations: one binding per rule -----------------------------------
 
-    exp = tensor_ops.exp
-    log = tensor_ops.log
-    sqrt = tensor_ops.sqrt
-    abs = tensor_ops.abs
-    clip = tensor_ops.clip
-    astype = tensor_ops.astype
-    sum = tensor_ops.sum
-    mean = tensor_ops.mean
-    var = tensor_ops.var
-    max = tensor_ops.max
-    min = tensor_ops.min
-    reshape = tensor_ops.reshape
-    transpose = tensor_ops.transpose
-    permute = tensor_ops.permute
-    flatten = tensor_ops.flatten
-    pad = tensor_ops.pad
-    step = tensor_activations.step
-    identity = tensor_activations.identity
-    sigmoid = tensor_activations.sigmoid
-    tanh = tensor_activations.tanh
-    relu = tensor_activations.relu
-    leaky_relu = tensor_activations.leaky_relu
-    prelu = tensor_activations.prelu
-    elu = tensor_activations.elu
-    selu = tensor_activations.selu
-    gelu = tensor_activations.gelu
-    swish = tensor_activations.swish
-    silu = tensor_activations.silu
-    softplus = tensor_activations.softplus
-    softsign = tensor_activations.softsign
-    hard_sigmoid = tensor_activations.hard_sigmoid
-    maxout = tensor_activations.maxout
-    softmax = tensor_activations.softmax
-    log_softmax = tensor_activations.log_softmax
+    exp = _unary_method(rules.EXP)
+    log = _unary_method(rules.LOG)
+    sqrt = _unary_method(rules.SQRT)
+    abs = __abs__
+    sin = _unary_method(rules.SIN)
+    cos = _unary_method(rules.COS)
+    erf = _unary_method(rules.ERF)
+    identity = _unary_method(rules.IDENTITY)
+    step = _unary_method(rules.STEP)
+    sigmoid = _unary_method(rules.SIGMOID)
+    tanh = _unary_method(rules.TANH)
+    relu = _unary_method(rules.RELU)
+    selu = _unary_method(rules.SELU)
+    gelu = _unary_method(rules.GELU)
+    swish = _unary_method(rules.SWISH)
+    silu = swish
+    softplus = _unary_method(rules.SOFTPLUS)
+    softsign = _unary_method(rules.SOFTSIGN)
+    hard_sigmoid = _unary_method(rules.HARD_SIGMOID)
+
+    def leaky_relu(self, slope: float = 0.01) -> Tensor:
+        """x where x > 0 else slope · x; the derivative at 0 is ``slope``."""
+        return elementwise(rules.LEAKY_RELU, (self,), (float(slope),))
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        """x where x > 0 else alpha · (e**x - 1); the derivative at 0 is ``alpha``."""
+        return elementwise(rules.ELU, (self,), (float(alpha),))
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Limit to [min, max]; the gradient flows where min <= x <= max (PyTorch's clamp)."""
+        low = -np.inf if min is None else float(min)
+        high = np.inf if max is None else float(max)
+        return elementwise(rules.CLIP, (self,), (low, high))
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum first so nothing overflows."""
+        return apply(T.SOFTMAX, (self,), axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """x - logsumexp(x) along ``axis``, stable for any finite input."""
+        return apply(T.LOG_SOFTMAX, (self,), axis=axis)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """The same values in another float dtype; the gradient is cast back."""
+        return apply(T.ASTYPE, (self,), dtype=np.dtype(dtype))
+
+    # -- reductions ---------------------------------------------------------------------------------
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return apply(T.SUM, (self,), axes=_normalise_axis(axis, self.ndim), keepdims=keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return apply(T.MEAN, (self,), axes=_normalise_axis(axis, self.ndim), keepdims=keepdims)
+
+    def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance with NumPy's default ``ddof=0`` (the population variance, as batch norm uses)."""
+        axes = _normalise_axis(axis, self.ndim)
+        count = int(np.prod([self.shape[ax] for ax in axes]))
+        if count - ddof <= 0:
+            raise ValueError(f"var: {count} elements leave no degrees of freedom with ddof={ddof}")
+        return apply(T.VAR, (self,), axes=axes, keepdims=keepdims, ddof=ddof)
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Largest element(s); tied maxima share the gradient equally."""
+        return _extreme(T.MAX, self, axis, keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Smallest element(s); tied minima share the gradient equally."""
+        return _extreme(T.MIN, self, axis, keepdims)
+
+    # -- shapes -------------------------------------------------------------------------------------
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """``reshape(2, 3)`` or ``reshape((2, 3))``; one dimension may be -1."""
+        target = _shape_argument(shape)
+        try:
+            out = self.data.reshape(target)
+        except ValueError as error:
+            raise ValueError(
+                f"reshape: cannot reshape a Tensor of shape {self.shape} into {target}"
+            ) from error
+        return result(out, (self,), T.RESHAPE, {"shape": out.shape})
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute the axes; with none given, reverse them (``.T``)."""
+        order = _shape_argument(axes) or tuple(reversed(range(self.ndim)))
+        if sorted(order) != list(range(self.ndim)):
+            raise ValueError(
+                f"transpose: axes {order} are not a permutation of a {self.ndim}-D Tensor's axes"
+            )
+        return apply(T.TRANSPOSE, (self,), order=tuple(order))
+
+    permute = transpose
+
+    def flatten(self, start_axis: int = 0, end_axis: int = -1) -> Tensor:
+        """Merge axes ``start_axis..end_axis`` into one (``flatten(1)`` turns images into rows)."""
+        shape = self.shape
+        if not shape:
+            return self.reshape(1)
+        start, end = start_axis % len(shape), end_axis % len(shape)
+        return self.reshape(*shape[:start], int(np.prod(shape[start : end + 1])), *shape[end + 1 :])
+
+    def broadcast_to(self, *shape: Any) -> Tensor:
+        """The Tensor repeated along new or size-1 axes (NumPy's rules); the gradient sums them back."""
+        target = _shape_argument(shape)
+        try:
+            np.broadcast_shapes(self.shape, target)
+        except ValueError as error:
+            raise ValueError(f"broadcast_to: shape {self.shape} cannot be broadcast to {target}") from error
+        return apply(T.BROADCAST_TO, (self,), shape=target)
+
+    def sum_to(self, *shape: Any) -> Tensor:
+        """Sum over the axes broadcasting would add or stretch to reach this shape from ``shape``."""
+        return apply(T.SUM_TO, (self,), shape=_shape_argument(shape))
+
+    def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
+        """Constant padding with numpy.pad's ``pad_width``; the gradient is the un-padded middle."""
+        if self.ndim == 0:
+            raise ValueError("pad: a 0-d Tensor has no axis to pad")
+        try:
+            widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (self.ndim, 2))
+        except ValueError as error:
+            raise ValueError(
+                f"pad: pad_width {pad_width!r} does not fit a Tensor of shape {self.shape}"
+            ) from error
+        return apply(T.PAD, (self,), widths=tuple(map(tuple, widths.tolist())), value=value)
+
+    # -- composites ---------------------------------------------------------------------------------
+
+    def prelu(self, weight: Tensor) -> Tensor:
+        """Leaky ReLU with a learnable slope: one per channel (axis 1) or a single one shared by all."""
+        if weight.size != 1:
+            if self.ndim < 2 or self.shape[1] != weight.size:
+                raise ValueError(
+                    f"prelu: {weight.size} slopes need inputs with {weight.size} channels on axis 1, "
+                    f"got shape {self.shape}"
+                )
+            weight = weight.reshape(1, weight.size, *([1] * (self.ndim - 2)))
+        return where(self.data > 0, self, weight * self)
+
+    def maxout(self, pieces: int, axis: int = -1) -> Tensor:
+        """Split ``axis`` into groups of ``pieces`` and keep each group's maximum (Goodfellow et al.)."""
+        axis = axis % self.ndim
+        size = self.shape[axis]
+        if pieces < 1 or size % pieces:
+            raise ValueError(f"maxout: axis {axis} has size {size}, not a multiple of pieces={pieces}")
+        grouped = self.reshape(*self.shape[:axis], size // pieces, pieces, *self.shape[axis + 1 :])
+        return grouped.max(axis=axis + 1)
 
     # -- backpropagation ---------------------------------------------------------------------------
 
-    def backward(self, grad: Any = None) -> None:
+    def backward(self, grad: Any = None, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every Tensor this one depends on that requires grad.
 
         Without ``grad`` the Tensor must have one element (a loss); otherwise pass d(loss)/d(self).
-        Leaves accumulate (``+=``) as in PyTorch: zero them between steps.
+        Leaves accumulate (``+=``) as in PyTorch: zero them between steps. With ``create_graph=True``
+        each ``.grad`` is a Tensor recorded by the backward pass, which can be differentiated again.
         """
         if not self.requires_grad:
             raise RuntimeError(
                 "backward(): this Tensor does not require grad (no input had requires_grad=True)"
             )
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() without a gradient needs a single-element Tensor, got shape {self.shape}; "
-                    "pass grad= with that shape"
-                )
-            seed = np.ones_like(self.data)
-        else:
-            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
-            if seed.shape != self.shape:
-                raise ValueError(
-                    f"backward(): grad has shape {seed.shape}, the Tensor has shape {self.shape}"
-                )
-        graph.backward(self, seed)
+        graph.backward([self], [Tensor._as_seed(self, grad, create_graph)], create_graph)
 
     def zero_grad(self) -> None:
         """Forget the gradients of this Tensor and of everything it depends on."""
         graph.zero_grad(self)
 
     @staticmethod
-    def _seed_grad(root: Tensor, seed: np.ndarray) -> None:
+    def _as_seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
+        """d(loss)/d(root) as an array (or a Tensor, kept as a node, for create_graph)."""
+        if grad is None:
+            if root.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without a gradient needs a single-element Tensor, got shape {root.shape}; "
+                    "pass grad= with that shape"
+                )
+            seed: Any = np.ones_like(root.data)
+        elif isinstance(grad, Tensor) and create_graph:
+            seed = grad
+        else:
+            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
+        if seed.shape != root.shape:
+            raise ValueError(f"backward(): grad has shape {seed.shape}, the Tensor has shape {root.shape}")
+        return Tensor(seed) if create_graph and not isinstance(seed, Tensor) else seed
+
+    @staticmethod
+    def _as_gradient(grad: Any, source: Tensor) -> Tensor:
+        if grad is None:
+            return Tensor(np.zeros_like(source.data))
+        return grad if isinstance(grad, Tensor) else Tensor(grad)
+
+    @staticmethod
+    def _seed_grad(root: Tensor, seed: Any) -> None:
         _accumulate(root, seed, None)
 
     @staticmethod
     def _backprop(order: list[Tensor]) -> None:
-        """Children before parents: each node's closure turns its gradient into its inputs' gradients."""
+        """Children before parents: each node's rule turns its gradient into its inputs' gradients."""
+        _propagate(order, ArrayMath, graph_mode=False)
+
+    @staticmethod
+    def _backprop_graph(order: list[Tensor]) -> None:
+        """The same walk with every rule evaluated on Tensors, recording the backward pass (create_graph)."""
+        _propagate(order, TensorMath, graph_mode=True)
+
+
+def _propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
+    with np.errstate(all="ignore"):  # inf and NaN are results here, as in NumPy and PyTorch
         for node in reversed(order):
-            backward = node._backward
-            grad = node.grad
-            if backward is None or grad is None:
+            rule, grad = node._op, node.grad
+            if rule is None or grad is None:
                 continue
-            for parent, parent_grad in zip(node._parents, backward(grad)):
-                if parent_grad is not None and parent.requires_grad:
+            parents = node._parents
+            needs = tuple(p.requires_grad for p in parents)
+            if graph_mode:
+                grads = rule.vjp(m, grad, node, parents, needs, node._ctx)
+            else:
+                grads = rule.vjp(m, grad, node.data, tuple(p.data for p in parents), needs, node._ctx)
+            for parent, parent_grad, need in zip(parents, grads, needs):
+                if need and parent_grad is not None:
                     _accumulate(parent, parent_grad, grad)
 
 
-def _accumulate(node: Tensor, grad: np.ndarray, upstream: np.ndarray | None) -> None:
-    """Add ``grad`` into ``node.grad``: un-broadcast to its shape, cast to its dtype, never alias."""
+def _accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
+    """Add ``grad`` into ``node.grad``: un-broadcast to its shape, cast to its dtype, never alias.
+    A Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays differentiable."""
     target = node.data
+    if isinstance(grad, Tensor):
+        if grad.shape != target.shape:
+            grad = grad.sum_to(target.shape)
+        if grad.dtype != target.dtype:
+            grad = grad.astype(target.dtype)
+        node.grad = grad if node.grad is None else grad + node.grad
+        return
     if grad.shape != target.shape:
         grad = sum_to(grad, target.shape)
     if grad.dtype != target.dtype:
@@ -262,14 +427,80 @@ def _accumulate(node: Tensor, grad: np.ndarray, upstream: np.ndarray | None) -> 
         if not grad.flags.writeable or (upstream is not None and np.may_share_memory(grad, upstream)):
             grad = grad.copy()
         node.grad = grad
+    elif isinstance(node.grad, Tensor):
+        node.grad = node.grad + grad
     else:
         node.grad += grad
 
 
-def result(data: np.ndarray, parents: tuple[Tensor, ...], backward: Backward, op: str) -> Tensor:
-    """The output of an op: records ``parents`` and ``backward`` only if grad mode is on and an input
-    requires grad. ``backward(grad)`` returns one array (or None) per parent and must not return the
-    same freshly made array for two parents."""
+class TensorMath(NodeMath):
+    """Rules evaluated on Tensors: ``where`` takes masks (bool Tensors or arrays) as constants."""
+
+    @staticmethod
+    def sign(x: Tensor) -> np.ndarray:
+        return np.sign(x.data)
+
+    @staticmethod
+    def where(condition: np.ndarray, a: Any, b: Any) -> Tensor:
+        return where(condition, a, b)
+
+    @staticmethod
+    def matmul(a: Tensor, b: Tensor) -> Tensor:
+        return matmul(a, b)
+
+    @staticmethod
+    def swapaxes(x: Tensor, first: int, second: int) -> Tensor:
+        order = list(range(x.ndim))
+        order[first], order[second] = order[second], order[first]
+        return x.transpose(order)
+
+    @staticmethod
+    def transpose(x: Tensor, order: tuple[int, ...]) -> Tensor:
+        return x.transpose(order)
+
+    @staticmethod
+    def reshape(x: Tensor, shape: tuple[int, ...]) -> Tensor:
+        return x.reshape(shape)
+
+    @staticmethod
+    def sum(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return x.sum(axis, keepdims)
+
+    @staticmethod
+    def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return x.mean(axis, keepdims)
+
+    @staticmethod
+    def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
+        return x.broadcast_to(shape)
+
+    @staticmethod
+    def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
+        return x.sum_to(shape)
+
+    @staticmethod
+    def getitem(x: Tensor, index: Any) -> Tensor:
+        return getitem(x, index)
+
+    @staticmethod
+    def scatter_add(x: Tensor, index: Any, shape: tuple[int, ...], repeats: bool) -> Tensor:
+        return apply(T.SCATTER_ADD, (x,), index=index, shape=shape, repeats=repeats)
+
+    @staticmethod
+    def softmax(x: Tensor, axis: int) -> Tensor:
+        return x.softmax(axis)
+
+    @staticmethod
+    def astype(x: Tensor, dtype: Any) -> Tensor:
+        return x.astype(dtype)
+
+
+# -- recording ops ------------------------------------------------------------------------------------
+
+
+def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) -> Tensor:
+    """The output of an op: records ``parents``, ``rule`` and its constants ``ctx`` only if grad mode is
+    on and an input requires grad."""
     out = Tensor.__new__(Tensor)
     out.data = data
     out.grad = None
@@ -277,14 +508,30 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], backward: Backward, op
     if _mode.enabled and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents
-        out._backward = backward
-        out._op = op
+        out._op = rule
+        out._ctx = ctx
     else:
         out.requires_grad = False
         out._parents = ()
-        out._backward = None
-        out._op = ""
+        out._op = None
+        out._ctx = ()
     return out
+
+
+def elementwise(rule: Elementwise, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = ()) -> Tensor:
+    """Apply a shared elementwise rule to Tensors (broadcasting like NumPy)."""
+    try:
+        out = rule.on_array(*(t.data for t in inputs), *params)
+    except ValueError as error:
+        shapes = " and ".join(str(t.shape) for t in inputs)
+        raise ValueError(f"{rule.name}: shapes {shapes} cannot be broadcast together") from error
+    return result(out, inputs, rule, params)
+
+
+def apply(rule: Structural, inputs: tuple[Tensor, ...], **ctx: Any) -> Tensor:
+    """Apply a Tensor rule: its forward on the inputs' arrays, recorded with ``ctx`` for its VJP."""
+    out = rule.forward(*(t.data for t in inputs), **ctx)
+    return result(out if isinstance(out, np.ndarray) else np.asarray(out), inputs, rule, ctx)
 
 
 def lift(value: Any, like: Tensor) -> Tensor:
@@ -298,3 +545,87 @@ def lift(value: Any, like: Tensor) -> Tensor:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"cannot combine a Tensor with {type(value).__name__} of dtype {array.dtype}")
     return Tensor(array.astype(like.data.dtype, copy=False))
+
+
+def _raw(value: Any) -> Any:
+    return value.data if isinstance(value, Tensor) else value
+
+
+def matmul(a: Tensor, b: Tensor) -> Tensor:
+    """Matrix product with NumPy's rules: 1-D vectors, 2-D matrices, batched (..., n, k) @ (..., k, m)."""
+    b = lift(b, a)
+    try:
+        return apply(T.MATMUL, (a, b))
+    except ValueError as error:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not line up") from error
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Elements of ``a`` where ``condition`` holds, else of ``b`` (broadcasting like numpy.where)."""
+    mask = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    first = next((t for t in (a, b) if isinstance(t, Tensor)), None)
+    a = lift(a, first) if first is not None else Tensor(a)
+    b = lift(b, a)
+    try:
+        return apply(T.WHERE, (a, b), mask=mask)
+    except ValueError as error:
+        raise ValueError(f"where: shapes {mask.shape}, {a.shape} and {b.shape} do not broadcast") from error
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """Slices, integer arrays and boolean masks; the backward scatter-adds, so repeated indices add up."""
+    if isinstance(index, Tensor):
+        index = index.data
+    elif isinstance(index, tuple):
+        index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    try:
+        return apply(T.GETITEM, (x,), index=index, repeats=_repeats_possible(index))
+    except IndexError as error:
+        raise IndexError(f"index {index!r} does not fit a Tensor of shape {x.shape}: {error}") from error
+
+
+def _repeats_possible(index: Any) -> bool:
+    """True when an integer array or list is among the indices: then an element may be picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype != bool for part in parts)
+
+
+def _extreme(rule: Structural, x: Tensor, axis: Axis, keepdims: bool) -> Tensor:
+    if x.size == 0:
+        raise ValueError(f"{rule.name} of an empty Tensor")
+    return apply(rule, (x,), axes=_normalise_axis(axis, x.ndim), keepdims=keepdims)
+
+
+def _normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """Reduction axes as sorted non-negative ints, or a ValueError naming the bad axis."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalised = []
+    for ax in axes:
+        if not -ndim <= ax < ndim:
+            raise ValueError(f"axis {ax} is out of range for a Tensor with {ndim} dimensions")
+        normalised.append(int(ax) % ndim)
+    if len(set(normalised)) != len(normalised):
+        raise ValueError(f"axis {axis} repeats an axis")
+    return tuple(sorted(normalised))
+
+
+def _shape_argument(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+
+
+def joined(rule: Structural, tensors: Iterable[Any], axis: int, op: str) -> Tensor:
+    """concatenate / stack: every element of any iterable, numbers and arrays lifted to Tensors."""
+    items = list(tensors)
+    if not items:
+        raise ValueError(f"{op} needs at least one Tensor")
+    first = next((t for t in items if isinstance(t, Tensor)), None)
+    parts = tuple(lift(t, first) if first is not None else Tensor(t) for t in items)
+    ndim = parts[0].ndim + (1 if rule is T.STACK else 0)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{op}: axis {axis} is out of range for {ndim}-D results")
+    try:
+        return apply(rule, parts, axis=axis % ndim)
+    except ValueError as error:
+        raise ValueError(f"{op}: shapes {[t.shape for t in parts]} do not fit along axis {axis}") from error

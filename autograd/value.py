@@ -1,34 +1,32 @@
 """Value: one scalar that remembers how it was computed, so ``backward()`` can apply the chain rule.
 
-Each operation returns a new Value holding its result, its inputs (``_parents``) and the local
-derivative of the result with respect to each input (``_da``, ``_db``: an op has at most two inputs),
-computed during the forward pass.
-Backpropagation is then the notes' computational-graph rule on every edge:
-``parent.grad += local_derivative * node.grad``.
+Each operation returns a new Value holding its result, its inputs (``_parents``), its rule from the
+derivative table (``_op``, see ``autograd.rules``) and the local derivative of the result with respect to
+each input (``_da``, ``_db``), evaluated on numbers during the forward pass. Backpropagation is then the
+notes' computational-graph rule on every edge: ``parent.grad += local_derivative * node.grad``.
+A unary op keeps its constant (slope, exponent) in ``_db``, so the rule can be evaluated again on
+graph nodes for ``create_graph``: gradients of gradients.
 
-Storing local derivatives as numbers instead of a closure per node (micrograd's way) means a node
-never refers to itself through its closure: no reference cycle, so a graph is freed by reference
-counting the moment it is unreferenced; and plain float slots instead of a closure (with its cells)
-leave two objects per operation, the node and its parents tuple, for the cyclic garbage collector to
-track, which is most of what that collector costs a training loop.
-
-Derivatives at kinks (documented and tested): relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha,
-abs'(0) = 0, step'(x) = 0 everywhere, hard_sigmoid'(±3) = 0, sqrt'(0) = +inf.
+Storing numbers instead of a closure per node (micrograd's way) means a node never refers to itself
+through its closure: no reference cycle, so a graph is freed by reference counting the moment it is
+unreferenced, and the cyclic collector tracks two objects per op (the node and its parents tuple).
+A number mixed into an op is kept in ``_db`` of a unary node (``rules.with_constant``): no leaf node
+for it, and ``x / 2`` and ``2 / x`` stay distinguishable.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from autograd import graph
+import numpy as np
+
+from autograd import graph, rules
 from autograd.grad_mode import _mode
+from autograd.rules import Elementwise, times, with_constant
+from autograd.spaces import ArrayMath, FloatMath, NodeMath
 
-SELU_ALPHA = 1.6732632423543772
-SELU_SCALE = 1.0507009873554805
-_INV_SQRT2 = 1.0 / math.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_new = object.__new__
 
 
 def _to_float(data: object, what: str = "Value(data)") -> float:
@@ -40,48 +38,163 @@ def _to_float(data: object, what: str = "Value(data)") -> float:
     raise TypeError(f"{what} takes a real number, got {type(data).__name__}: {data!r}")
 
 
-def _constant(other: object) -> float | None:
-    """``other`` as a number when it is a plain real number, else None (the op returns NotImplemented)."""
-    if type(other) is float or type(other) is int:
+def _node(data: float, parents: tuple[Value, ...], rule: Elementwise, da: float, db: float) -> Value:
+    """A Value computed by ``rule``; under ``no_grad`` it records nothing and is a leaf."""
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    if _mode.enabled:
+        out._parents, out._op, out._da, out._db = parents, rule, da, db
+    else:
+        out._parents, out._op = (), None
+    return out
+
+
+def _leaf(data: float) -> Value:
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    out._parents, out._op = (), None
+    return out
+
+
+def _number(other: object) -> float | None:
+    """A plain real number as a float, anything else None (the op then returns NotImplemented)."""
+    if type(other) is float:
         return other
     if isinstance(other, numbers.Real):
         return float(other)
     return None
 
 
-def _sigmoid(x: float) -> float:
-    """Logistic function without overflow: exp of a non-positive number only."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+def _ieee_partials(rule: Elementwise, *args: float) -> Any:
+    """The rule in IEEE arithmetic, for where Python's float math raises (0 ** -1, exp(1e4)): inf or NaN."""
+    with np.errstate(all="ignore"):
+        partials = rule.partials(ArrayMath, *(np.float64(a) for a in args))
+    return tuple(map(float, partials)) if rule.arity == 2 else float(partials)
 
 
-def _power(base: float, exponent: float) -> float:
-    """``base ** exponent`` over the reals, with a clear error where that is not a real number."""
-    if base < 0.0 and not float(exponent).is_integer():
-        raise ValueError(
-            f"pow: a negative base ({base}) with a non-integer exponent ({exponent}) is not a real number"
-        )
-    if base == 0.0 and exponent < 0.0:
-        raise ZeroDivisionError(f"pow: 0 cannot be raised to a negative exponent ({exponent})")
-    return base**exponent
+def _binary(a: Value, b: Value, rule: Elementwise) -> Value:
+    x, y = a.data, b.data
+    out = rule.on_float(x, y)
+    try:
+        da, db = rule.partials(FloatMath, out, x, y)
+    except (ArithmeticError, ValueError):
+        da, db = _ieee_partials(rule, out, x, y)
+    return _node(out, (a, b), rule, da, db)
 
 
-def _power_slope(base: float, exponent: float) -> float:
-    """d(base ** exponent)/d(base); +inf at base 0 for 0 < exponent < 1 (e.g. sqrt)."""
-    if exponent == 0.0:
-        return 0.0
-    if base == 0.0 and exponent < 1.0:
-        return math.inf
-    return exponent * base ** (exponent - 1.0)
+def _unary(a: Value, rule: Elementwise, param: float = 0.0) -> Value:
+    """A unary op; a rule with a parameter gets ``param`` (kept in the node's ``_db`` for create_graph)."""
+    x = a.data
+    params = (param,) if rule.params else ()
+    out = rule.on_float(x, *params)
+    try:
+        d = rule.partials(FloatMath, out, x, *params)
+    except (ArithmeticError, ValueError):
+        d = _ieee_partials(rule, out, x, *params)
+    return _node(out, (a,), rule, d, param)
 
 
-def _exponent_slope(base: float, result: float) -> float:
-    """d(base ** y)/dy = base**y * ln(base); 0 at base 0, NaN for a negative base (not differentiable)."""
-    if base > 0.0:
-        return result * math.log(base)
-    return 0.0 if base == 0.0 else math.nan
+def elementwise(rule: Elementwise, inputs: tuple[Value, ...], params: tuple[float, ...] = ()) -> Value:
+    """Apply a rule of the derivative table to Values: how each method is bound, and how to add an op."""
+    if rule.arity == 2:
+        return _binary(inputs[0], inputs[1], rule)
+    return _unary(inputs[0], rule, *params)
+
+
+# The hot methods (arithmetic and parameter-free activations) are closures with _binary / _unary /
+# _node inlined: each Python call level costs a training step ~10% (benchmarks/scalar.py).
+
+
+def _binary_method(rule: Elementwise, reflected: bool = False) -> Any:
+    forward, partials, constant = rule.on_float, rule.partials, rule.constant
+    with_number = with_constant(rule, 0 if reflected else 1)
+    number_constant = with_number.constant
+
+    def method(self: Value, other: Any) -> Value:
+        node = _new(Value)
+        if isinstance(other, Value):
+            if reflected:
+                a, b = other, self
+            else:
+                a, b = self, other
+            x, y = a.data, b.data
+            out = forward(x, y)
+            if constant is not None:
+                da, db = constant
+            else:
+                try:
+                    da, db = partials(FloatMath, out, x, y)
+                except (ArithmeticError, ValueError):
+                    da, db = _ieee_partials(rule, out, x, y)
+            parents: tuple[Value, ...] = (a, b)
+            op = rule
+        else:  # a number: a unary node that keeps it in _db (see rules.with_constant)
+            db = _number(other)
+            if db is None:
+                return NotImplemented
+            x = self.data
+            out = forward(db, x) if reflected else forward(x, db)
+            if number_constant is not None:
+                da = number_constant
+            else:
+                try:  # with_number.partials, inlined: FloatMath keeps the number as it is
+                    da = (
+                        partials(FloatMath, out, db, x)[1]
+                        if reflected
+                        else partials(FloatMath, out, x, db)[0]
+                    )
+                except (ArithmeticError, ValueError):
+                    da = _ieee_partials(with_number, out, x, db)
+            parents, op = (self,), with_number
+        node.data, node.grad, node.label = out, 0.0, ""
+        if _mode.enabled:
+            node._parents, node._op, node._da, node._db = parents, op, da, db
+        else:
+            node._parents, node._op = (), None
+        return node
+
+    method.__name__ = f"__{'r' if reflected else ''}{rule.name}__"
+    return method
+
+
+def _unary_method(rule: Elementwise) -> Any:
+    forward, partials, constant = rule.on_float, rule.partials, rule.constant
+
+    def method(self: Value) -> Value:
+        x = self.data
+        out = forward(x)
+        if constant is not None:
+            d = constant
+        else:
+            try:
+                d = partials(FloatMath, out, x)
+            except (ArithmeticError, ValueError):
+                d = _ieee_partials(rule, out, x)
+        node = _new(Value)
+        node.data, node.grad, node.label = out, 0.0, ""
+        if _mode.enabled:
+            node._parents, node._op, node._da, node._db = (self,), rule, d, 0.0
+        else:
+            node._parents, node._op = (), None
+        return node
+
+    method.__name__ = rule.name
+    method.__doc__ = rule.doc
+    return method
+
+
+class ValueMath(NodeMath):
+    """Rules evaluated on Values: ``where`` decides on the data, so a branch choice is a constant."""
+
+    constant = staticmethod(_leaf)
+
+    @staticmethod
+    def where(condition: bool, a: Any, b: Any) -> Any:
+        return a if condition else b
+
+    @staticmethod
+    def sign(x: Value) -> float:
+        return FloatMath.sign(x.data)
 
 
 class Value:
@@ -91,249 +204,122 @@ class Value:
 
     _CLEARED_GRAD: ClassVar[float] = 0.0
 
-    def __init__(
-        self,
-        data: float,
-        label: str = "",
-        _parents: tuple[Value, ...] = (),
-        _op: str = "",
-        _da: float = 0.0,
-        _db: float = 0.0,
-    ) -> None:
-        if _parents:
-            self.data = data
-            if _mode.enabled:
-                self._parents = _parents
-                self._op = _op
-                self._da = _da
-                self._db = _db
-            else:
-                self._parents = ()
-                self._op = ""
-        else:
-            self.data = _to_float(data)
-            self._parents = ()
-            self._op = ""
+    _da: float
+    _db: float
+    _op: Elementwise | None
+    _parents: tuple[Value, ...]
+    data: float
+    grad: Any
+    label: str
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _to_float(data)
         self.grad = 0.0
         self.label = label
+        self._parents = ()
+        self._op = None
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
-        return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        return f"Value({name}data={self.data:.6g}, grad={grad:.6g})"
 
     # -- arithmetic ------------------------------------------------------------------------------
 
-    def __add__(self, other: Value | float) -> Value:
-        if isinstance(other, Value):
-            return Value(self.data + other.data, "", (self, other), "+", 1.0, 1.0)
-        c = other if type(other) is float else _constant(other)
-        if c is None:
-            return NotImplemented
-        return Value(self.data + c, "", (self,), "+", 1.0)
+    __add__ = _binary_method(rules.ADD)
+    __radd__ = _binary_method(rules.ADD, reflected=True)
+    __sub__ = _binary_method(rules.SUB)
+    __rsub__ = _binary_method(rules.SUB, reflected=True)
+    __mul__ = _binary_method(rules.MUL)
+    __rmul__ = _binary_method(rules.MUL, reflected=True)
+    __truediv__ = _binary_method(rules.DIV)
+    __rtruediv__ = _binary_method(rules.DIV, reflected=True)
+    __rpow__ = _binary_method(rules.POW, reflected=True)
 
-    __radd__ = __add__
+    __pow__ = _binary_method(rules.POW)
 
-    def __sub__(self, other: Value | float) -> Value:
-        if isinstance(other, Value):
-            return Value(self.data - other.data, "", (self, other), "-", 1.0, -1.0)
-        c = other if type(other) is float else _constant(other)
-        if c is None:
-            return NotImplemented
-        return Value(self.data - c, "", (self,), "-", 1.0)
-
-    def __rsub__(self, other: float) -> Value:
-        c = other if type(other) is float else _constant(other)
-        if c is None:
-            return NotImplemented
-        return Value(c - self.data, "", (self,), "-", -1.0)
-
-    def __mul__(self, other: Value | float) -> Value:
-        if isinstance(other, Value):
-            return Value(self.data * other.data, "", (self, other), "*", other.data, self.data)
-        c = other if type(other) is float else _constant(other)
-        if c is None:
-            return NotImplemented
-        return Value(self.data * c, "", (self,), "*", c)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other: Value | float) -> Value:
-        if isinstance(other, Value):
-            inverse = _reciprocal(other.data, self.data)
-            out = self.data * inverse
-            return Value(out, "", (self, other), "/", inverse, -out * inverse)
-        c = other if type(other) is float else _constant(other)
-        if c is None:
-            return NotImplemented
-        inverse = _reciprocal(c, self.data)
-        return Value(self.data * inverse, "", (self,), "/", inverse)
-
-    def __rtruediv__(self, other: float) -> Value:
-        c = other if type(other) is float else _constant(other)
-        if c is None:
-            return NotImplemented
-        inverse = _reciprocal(self.data, c)
-        out = c * inverse
-        return Value(out, "", (self,), "/", -out * inverse)
-
-    def __pow__(self, exponent: Value | float) -> Value:
-        x = self.data
-        if isinstance(exponent, Value):
-            y = exponent.data
-            out = _power(x, y)
-            return Value(out, "", (self, exponent), "**", _power_slope(x, y), _exponent_slope(x, out))
-        n = _constant(exponent)
-        if n is None:
-            return NotImplemented
-        return Value(_power(x, n), "", (self,), f"**{n:g}", _power_slope(x, n))
-
-    def __rpow__(self, base: float) -> Value:
-        b = _constant(base)
-        if b is None:
-            return NotImplemented
-        out = _power(b, self.data)
-        return Value(out, "", (self,), f"{b:g}**", _exponent_slope(b, out))
-
-    def __neg__(self) -> Value:
-        return Value(-self.data, "", (self,), "neg", -1.0)
+    __neg__ = _unary_method(rules.NEG)
+    __abs__ = _unary_method(rules.ABS)
 
     def __pos__(self) -> Value:
         return self
 
-    # -- elementary functions --------------------------------------------------------------------
+    # comparisons look at the data (a mask is a constant), which is how rules test for kinks;
+    # == stays identity, so Values remain usable in sets and as dict keys
+    def __lt__(self, other: Value | float) -> bool:
+        return self.data < (other.data if isinstance(other, Value) else other)
 
-    def exp(self) -> Value:
-        """e**x; overflows to +inf like NumPy rather than raising."""
-        try:
-            out = math.exp(self.data)
-        except OverflowError:
-            out = math.inf
-        return Value(out, "", (self,), "exp", out)
+    def __le__(self, other: Value | float) -> bool:
+        return self.data <= (other.data if isinstance(other, Value) else other)
 
-    def log(self) -> Value:
-        """Natural logarithm; a ValueError for x <= 0, where it is not defined."""
-        x = self.data
-        if x <= 0.0:
-            raise ValueError(f"log is defined for x > 0, got {x}")
-        return Value(math.log(x), "", (self,), "log", 1.0 / x)
+    def __gt__(self, other: Value | float) -> bool:
+        return self.data > (other.data if isinstance(other, Value) else other)
 
-    def sqrt(self) -> Value:
-        """Square root; a ValueError for x < 0; its derivative at 0 is +inf."""
-        x = self.data
-        if x < 0.0:
-            raise ValueError(f"sqrt is defined for x >= 0, got {x}")
-        out = math.sqrt(x)
-        return Value(out, "", (self,), "sqrt", 0.5 / out if out else math.inf)
+    def __ge__(self, other: Value | float) -> bool:
+        return self.data >= (other.data if isinstance(other, Value) else other)
 
-    def __abs__(self) -> Value:
-        x = self.data
-        slope = 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
-        return Value(abs(x), "", (self,), "abs", slope)
+    # -- elementary functions and activations (활성화 함수): one binding per rule ----------------------
 
+    exp = _unary_method(rules.EXP)
+    log = _unary_method(rules.LOG)
+    sqrt = _unary_method(rules.SQRT)
     abs = __abs__
-
-    # -- activations (활성화 함수) ----------------------------------------------------------------
-
-    def identity(self) -> Value:
-        """f(x) = x: the output activation for regression."""
-        return Value(self.data, "", (self,), "identity", 1.0)
-
-    def step(self) -> Value:
-        """1 for x > 0 else 0 (the perceptron's activation); its derivative is 0 everywhere."""
-        return Value(1.0 if self.data > 0.0 else 0.0, "", (self,), "step", 0.0)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e**-x), computed without overflow for any x."""
-        s = _sigmoid(self.data)
-        return Value(s, "", (self,), "sigmoid", s * (1.0 - s))
-
-    def tanh(self) -> Value:
-        t = math.tanh(self.data)
-        return Value(t, "", (self,), "tanh", 1.0 - t * t)
-
-    def relu(self) -> Value:
-        """max(0, x); relu'(0) = 0."""
-        x = self.data
-        if x > 0.0:
-            return Value(x, "", (self,), "relu", 1.0)
-        return Value(0.0, "", (self,), "relu", 0.0)
+    sin = _unary_method(rules.SIN)
+    cos = _unary_method(rules.COS)
+    erf = _unary_method(rules.ERF)
+    identity = _unary_method(rules.IDENTITY)
+    step = _unary_method(rules.STEP)
+    sigmoid = _unary_method(rules.SIGMOID)
+    tanh = _unary_method(rules.TANH)
+    relu = _unary_method(rules.RELU)
+    selu = _unary_method(rules.SELU)
+    gelu = _unary_method(rules.GELU)
+    swish = _unary_method(rules.SWISH)
+    silu = swish
+    softplus = _unary_method(rules.SOFTPLUS)
+    softsign = _unary_method(rules.SOFTSIGN)
+    hard_sigmoid = _unary_method(rules.HARD_SIGMOID)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        """x for x > 0 else slope * x; the derivative at 0 is ``slope``."""
-        x = self.data
-        if x > 0.0:
-            return Value(x, "", (self,), "leaky_relu", 1.0)
-        return Value(slope * x, "", (self,), "leaky_relu", slope)
+        """x for x > 0 else slope · x; the derivative at 0 is ``slope``."""
+        return _unary(self, rules.LEAKY_RELU, float(slope))
 
     def elu(self, alpha: float = 1.0) -> Value:
-        """x for x > 0 else alpha * (e**x - 1); the derivative at 0 is ``alpha``."""
-        x = self.data
-        if x > 0.0:
-            return Value(x, "", (self,), "elu", 1.0)
-        out = alpha * math.expm1(x)
-        return Value(out, "", (self,), "elu", out + alpha)
-
-    def selu(self) -> Value:
-        """Self-normalising ELU: SCALE * elu(x, ALPHA) with Klambauer et al.'s constants."""
-        x = self.data
-        if x > 0.0:
-            return Value(SELU_SCALE * x, "", (self,), "selu", SELU_SCALE)
-        e = math.exp(x)
-        return Value(SELU_SCALE * SELU_ALPHA * (e - 1.0), "", (self,), "selu", SELU_SCALE * SELU_ALPHA * e)
-
-    def gelu(self) -> Value:
-        """x * Φ(x) with the exact normal CDF (PyTorch's default, not the tanh approximation)."""
-        x = self.data
-        cdf = 0.5 * (1.0 + math.erf(x * _INV_SQRT2))
-        pdf = _INV_SQRT_2PI * math.exp(-0.5 * x * x)
-        return Value(x * cdf, "", (self,), "gelu", cdf + x * pdf)
-
-    def swish(self) -> Value:
-        """x * sigmoid(x), also called SiLU."""
-        s = _sigmoid(self.data)
-        out = self.data * s
-        return Value(out, "", (self,), "swish", s + out * (1.0 - s))
-
-    silu = swish
-
-    def softplus(self) -> Value:
-        """log(1 + e**x) as max(x, 0) + log1p(e**-|x|): no overflow; its derivative is sigmoid(x)."""
-        x = self.data
-        out = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-        return Value(out, "", (self,), "softplus", _sigmoid(x))
-
-    def softsign(self) -> Value:
-        """x / (1 + |x|)."""
-        x = self.data
-        denominator = 1.0 + abs(x)
-        return Value(x / denominator, "", (self,), "softsign", 1.0 / (denominator * denominator))
-
-    def hard_sigmoid(self) -> Value:
-        """clip(x / 6 + 1/2, 0, 1) as in PyTorch; slope 1/6 inside (-3, 3), 0 outside and at ±3."""
-        x = self.data
-        if x <= -3.0:
-            return Value(0.0, "", (self,), "hard_sigmoid", 0.0)
-        if x >= 3.0:
-            return Value(1.0, "", (self,), "hard_sigmoid", 0.0)
-        return Value(x / 6.0 + 0.5, "", (self,), "hard_sigmoid", 1.0 / 6.0)
+        """x for x > 0 else alpha · (e**x - 1); the derivative at 0 is ``alpha``."""
+        return _unary(self, rules.ELU, float(alpha))
 
     # -- backpropagation (오차역전파) ---------------------------------------------------------------
 
-    def backward(self, gradient: float = 1.0) -> None:
+    def backward(self, gradient: float = 1.0, create_graph: bool = False) -> None:
         """Fill ``.grad`` of this node and of every node it depends on (d self / d node).
 
         Leaves accumulate with ``+=`` (as in PyTorch): call ``zero_grad()`` between steps, or a second
         call adds the same gradients again. Intermediate nodes are reset, so they show this call's values.
+        With ``create_graph=True`` every ``.grad`` is a Value built by the backward pass, which can be
+        differentiated again (it keeps the forward graph alive while it is referenced).
         """
-        graph.backward(self, _to_float(gradient, "backward(gradient)"))
+        seed = _to_float(gradient, "backward(gradient)")
+        graph.backward([self], [_leaf(seed) if create_graph else seed], create_graph)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` of this node and of every node it depends on to 0."""
         graph.zero_grad(self)
 
     @staticmethod
-    def _seed_grad(root: Value, seed: float) -> None:
-        root.grad += seed
+    def _seed_grad(root: Value, seed: Any) -> None:
+        _add_grad(root, seed)
+
+    @staticmethod
+    def _as_seed(root: Value, seed: Any, create_graph: bool) -> Any:
+        """A grad_outputs entry for ``root`` (1 when None): a float, or a node for create_graph."""
+        if isinstance(seed, Value):
+            return seed if create_graph else seed.data
+        number = 1.0 if seed is None else _to_float(seed, "grad_outputs")
+        return _leaf(number) if create_graph else number
+
+    @staticmethod
+    def _as_gradient(grad: Any, source: Value) -> Value:
+        return grad if isinstance(grad, Value) else _leaf(float(grad))
 
     @staticmethod
     def _backprop(order: list[Value]) -> None:
@@ -349,10 +335,29 @@ class Value:
                 else:
                     parents[0].grad += node._da * grad
 
+    @staticmethod
+    def _backprop_graph(order: list[Value]) -> None:
+        """The same walk with every local derivative rebuilt from the table as Values (create_graph)."""
+        for node in reversed(order):
+            parents = node._parents
+            grad = node.grad
+            if not parents or (type(grad) is float and grad == 0.0):
+                continue
+            rule = node._op
+            assert rule is not None
+            if rule.arity == 1:
+                params = (node._db,) if rule.params else ()
+                _add_grad(parents[0], times(grad, rule.partials(ValueMath, node, parents[0], *params)))
+            else:
+                for parent, partial in zip(parents, rule.partials(ValueMath, node, *parents)):
+                    _add_grad(parent, times(grad, partial))
+
     @property
     def local_grads(self) -> tuple[float, ...]:
-        """d self / d parent for each parent, in order: the numbers on the graph's edges."""
-        return (self._da, self._db)[: len(self._parents)]
+        """d self / d parent for each parent, in order: the numbers on the graph's edges (() for a leaf)."""
+        if not self._parents:
+            return ()
+        return tuple(float(d) for d in (self._da, self._db)[: len(self._parents)])
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -361,12 +366,17 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The operation that made this Value ('' for a leaf)."""
-        return self._op
+        """The op that made this Value as pictures label it, e.g. ``*`` or ``**2`` ('' for a leaf)."""
+        rule = self._op
+        if rule is None or not self._parents:
+            return ""
+        return rule.describe((self._db,) if rule.params else ())
 
 
-def _reciprocal(denominator: float, numerator: float) -> float:
-    """1 / denominator, with an error that shows the division that failed."""
-    if denominator == 0.0:
-        raise ZeroDivisionError(f"division by zero: {numerator} / 0")
-    return 1.0 / denominator
+def _add_grad(node: Value, contribution: Any) -> None:
+    """``node.grad += contribution`` that keeps a node-valued gradient a node (no ``0 + x`` node)."""
+    current = node.grad
+    if type(current) is float and current == 0.0:
+        node.grad = contribution
+    else:
+        node.grad = current + contribution

@@ -66,7 +66,7 @@ def to_dot(root: Any, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES) -
         label = " | ".join(escape(field) for field in _fields(node))
         lines.append(f'  {name} [shape=record, label="{{ {label} }}"];')
         if node._parents:
-            lines.append(f'  {name}_op [shape=ellipse, label="{escape(node._op)}"];')
+            lines.append(f'  {name}_op [shape=ellipse, label="{escape(node.op)}"];')
             lines.append(f"  {name}_op -> {name};")
             lines.extend(f"  {ids[parent]} -> {name}_op;" for parent in node._parents)
     lines.append("}")

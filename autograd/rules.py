@@ -1,0 +1,377 @@
+"""The derivative table for elementwise ops, shared by Value and Tensor: each op's forward on a float and
+on an array, and its local derivatives written once as ``partials(m, out, *inputs, *params)``.
+
+``m`` is one of the spaces in ``autograd.spaces``: the same rule gives Value its local-derivative numbers,
+Tensor its gradient arrays, and either engine a differentiable backward graph (``create_graph``).
+A comparison such as ``x > 0`` gives a mask in every space (bool, bool array, bool Tensor): a constant.
+Kinks (documented and tested): relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha, abs'(0) = 0,
+step' = 0, hard_sigmoid'(±3) = 0, clip' = 1 on its closed interval, sqrt'(0) = +inf; d(x**y)/dx = 0 where
+y = 0 and d(x**y)/dy = 0 where x = 0 (PyTorch's conventions), NaN for a negative base.
+Tensor ``x ** 2`` lifts 2 to a constant Tensor and skips its gradient; Value uses ``with_constant``.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd.special import erf_array, sigmoid_array, sigmoid_float, softplus_float
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+@dataclass(frozen=True, eq=False)
+class Elementwise:
+    """One elementwise op: ``arity`` inputs, ``params`` constants after them (slope, exponent, bounds).
+
+    ``on_float`` / ``on_array`` compute the forward value; ``partials`` returns d out / d input (one value
+    for a unary op, a pair for a binary one). Where those are numbers whatever the inputs (+, -, neg),
+    give them as ``constant`` instead: they are then data, which the Value fast path reads without a call.
+    ``label`` formats the op for pictures; ``doc`` is the docstring of the methods bound to it.
+    """
+
+    name: str
+    arity: int
+    on_float: Callable[..., float]
+    on_array: Callable[..., np.ndarray]
+    partials: Callable[..., Any] = None  # type: ignore[assignment]
+    params: int = 0
+    label: str = ""
+    constant: Any = None
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.partials is None) == (self.constant is None):
+            raise ValueError(f"rule {self.name}: give partials or constant, not both or neither")
+        if self.constant is not None:
+            constant = self.constant
+            object.__setattr__(self, "partials", lambda m, out, *inputs: constant)
+
+    def describe(self, params: tuple[Any, ...] = ()) -> str:
+        """The op as a picture shows it, e.g. ``tanh``, ``leaky_relu(0.01)``, ``**2``."""
+        if self.label:
+            return self.label.format(*params)
+        if not params:
+            return self.name
+        return f"{self.name}({', '.join(f'{p:g}' if isinstance(p, float) else str(p) for p in params)})"
+
+    def vjp(
+        self, m: Any, g: Any, out: Any, inputs: tuple[Any, ...], needs: tuple[bool, ...], ctx: Any
+    ) -> tuple[Any, ...]:
+        """Gradients of the inputs: upstream ``g`` times each local derivative (Tensor's interface)."""
+        partials = self.partials(m, out, *inputs, *ctx)
+        if self.arity == 1:
+            return (times(g, partials),)
+        return tuple(times(g, p) if need else None for p, need in zip(partials, needs))
+
+
+def with_constant(rule: Elementwise, side: int) -> Elementwise:
+    """The binary ``rule`` with operand ``side`` (0: ``c op x``, 1: ``x op c``) fixed to a number ``c``:
+    a unary rule with one parameter, derived from the binary one, so no derivative is written again.
+    Value uses it for ``x * 2`` and ``2 / x``: no leaf node for the constant, and the label tells the
+    two sides apart. A node space lifts ``c`` with ``m.constant`` to evaluate the binary rule on nodes."""
+    other = 1 - side
+
+    def on_float(x: float, c: float) -> float:
+        return rule.on_float(c, x) if side == 0 else rule.on_float(x, c)
+
+    def on_array(x: np.ndarray, c: float) -> np.ndarray:
+        return rule.on_array(c, x) if side == 0 else rule.on_array(x, c)
+
+    def partials(m: Any, out: Any, x: Any, c: float) -> Any:
+        k = m.constant(c)
+        return (rule.partials(m, out, k, x) if side == 0 else rule.partials(m, out, x, k))[other]
+
+    symbol = rule.label or rule.name
+    label = f"{{0:g}}{symbol}" if side == 0 else f"{symbol}{{0:g}}"
+    if rule.constant is not None:
+        return Elementwise(
+            rule.name, 1, on_float, on_array, params=1, label=label, constant=rule.constant[other]
+        )
+    return Elementwise(rule.name, 1, on_float, on_array, partials, params=1, label=label)
+
+
+def times(g: Any, partial: Any) -> Any:
+    """g · partial, skipping the product for the constant derivatives ±1 of sums and differences."""
+    if type(partial) is float:
+        if partial == 1.0:
+            return g
+        if partial == -1.0:
+            return -g
+    return g * partial
+
+
+# -- float forwards with the errors Value documents (arrays follow NumPy: inf and NaN, no warnings) ----
+
+
+def _divide(x: float, y: float) -> float:
+    if y == 0.0:
+        raise ZeroDivisionError(f"division by zero: {x} / 0")
+    return x / y
+
+
+def power(x: float, y: float) -> float:
+    """``x ** y`` over the reals, with a clear error where that is not a real number."""
+    if x < 0.0 and not float(y).is_integer():
+        raise ValueError(f"pow: a negative base ({x}) with a non-integer exponent ({y}) is not a real number")
+    if x == 0.0 and y < 0.0:
+        raise ZeroDivisionError(f"pow: 0 cannot be raised to a negative exponent ({y})")
+    try:
+        return x**y
+    except OverflowError:
+        return math.copysign(math.inf, x) if float(y).is_integer() and y % 2 else math.inf
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _log(x: float) -> float:
+    if x <= 0.0:
+        raise ValueError(f"log is defined for x > 0, got {x}")
+    return math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    if x < 0.0:
+        raise ValueError(f"sqrt is defined for x >= 0, got {x}")
+    return math.sqrt(x)
+
+
+def _quiet(function: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """An array forward that returns inf/NaN like NumPy and PyTorch, without printing warnings."""
+
+    def run(*args: Any) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return function(*args)
+
+    return run
+
+
+def _like(x: np.ndarray, values: Any) -> np.ndarray:
+    return np.asarray(values).astype(np.result_type(x, np.float32), copy=False)
+
+
+# -- arithmetic ------------------------------------------------------------------------------------------
+
+ADD = Elementwise("add", 2, operator.add, np.add, constant=(1.0, 1.0), label="+", doc="x + y.")
+SUB = Elementwise("sub", 2, operator.sub, np.subtract, constant=(1.0, -1.0), label="-", doc="x - y.")
+MUL = Elementwise("mul", 2, operator.mul, np.multiply, lambda m, out, x, y: (y, x), label="*", doc="x · y.")
+DIV = Elementwise(
+    "div",
+    2,
+    _divide,
+    _quiet(np.divide),
+    lambda m, out, x, y: (1.0 / y, -out / y),
+    label="/",
+    doc="x / y; Value raises ZeroDivisionError at y = 0, Tensor gives inf.",
+)
+NEG = Elementwise("neg", 1, operator.neg, np.negative, constant=-1.0, doc="-x.")
+
+
+def _pow_partials(m: Any, out: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    base_data, exponent_data = m.data(x), m.data(y)
+    # where y == 0 the base derivative y·x^(y-1) is 0: evaluate it at base 1 there, never at 0^-1
+    base = y * m.power(m.where(exponent_data == 0, 1.0, x), y - 1.0)
+    positive = base_data > 0
+    log_base = m.log(m.where(positive, x, 1.0))
+    exponent = m.where(positive, out * log_base, m.where(base_data == 0, 0.0, math.nan))
+    return base, exponent
+
+
+POW = Elementwise(
+    "pow",
+    2,
+    power,
+    _quiet(np.power),
+    _pow_partials,
+    label="**",
+    doc="x ** y over the reals; Value raises where that is undefined, Tensor gives NaN.",
+)
+
+# -- elementary functions ------------------------------------------------------------------------------
+
+EXP = Elementwise(
+    "exp",
+    1,
+    _exp,
+    _quiet(np.exp),
+    lambda m, out, x: out,
+    doc="e**x; +inf where it overflows (no error, no warning).",
+)
+LOG = Elementwise(
+    "log",
+    1,
+    _log,
+    _quiet(np.log),
+    lambda m, out, x: 1.0 / x,
+    doc="Natural log; Value raises for x <= 0, Tensor gives -inf at 0 and NaN below.",
+)
+SQRT = Elementwise(
+    "sqrt",
+    1,
+    _sqrt,
+    _quiet(np.sqrt),
+    lambda m, out, x: 0.5 / out,
+    doc="Square root; Value raises for x < 0, Tensor gives NaN; the derivative at 0 is +inf.",
+)
+ABS = Elementwise("abs", 1, abs, np.abs, lambda m, out, x: m.sign(x), doc="|x|; its derivative at 0 is 0.")
+SIN = Elementwise("sin", 1, math.sin, np.sin, lambda m, out, x: m.cos(x), doc="Sine (radians).")
+COS = Elementwise("cos", 1, math.cos, np.cos, lambda m, out, x: -m.sin(x), doc="Cosine (radians).")
+ERF = Elementwise(
+    "erf",
+    1,
+    math.erf,
+    erf_array,
+    lambda m, out, x: _TWO_OVER_SQRT_PI * m.exp(-(x * x)),
+    doc="The error function (Tensor: accurate to ~1e-15 in float64); its derivative is 2/sqrt(pi) e**(-x²).",
+)
+
+# -- activations (활성화 함수) ----------------------------------------------------------------------------
+
+IDENTITY = Elementwise(
+    "identity",
+    1,
+    lambda x: x,
+    np.positive,
+    constant=1.0,
+    doc="f(x) = x: the output activation for regression.",
+)
+STEP = Elementwise(
+    "step",
+    1,
+    lambda x: 1.0 if x > 0.0 else 0.0,
+    lambda x: _like(x, x > 0),
+    constant=0.0,
+    doc="1 where x > 0 else 0 (the perceptron's activation); its derivative is 0 everywhere.",
+)
+SIGMOID = Elementwise(
+    "sigmoid",
+    1,
+    sigmoid_float,
+    sigmoid_array,
+    lambda m, out, x: out * (1.0 - out),
+    doc="1 / (1 + e**-x), computed without overflow for any input.",
+)
+TANH = Elementwise(
+    "tanh",
+    1,
+    math.tanh,
+    np.tanh,
+    lambda m, out, x: 1.0 - out * out,
+    doc="Hyperbolic tangent; its derivative is 1 - tanh².",
+)
+RELU = Elementwise(
+    "relu",
+    1,
+    lambda x: x if x > 0.0 else 0.0,
+    lambda x: np.maximum(x, 0),
+    lambda m, out, x: x > 0,
+    doc="max(0, x); relu'(0) = 0.",
+)
+LEAKY_RELU = Elementwise(
+    "leaky_relu",
+    1,
+    lambda x, slope: x if x > 0.0 else slope * x,
+    lambda x, slope: _like(x, np.where(x > 0, x, x * slope)),
+    lambda m, out, x, slope: m.where(x > 0, 1.0, slope),
+    params=1,
+    doc="x where x > 0 else slope · x; the derivative at 0 is slope.",
+)
+ELU = Elementwise(
+    "elu",
+    1,
+    lambda x, alpha: x if x > 0.0 else alpha * math.expm1(x),
+    lambda x, alpha: _like(x, np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))),
+    lambda m, out, x, alpha: m.where(x > 0, 1.0, out + alpha),
+    params=1,
+    doc="x where x > 0 else alpha · (e**x - 1); the derivative at 0 is alpha.",
+)
+SELU = Elementwise(
+    "selu",
+    1,
+    lambda x: SELU_SCALE * (x if x > 0.0 else SELU_ALPHA * math.expm1(x)),
+    lambda x: _like(x, SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0)))),
+    lambda m, out, x: m.where(x > 0, SELU_SCALE, out + SELU_SCALE * SELU_ALPHA),
+    doc="SCALE · elu(x, ALPHA) with Klambauer et al.'s self-normalising constants.",
+)
+GELU = Elementwise(
+    "gelu",
+    1,
+    lambda x: x * 0.5 * (1.0 + math.erf(x * _INV_SQRT2)),
+    lambda x: x * 0.5 * (1.0 + erf_array(x * _INV_SQRT2)),
+    lambda m, out, x: 0.5 * (1.0 + m.erf(x * _INV_SQRT2)) + x * (_INV_SQRT_2PI * m.exp(-0.5 * (x * x))),
+    doc="x · Φ(x) with the exact normal CDF (PyTorch's default, not the tanh approximation).",
+)
+
+
+def _swish_partial(m: Any, out: Any, x: Any) -> Any:
+    s = m.sigmoid(x)
+    return s + out * (1.0 - s)
+
+
+SWISH = Elementwise(
+    "swish",
+    1,
+    lambda x: x * sigmoid_float(x),
+    lambda x: x * sigmoid_array(x),
+    _swish_partial,
+    doc="x · sigmoid(x), also called SiLU.",
+)
+SOFTPLUS = Elementwise(
+    "softplus",
+    1,
+    softplus_float,
+    lambda x: np.logaddexp(0, x),
+    lambda m, out, x: m.sigmoid(x),
+    doc="log(1 + e**x) without overflow; its derivative is sigmoid(x).",
+)
+
+
+def _softsign_partial(m: Any, out: Any, x: Any) -> Any:
+    denominator = 1.0 + m.abs(x)
+    return 1.0 / (denominator * denominator)
+
+
+SOFTSIGN = Elementwise(
+    "softsign",
+    1,
+    lambda x: x / (1.0 + abs(x)),
+    lambda x: x / (1 + np.abs(x)),
+    _softsign_partial,
+    doc="x / (1 + |x|).",
+)
+HARD_SIGMOID = Elementwise(
+    "hard_sigmoid",
+    1,
+    lambda x: min(max(x / 6.0 + 0.5, 0.0), 1.0),
+    lambda x: _like(x, np.clip(x / 6 + 0.5, 0, 1)),
+    lambda m, out, x: m.where(x > -3, m.where(x < 3, 1.0 / 6.0, 0.0), 0.0),
+    doc="clip(x/6 + 1/2, 0, 1) as in PyTorch; slope 1/6 strictly inside (-3, 3).",
+)
+CLIP = Elementwise(
+    "clip",
+    1,
+    lambda x, low, high: min(max(x, low), high),
+    lambda x, low, high: np.clip(x, low, high),
+    lambda m, out, x, low, high: m.where(x >= low, x <= high, False),
+    params=2,
+    doc="Limit to [low, high]; the gradient flows where low <= x <= high (PyTorch's clamp).",
+)
+
+ELEMENTWISE: tuple[Elementwise, ...] = tuple(
+    rule for rule in list(globals().values()) if isinstance(rule, Elementwise)
+)
+"""Every elementwise rule, for the tests that walk the table."""

@@ -1,0 +1,171 @@
+"""The spaces a derivative rule is evaluated in: floats, arrays, or graph nodes.
+
+A rule is written once against a namespace ``m`` (``m.exp(x)``, ``m.where(c, a, b)``...). Evaluated with
+``FloatMath`` it gives Value's local derivatives as numbers, with ``ArrayMath`` Tensor's gradients as
+arrays, and with a node space (``ValueMath`` / ``TensorMath``, subclasses of ``NodeMath`` beside their
+engines) it builds the backward pass as a graph that can be differentiated again.
+Comparisons (``x > 0``) work in every space and give constant masks; ``m.data(x)`` reads a node's
+numbers where a rule must test them for equality.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd.special import erf_array, sigmoid_array, sigmoid_float
+
+
+class FloatMath:
+    """Python floats (the Value fast path). Raises where the math library does: 0 ** -1, log 0, exp 1e4;
+    the engine then re-evaluates the rule in IEEE arithmetic (``ArrayMath`` on float64 scalars)."""
+
+    exp = staticmethod(math.exp)
+    log = staticmethod(math.log)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    erf = staticmethod(math.erf)
+    sigmoid = staticmethod(sigmoid_float)
+    power = staticmethod(math.pow)
+
+    @staticmethod
+    def data(x: float) -> float:
+        return x
+
+    @staticmethod
+    def constant(c: float) -> float:
+        return c
+
+    @staticmethod
+    def abs(x: float) -> float:
+        return abs(x)
+
+    @staticmethod
+    def sign(x: float) -> float:
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+    @staticmethod
+    def where(condition: bool, a: Any, b: Any) -> Any:
+        return a if condition else b
+
+
+class ArrayMath:
+    """NumPy arrays (the Tensor fast path), and float64 scalars for Value's IEEE fallback."""
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    erf = staticmethod(erf_array)
+    sigmoid = staticmethod(sigmoid_array)
+    power = staticmethod(np.power)
+    abs = staticmethod(np.abs)
+    sign = staticmethod(np.sign)
+    where = staticmethod(np.where)
+    matmul = staticmethod(np.matmul)
+    swapaxes = staticmethod(np.swapaxes)
+    transpose = staticmethod(np.transpose)
+    broadcast_to = staticmethod(np.broadcast_to)
+
+    @staticmethod
+    def data(x: np.ndarray) -> np.ndarray:
+        return x
+
+    @staticmethod
+    def constant(c: float) -> float:
+        return c
+
+    @staticmethod
+    def reshape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        return np.reshape(x, shape)
+
+    @staticmethod
+    def sum(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+        return np.mean(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def sum_to(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        return sum_to(x, shape)
+
+    @staticmethod
+    def getitem(x: np.ndarray, index: Any) -> np.ndarray:
+        return x[index]
+
+    @staticmethod
+    def scatter_add(x: np.ndarray, index: Any, shape: tuple[int, ...], repeats: bool) -> np.ndarray:
+        return scatter_add(x, index, shape, repeats)
+
+    @staticmethod
+    def softmax(x: np.ndarray, axis: int) -> np.ndarray:
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def astype(x: np.ndarray, dtype: Any) -> np.ndarray:
+        return x.astype(dtype, copy=False)
+
+
+class NodeMath:
+    """Graph nodes (Value or Tensor): every function is an op that records its own backward, so the
+    gradient built from it can be differentiated again. Subclasses add ``where`` and ``sign``."""
+
+    @staticmethod
+    def data(x: Any) -> Any:
+        return x.data
+
+    @staticmethod
+    def exp(x: Any) -> Any:
+        return x.exp()
+
+    @staticmethod
+    def log(x: Any) -> Any:
+        return x.log()
+
+    @staticmethod
+    def sin(x: Any) -> Any:
+        return x.sin()
+
+    @staticmethod
+    def cos(x: Any) -> Any:
+        return x.cos()
+
+    @staticmethod
+    def erf(x: Any) -> Any:
+        return x.erf()
+
+    @staticmethod
+    def sigmoid(x: Any) -> Any:
+        return x.sigmoid()
+
+    @staticmethod
+    def abs(x: Any) -> Any:
+        return abs(x)
+
+    @staticmethod
+    def power(x: Any, exponent: Any) -> Any:
+        return x**exponent
+
+
+def sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Undo broadcasting: sum ``grad`` over the axes that broadcasting added or stretched to reach it."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    return grad.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+
+
+def scatter_add(values: np.ndarray, index: Any, shape: tuple[int, ...], repeats: bool) -> np.ndarray:
+    """Zeros of ``shape`` with ``values`` added at ``index``; ``repeats`` says an element may be hit twice."""
+    full = np.zeros(shape, dtype=values.dtype)
+    if repeats:
+        np.add.at(full, index, values)
+    else:
+        full[index] = values
+    return full

@@ -1,0 +1,292 @@
+"""The derivative table for Tensor ops that are not elementwise: matmul, reductions, shapes, indexing,
+joins, softmax and the fused losses. Each rule is a NumPy forward and one vector-Jacobian product
+``vjp(m, g, out, inputs, needs, ctx)`` written against a space ``m`` (arrays, or Tensor nodes for
+``create_graph``). Every op a VJP uses is itself in a table, so gradients can be differentiated
+again: that is why ``broadcast_to`` / ``sum_to`` and ``getitem`` / ``scatter_add`` are rules, each
+the other's backward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd.spaces import scatter_add, sum_to
+
+Grads = tuple[Any, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Structural:
+    """A Tensor op with its own VJP; ``forward(*arrays, **ctx)`` and ``backward(m, g, out, inputs,
+    needs, **ctx)`` see the same keyword parameters (axes, shapes, indices) stored on the node."""
+
+    name: str
+    forward: Callable[..., Any]  # an array (NumPy reductions may give a scalar; apply() wraps it)
+    backward: Callable[..., Grads]
+
+    def describe(self, ctx: dict[str, Any]) -> str:
+        return self.name
+
+    def vjp(
+        self, m: Any, g: Any, out: Any, inputs: tuple[Any, ...], needs: tuple[bool, ...], ctx: dict[str, Any]
+    ) -> Grads:
+        return self.backward(m, g, out, inputs, needs, **ctx)
+
+
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """``shape`` with the reduced ``axes`` kept as size 1: where a reduced gradient broadcasts back."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+# -- products ------------------------------------------------------------------------------------------
+
+
+def _matmul_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool, ...]) -> Grads:
+    x, y = inputs
+    if x.ndim == 1 and y.ndim == 1:  # a dot product: g is a scalar
+        return (g * y if needs[0] else None, g * x if needs[1] else None)
+    x2 = m.reshape(x, (1, x.shape[0])) if x.ndim == 1 else x
+    y2 = m.reshape(y, (y.shape[0], 1)) if y.ndim == 1 else y
+    g2 = g
+    if x.ndim == 1:
+        g2 = m.reshape(g2, (*g.shape[:-1], 1, g.shape[-1]))
+    if y.ndim == 1:
+        g2 = m.reshape(g2, (*g2.shape, 1))
+    grad_x = grad_y = None
+    if needs[0]:
+        grad_x = m.matmul(g2, m.swapaxes(y2, -1, -2))
+        if x.ndim == 1:
+            grad_x = m.sum_to(grad_x, (1, x.shape[0]))
+            grad_x = m.reshape(grad_x, x.shape)
+    if needs[1]:
+        grad_y = m.matmul(m.swapaxes(x2, -1, -2), g2)
+        if y.ndim == 1:
+            grad_y = m.sum_to(grad_y, (y.shape[0], 1))
+            grad_y = m.reshape(grad_y, y.shape)
+    return grad_x, grad_y
+
+
+MATMUL = Structural("@", np.matmul, _matmul_backward)
+
+
+def _linear_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    out = x @ weight.T
+    if bias is not None:
+        out += bias
+    return out
+
+
+def _linear_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool, ...]) -> Grads:
+    x, weight = inputs[0], inputs[1]
+    rows = m.reshape(g, (-1, g.shape[-1])) if g.ndim != 2 else g
+    grad_x = m.matmul(g, weight) if needs[0] else None
+    flat_x = m.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
+    grad_w = m.matmul(m.swapaxes(rows, 0, 1), flat_x) if needs[1] else None
+    if len(inputs) == 2:
+        return grad_x, grad_w
+    return grad_x, grad_w, (m.sum(rows, 0) if needs[2] else None)
+
+
+LINEAR = Structural("linear", _linear_forward, _linear_backward)
+
+# -- reductions ----------------------------------------------------------------------------------------
+
+
+def _sum_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool) -> Grads:
+    shape = inputs[0].shape
+    return (m.broadcast_to(m.reshape(g, kept_shape(shape, axes)), shape),)
+
+
+SUM = Structural("sum", lambda x, axes, keepdims: np.sum(x, axis=axes, keepdims=keepdims), _sum_backward)
+
+
+def _mean_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool) -> Grads:
+    (x,) = inputs
+    count = max(int(np.prod([x.shape[ax] for ax in axes])), 1)
+    return (m.broadcast_to(m.reshape(g, kept_shape(x.shape, axes)) * (1.0 / count), x.shape),)
+
+
+MEAN = Structural("mean", lambda x, axes, keepdims: np.mean(x, axis=axes, keepdims=keepdims), _mean_backward)
+
+
+def _var_backward(
+    m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool, ddof: int
+) -> Grads:
+    (x,) = inputs
+    count = int(np.prod([x.shape[ax] for ax in axes]))
+    centred = x - m.mean(x, axes, True)
+    return (m.reshape(g, kept_shape(x.shape, axes)) * (2.0 / (count - ddof)) * centred,)
+
+
+VAR = Structural(
+    "var", lambda x, axes, keepdims, ddof: np.var(x, axis=axes, keepdims=keepdims, ddof=ddof), _var_backward
+)
+
+
+def _extreme(name: str, pick: Callable[..., np.ndarray]) -> Structural:
+    """max or min: the gradient goes to the extreme element(s); ties split it equally."""
+
+    def backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool) -> Grads:
+        (x,) = inputs
+        data = m.data(x)
+        winners = data == pick(data, axis=axes, keepdims=True)
+        share = winners / winners.sum(axis=axes, keepdims=True)
+        return (m.reshape(g, kept_shape(x.shape, axes)) * share.astype(data.dtype, copy=False),)
+
+    return Structural(name, lambda x, axes, keepdims: pick(x, axis=axes, keepdims=keepdims), backward)
+
+
+MAX = _extreme("max", np.max)
+MIN = _extreme("min", np.min)
+
+# -- shapes --------------------------------------------------------------------------------------------
+
+RESHAPE = Structural(
+    "reshape",
+    lambda x, shape: np.reshape(x, shape),
+    lambda m, g, out, inputs, needs, shape: (m.reshape(g, inputs[0].shape),),
+)
+TRANSPOSE = Structural(
+    "transpose",
+    lambda x, order: np.transpose(x, order),
+    lambda m, g, out, inputs, needs, order: (m.transpose(g, tuple(np.argsort(order))),),
+)
+BROADCAST_TO = Structural(
+    "broadcast_to",
+    lambda x, shape: np.broadcast_to(x, shape),
+    lambda m, g, out, inputs, needs, shape: (m.sum_to(g, inputs[0].shape),),
+)
+SUM_TO = Structural(
+    "sum_to",
+    lambda x, shape: sum_to(x, shape),
+    lambda m, g, out, inputs, needs, shape: (m.broadcast_to(g, inputs[0].shape),),
+)
+ASTYPE = Structural(
+    "astype",
+    lambda x, dtype: x.astype(dtype),
+    lambda m, g, out, inputs, needs, dtype: (m.astype(g, inputs[0].dtype),),
+)
+
+# -- indexing and joins --------------------------------------------------------------------------------
+
+GETITEM = Structural(
+    "getitem",
+    lambda x, index, repeats: x[index],
+    lambda m, g, out, inputs, needs, index, repeats: (m.scatter_add(g, index, inputs[0].shape, repeats),),
+)
+SCATTER_ADD = Structural(
+    "scatter_add",
+    lambda x, index, shape, repeats: scatter_add(x, index, shape, repeats),
+    lambda m, g, out, inputs, needs, index, shape, repeats: (m.getitem(g, index),),
+)
+
+
+def _pad_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, widths: Any, value: float) -> Grads:
+    middle = tuple(slice(before, before + n) for (before, _), n in zip(widths, inputs[0].shape))
+    return (m.getitem(g, middle),)
+
+
+PAD = Structural("pad", lambda x, widths, value: np.pad(x, widths, constant_values=value), _pad_backward)
+
+
+def _concatenate_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axis: int) -> Grads:
+    grads, start = [], 0
+    for x, need in zip(inputs, needs):
+        stop = start + x.shape[axis]
+        index = (slice(None),) * axis + (slice(start, stop),)
+        grads.append(m.getitem(g, index) if need else None)
+        start = stop
+    return tuple(grads)
+
+
+CONCATENATE = Structural(
+    "concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis), _concatenate_backward
+)
+STACK = Structural(
+    "stack",
+    lambda *xs, axis: np.stack(xs, axis=axis),
+    lambda m, g, out, inputs, needs, axis: tuple(
+        m.getitem(g, (slice(None),) * axis + (i,)) if need else None for i, need in enumerate(needs)
+    ),
+)
+WHERE = Structural(
+    "where",
+    lambda a, b, mask: np.where(mask, a, b),
+    lambda m, g, out, inputs, needs, mask: (
+        m.where(mask, g, 0.0) if needs[0] else None,
+        m.where(mask, 0.0, g) if needs[1] else None,
+    ),
+)
+
+# -- softmax and the fused losses ----------------------------------------------------------------------
+
+
+def _softmax_forward(x: np.ndarray, axis: int) -> np.ndarray:
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax_forward(x: np.ndarray, axis: int) -> np.ndarray:
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+SOFTMAX = Structural(
+    "softmax",
+    _softmax_forward,
+    lambda m, g, out, inputs, needs, axis: (out * (g - m.sum(g * out, axis, True)),),
+)
+LOG_SOFTMAX = Structural(
+    "log_softmax",
+    _log_softmax_forward,
+    lambda m, g, out, inputs, needs, axis: (g - m.exp(out) * m.sum(g, axis, True),),
+)
+
+
+def _cross_entropy_forward(logits: np.ndarray, targets: np.ndarray, reduction: str) -> np.ndarray:
+    log_probabilities = _log_softmax_forward(logits, 1)
+    if targets.ndim == 2:
+        losses = -(targets * log_probabilities).sum(axis=1)
+    else:
+        losses = -log_probabilities[np.arange(len(logits)), targets]
+    if reduction == "none":
+        return losses
+    return np.asarray(losses.mean() if reduction == "mean" else losses.sum(), dtype=logits.dtype)
+
+
+def _cross_entropy_backward(
+    m: Any, g: Any, out: Any, inputs: Grads, needs: Any, targets: np.ndarray, reduction: str
+) -> Grads:
+    (logits,) = inputs
+    n, classes = logits.shape
+    if targets.ndim == 2:  # d/dz of -Σ p log softmax(z) = softmax(z) Σp - p
+        rows, mass = targets, targets.sum(axis=1, keepdims=True)
+    else:
+        rows = np.zeros((n, classes), dtype=m.data(logits).dtype)
+        rows[np.arange(n), targets] = 1
+        mass = 1.0
+    grad = m.softmax(logits, 1) * mass - rows
+    if reduction == "none":
+        return (grad * m.reshape(g, (n, 1)),)
+    return (grad * (g * (1.0 / max(n, 1)) if reduction == "mean" else g),)
+
+
+CROSS_ENTROPY = Structural("cross_entropy", _cross_entropy_forward, _cross_entropy_backward)
+
+
+def _bce_with_logits_forward(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+
+
+BCE_WITH_LOGITS = Structural(
+    "bce_with_logits",
+    _bce_with_logits_forward,
+    lambda m, g, out, inputs, needs: (
+        g * (m.sigmoid(inputs[0]) - inputs[1]) if needs[0] else None,
+        -g * inputs[0] if needs[1] else None,
+    ),
+)
