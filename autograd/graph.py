@@ -107,6 +107,7 @@ def grad(
     an error, or None with ``allow_unused=True``. Returns a tuple, one gradient per input (as PyTorch).
     """
     roots, sources = _as_nodes(outputs, "outputs"), _as_nodes(inputs, "inputs")
+    _as_nodes([roots[0], sources[0]], "outputs and inputs")
     node_type = type(roots[0])
     if grad_outputs is None or not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs] * len(roots)

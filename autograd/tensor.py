@@ -17,7 +17,7 @@ import numpy as np
 
 from autograd import graph, rules
 from autograd import tensor_rules as T
-from autograd.grad_mode import _mode
+from autograd.grad_mode import _everyone, _mode
 from autograd.rules import Elementwise
 from autograd.spaces import ArrayMath, NodeMath, sum_to
 from autograd.tensor_rules import Structural
@@ -505,7 +505,7 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
     out.data = data
     out.grad = None
     out.label = ""
-    if _mode.enabled and any(p.requires_grad for p in parents):
+    if (_everyone.records or _mode.enabled) and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents
         out._op = rule

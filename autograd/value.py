@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from autograd import graph, rules
-from autograd.grad_mode import _mode
+from autograd.grad_mode import _everyone, _mode
 from autograd.rules import Elementwise, times, with_constant
 from autograd.spaces import ArrayMath, FloatMath, NodeMath
 
@@ -42,7 +42,7 @@ def _node(data: float, parents: tuple[Value, ...], rule: Elementwise, da: float,
     """A Value computed by ``rule``; under ``no_grad`` it records nothing and is a leaf."""
     out = _new(Value)
     out.data, out.grad, out.label = data, 0.0, ""
-    if _mode.enabled:
+    if _everyone.records or _mode.enabled:
         out._parents, out._op, out._da, out._db = parents, rule, da, db
     else:
         out._parents, out._op = (), None
@@ -96,6 +96,13 @@ def _unary(a: Value, rule: Elementwise, param: float = 0.0) -> Value:
 
 def elementwise(rule: Elementwise, inputs: tuple[Value, ...], params: tuple[float, ...] = ()) -> Value:
     """Apply a rule of the derivative table to Values: how each method is bound, and how to add an op."""
+    if len(inputs) != rule.arity or len(params) != rule.params:
+        raise ValueError(
+            f"{rule.name} takes {rule.arity} input(s) and {rule.params} parameter(s), "
+            f"got {len(inputs)} and {len(params)}"
+        )
+    if rule.params > 1:
+        raise ValueError(f"{rule.name}: a Value node keeps one constant, this rule needs {rule.params}")
     if rule.arity == 2:
         return _binary(inputs[0], inputs[1], rule)
     return _unary(inputs[0], rule, *params)
@@ -147,7 +154,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Any:
                     da = _ieee_partials(with_number, out, x, db)
             parents, op = (self,), with_number
         node.data, node.grad, node.label = out, 0.0, ""
-        if _mode.enabled:
+        if _everyone.records or _mode.enabled:
             node._parents, node._op, node._da, node._db = parents, op, da, db
         else:
             node._parents, node._op = (), None
@@ -172,7 +179,7 @@ def _unary_method(rule: Elementwise) -> Any:
                 d = _ieee_partials(rule, out, x)
         node = _new(Value)
         node.data, node.grad, node.label = out, 0.0, ""
-        if _mode.enabled:
+        if _everyone.records or _mode.enabled:
             node._parents, node._op, node._da, node._db = (self,), rule, d, 0.0
         else:
             node._parents, node._op = (), None
