@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,8 +42,9 @@ class Linear(Module):
         self.weight = Parameter(INITIALISERS[init]((out_features, in_features), generator, dtype=dtype))
         self.bias: Parameter | None = None
         if bias:
+            bound = 1.0 / math.sqrt(in_features)  # U(±1/sqrt(in)) drawn for the bias alone, as PyTorch
             start = (
-                INITIALISERS["lecun_uniform"]((out_features, in_features), generator, dtype=dtype)[:, 0]
+                generator.uniform(-bound, bound, out_features).astype(dtype)
                 if init == "lecun_uniform"
                 else np.zeros(out_features, dtype)
             )

@@ -34,9 +34,10 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
+        """Update every parameter that has a gradient (an array, or a Tensor after create_graph)."""
         for p, state in zip(self.params, self.state):
             if p.grad is not None:
-                self._update(p.data, p.grad, state)
+                self._update(p.data, p.grad.data if isinstance(p.grad, Tensor) else p.grad, state)
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         raise NotImplementedError

@@ -148,3 +148,60 @@ def curves(
     axes.grid(alpha=0.3)
     axes.legend()
     return save_figure(figure, path)
+
+
+def paths_on_curve(
+    x: np.ndarray,
+    y: np.ndarray,
+    paths: dict[str, np.ndarray],
+    path: str | os.PathLike[str],
+    title: str,
+    xlabel: str = "x",
+    ylabel: str = "f(x)",
+) -> Path:
+    """A function's curve with each method's iterates (1-D points) marked on it, one colour per method."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.plot(x, y, color="grey", linewidth=1, label="f(x)")
+    for (name, points), marker in zip(paths.items(), "os^vD"):
+        heights = np.interp(points, x, y)
+        axes.plot(
+            points,
+            heights,
+            marker=marker,
+            markersize=4,
+            linewidth=1,
+            label=f"{name} ({len(points) - 1} steps)",
+        )
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    return save_figure(figure, path)
+
+
+def lines(
+    x: np.ndarray,
+    series: dict[str, np.ndarray],
+    path: str | os.PathLike[str],
+    title: str,
+    xlabel: str = "x",
+    ylabel: str = "",
+    symlog: bool = False,
+) -> Path:
+    """Several functions of the same ``x`` on one set of axes, with a legend; ``symlog`` shows curves of
+    very different sizes together (linear near 0, logarithmic beyond ±1)."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    for name, values in series.items():
+        axes.plot(x, values, label=name, linewidth=1.2)
+    if symlog:
+        axes.set_yscale("symlog", linthresh=1.0)
+    axes.axhline(0, color="grey", linewidth=0.5)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8, ncol=2)
+    return save_figure(figure, path)

@@ -45,3 +45,26 @@ def test_mode_is_thread_local() -> None:
         worker.start()
         worker.join()
     assert seen == [True]
+
+
+def test_ops_record_per_thread_while_another_thread_is_in_no_grad() -> None:
+    """Ops skip the thread-local read while no thread is in no_grad; the flag must follow every switch."""
+    from autograd import Tensor
+    from autograd.grad_mode import _everyone
+
+    recorded: list[bool] = []
+
+    def work() -> None:
+        recorded.append(bool((Value(1.0) * 2)._parents))
+        recorded.append((Tensor([1.0], requires_grad=True) * 2).requires_grad)
+
+    with no_grad():
+        assert not _everyone.records
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        assert not (Value(1.0) * 2)._parents
+        with enable_grad():
+            assert _everyone.records and (Value(1.0) * 2)._parents
+        assert not _everyone.records
+    assert _everyone.records and recorded == [True, True]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import viz
@@ -110,3 +111,24 @@ def test_mnist_mlp_reads_an_idx_folder_or_falls_back_to_the_sample(
     main(["--epochs", "1", "--hidden", "16", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert "The full MNIST is not available" in out and "Using the bundled sample" in out
+
+
+def test_newton_follows_the_issue_iterates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = run("newton", tmp_path, capsys)
+    iterates = "2.0 -> 1.4545454545454546 -> 1.1510467893775467 -> 1.0253259289766978 -> 1.0009084519430513"
+    assert iterates in out and out.count("->") == 7 and "-> 1.0\n" in out
+    assert "Newton's method:  7 steps to x = 1.0" in out and "gradient descent: 138 steps" in out
+    assert "f'(x) = 24, f''(x) = 44" in out and "오차역전파" in out
+    assert (tmp_path / "newton.png").stat().st_size > 0
+
+
+def test_higher_order_matches_the_taylor_series(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from examples.higher_order import AT_ZERO, tanh_derivatives
+
+    out = run("higher_order", tmp_path, capsys)
+    values = [float(v[0]) for v in tanh_derivatives(np.zeros(1), 6)]
+    assert values == pytest.approx(list(AT_ZERO), abs=1e-12)
+    sizes = [int(n) for n in out.split("x = 0.5: ")[1].split("\n")[0].split(", ")]
+    assert len(sizes) == 6 and sizes == sorted(sizes)
+    assert picture(tmp_path, "tanh_second_derivative") and picture(tmp_path, "tanh_third_derivative")
+    assert (tmp_path / "tanh_derivatives.png").stat().st_size > 0

@@ -157,3 +157,13 @@ def test_cross_entropy_is_stable_and_checks_its_inputs() -> None:
         F.cross_entropy(Tensor(np.ones(3)), np.array([0]))
     with pytest.raises(TypeError, match="integer labels expected"):
         F.cross_entropy(logits, np.array([0.5]))
+
+
+def test_linear_draws_its_bias_alone() -> None:
+    """The bias takes out_features draws after the weight, not a whole matrix of which one column is kept."""
+    layer = nn.Linear(400, 5, rng=0)
+    rng = np.random.default_rng(0)
+    bound = 1 / np.sqrt(400)
+    weight = rng.uniform(-bound, bound, (5, 400)).astype(np.float32)
+    bias = rng.uniform(-bound, bound, 5).astype(np.float32)
+    assert np.array_equal(layer.weight.data, weight) and np.array_equal(layer.bias.data, bias)

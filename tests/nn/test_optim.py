@@ -144,3 +144,10 @@ def test_float32_parameters_stay_float32() -> None:
         p.grad = np.ones(3, np.float32)
         optimizer.step()
         assert p.data.dtype == np.float32
+
+
+def test_step_after_a_create_graph_backward_reads_the_gradient_nodes() -> None:
+    weight = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (weight**2).sum().backward(create_graph=True)
+    optim.SGD([weight], lr=0.1).step()
+    assert weight.data.tolist() == pytest.approx([0.8, 1.6])
