@@ -56,9 +56,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     descent_path = gradient_descent(args.start, args.lr, args.tolerance)
     slope, curvature = derivatives(args.start)
     print("Newton's method with second derivatives from backpropagation (오차역전파) of the gradient")
-    print(
-        f"  f(x) = x^4 - 2x^2 at x = {args.start:g}: f'(x) = {slope:g}, f''(x) = {curvature:g} (by hand: 24, 44)"
-    )
+    print(f"  f(x) = x^4 - 2x^2 at x = {args.start:g}: f'(x) = {slope:g}, f''(x) = {curvature:g}")
+    print("  (by hand: f'(x) = 4x^3 - 4x = 24 and f''(x) = 12x^2 - 4 = 44 at x = 2)")
     print("  Newton iterates: " + " -> ".join(repr(x) for x in newton_path))
     print(f"  Newton's method:  {len(newton_path) - 1} steps to x = {newton_path[-1]!r}")
     steps = len(descent_path) - 1
