@@ -136,7 +136,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Any:
             parents: tuple[Value, ...] = (a, b)
             op = rule
         else:  # a number: a unary node that keeps it in _db (see rules.with_constant)
-            db = _number(other)
+            db = other if type(other) is float else _number(other)
             if db is None:
                 return NotImplemented
             x = self.data
