@@ -110,7 +110,8 @@ def times(g: Any, partial: Any) -> Any:
     return g * partial
 
 
-# -- float forwards with the errors Value documents (arrays follow NumPy: inf and NaN, no warnings) ----
+# -- float forwards with the errors Value documents (arrays follow NumPy: inf and NaN; the Tensor engine
+# runs every forward and backward with NumPy's warnings off, so none escapes) -------------------------
 
 
 def _divide(x: float, y: float) -> float:
@@ -150,16 +151,6 @@ def _sqrt(x: float) -> float:
     return math.sqrt(x)
 
 
-def _quiet(function: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
-    """An array forward that returns inf/NaN like NumPy and PyTorch, without printing warnings."""
-
-    def run(*args: Any) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            return function(*args)
-
-    return run
-
-
 def _like(x: np.ndarray, values: Any) -> np.ndarray:
     return np.asarray(values).astype(np.result_type(x, np.float32), copy=False)
 
@@ -173,7 +164,7 @@ DIV = Elementwise(
     "div",
     2,
     _divide,
-    _quiet(np.divide),
+    np.divide,
     lambda m, out, x, y: (1.0 / y, -out / y),
     label="/",
     doc="x / y; Value raises ZeroDivisionError at y = 0, Tensor gives inf.",
@@ -195,7 +186,7 @@ POW = Elementwise(
     "pow",
     2,
     power,
-    _quiet(np.power),
+    np.power,
     _pow_partials,
     label="**",
     doc="x ** y over the reals; Value raises where that is undefined, Tensor gives NaN.",
@@ -207,7 +198,7 @@ EXP = Elementwise(
     "exp",
     1,
     _exp,
-    _quiet(np.exp),
+    np.exp,
     lambda m, out, x: out,
     doc="e**x; +inf where it overflows (no error, no warning).",
 )
@@ -215,7 +206,7 @@ LOG = Elementwise(
     "log",
     1,
     _log,
-    _quiet(np.log),
+    np.log,
     lambda m, out, x: 1.0 / x,
     doc="Natural log; Value raises for x <= 0, Tensor gives -inf at 0 and NaN below.",
 )
@@ -223,7 +214,7 @@ SQRT = Elementwise(
     "sqrt",
     1,
     _sqrt,
-    _quiet(np.sqrt),
+    np.sqrt,
     lambda m, out, x: 0.5 / out,
     doc="Square root; Value raises for x < 0, Tensor gives NaN; the derivative at 0 is +inf.",
 )
@@ -276,7 +267,7 @@ TANH = Elementwise(
 RELU = Elementwise(
     "relu",
     1,
-    lambda x: x if x > 0.0 else 0.0,
+    lambda x: 0.0 if x <= 0.0 else x,  # NaN stays NaN, as in NumPy and PyTorch
     lambda x: np.maximum(x, 0),
     lambda m, out, x: x > 0,
     doc="max(0, x); relu'(0) = 0.",

@@ -103,6 +103,8 @@ class ArrayMath:
 
     @staticmethod
     def softmax(x: np.ndarray, axis: int) -> np.ndarray:
+        if x.size == 0:
+            return x.copy()
         e = np.exp(x - x.max(axis=axis, keepdims=True))
         return e / e.sum(axis=axis, keepdims=True)
 

@@ -110,7 +110,44 @@ class Tensor:
         return self._parents
 
     def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor")
         return len(self.data)
+
+    def __iter__(self) -> Any:
+        """The sub-Tensors along the first axis (each a graph node); a 0-d Tensor cannot be iterated."""
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d Tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The data for NumPy (``np.asarray(t)``); no graph goes with it."""
+        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+            raise ValueError("__array__: a copy is needed to change the dtype")
+        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return array.copy() if copy else array
+
+    def _single(self, what: str) -> Any:
+        if self.data.size != 1:
+            raise ValueError(f"{what} needs a Tensor with one element, got shape {self.shape}")
+        return self.data.item()
+
+    def __bool__(self) -> bool:
+        """The truth of the single element, as in PyTorch; ambiguous (an error) for more than one."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a Tensor of {self.data.size} elements is ambiguous: use .any() or .all()"
+            )
+        return bool(self.data.item())
+
+    def __float__(self) -> float:
+        return float(self._single("float()"))
+
+    def __int__(self) -> int:
+        return int(self._single("int()"))
+
+    def __format__(self, spec: str) -> str:
+        return format(self._single("a format spec"), spec) if spec else repr(self)
 
     def __repr__(self) -> str:
         grad = ", requires_grad=True" if self.requires_grad else ""
@@ -119,17 +156,23 @@ class Tensor:
 
     def item(self) -> float:
         """The single element as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item() needs a Tensor with one element, got shape {self.shape}")
-        return self.data.item()
+        return self._single("item()")
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
         return self.data
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph."""
-        return Tensor(self.data)
+        """The same data (shared, in its dtype), cut from the graph."""
+        return Tensor(self.data, dtype=self.data.dtype)
+
+    def any(self, axis: Axis = None) -> Tensor:
+        """Whether any element is non-zero (a bool Tensor; no gradient)."""
+        return Tensor(self.data.any(axis=axis), dtype=bool)
+
+    def all(self, axis: Axis = None) -> Tensor:
+        """Whether every element is non-zero (a bool Tensor; no gradient)."""
+        return Tensor(self.data.all(axis=axis), dtype=bool)
 
     def argmax(self, axis: int | None = None) -> np.ndarray:
         """Indices of the largest elements (no gradient: an index is not differentiable)."""
@@ -225,8 +268,12 @@ class Tensor:
         return apply(T.LOG_SOFTMAX, (self,), axis=axis)
 
     def astype(self, dtype: Any) -> Tensor:
-        """The same values in another float dtype; the gradient is cast back."""
-        return apply(T.ASTYPE, (self,), dtype=np.dtype(dtype))
+        """The same values in another dtype; to a float dtype the gradient is cast back, while an integer
+        or bool result is cut from the graph (as in PyTorch: it cannot require grad)."""
+        target = np.dtype(dtype)
+        if target.kind != "f":
+            return Tensor(self.data.astype(target), dtype=target)
+        return apply(T.ASTYPE, (self,), dtype=target)
 
     # -- reductions ---------------------------------------------------------------------------------
 
@@ -245,11 +292,12 @@ class Tensor:
         return apply(T.VAR, (self,), axes=axes, keepdims=keepdims, ddof=ddof)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Largest element(s); tied maxima share the gradient equally."""
+        """Largest element(s). The gradient goes, as in PyTorch, to the first maximum along one given
+        axis, and is split equally among tied maxima over all (or several) axes; NaN wins."""
         return _extreme(T.MAX, self, axis, keepdims)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Smallest element(s); tied minima share the gradient equally."""
+        """Smallest element(s); the gradient goes where ``max``'s would (first along one axis, else split)."""
         return _extreme(T.MIN, self, axis, keepdims)
 
     # -- shapes -------------------------------------------------------------------------------------
@@ -267,12 +315,13 @@ class Tensor:
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes; with none given, reverse them (``.T``)."""
-        order = _shape_argument(axes) or tuple(reversed(range(self.ndim)))
+        given = _shape_argument(axes) or tuple(reversed(range(self.ndim)))
+        order = tuple(int(a) % self.ndim if -self.ndim <= a < self.ndim else a for a in given)
         if sorted(order) != list(range(self.ndim)):
             raise ValueError(
-                f"transpose: axes {order} are not a permutation of a {self.ndim}-D Tensor's axes"
+                f"transpose: axes {given} are not a permutation of a {self.ndim}-D Tensor's axes"
             )
-        return apply(T.TRANSPOSE, (self,), order=tuple(order))
+        return apply(T.TRANSPOSE, (self,), order=order)
 
     permute = transpose
 
@@ -281,7 +330,9 @@ class Tensor:
         shape = self.shape
         if not shape:
             return self.reshape(1)
-        start, end = start_axis % len(shape), end_axis % len(shape)
+        start, end = (_normalise_axis(a, len(shape))[0] for a in (start_axis, end_axis))
+        if start > end:
+            raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis} in {shape}")
         return self.reshape(*shape[:start], int(np.prod(shape[start : end + 1])), *shape[end + 1 :])
 
     def broadcast_to(self, *shape: Any) -> Tensor:
@@ -521,7 +572,8 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
 def elementwise(rule: Elementwise, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = ()) -> Tensor:
     """Apply a shared elementwise rule to Tensors (broadcasting like NumPy)."""
     try:
-        out = rule.on_array(*(t.data for t in inputs), *params)
+        with np.errstate(all="ignore"):  # inf and NaN are answers here, as in NumPy and PyTorch
+            out = rule.on_array(*(t.data for t in inputs), *params)
     except ValueError as error:
         shapes = " and ".join(str(t.shape) for t in inputs)
         raise ValueError(f"{rule.name}: shapes {shapes} cannot be broadcast together") from error
@@ -530,7 +582,8 @@ def elementwise(rule: Elementwise, inputs: tuple[Tensor, ...], params: tuple[Any
 
 def apply(rule: Structural, inputs: tuple[Tensor, ...], **ctx: Any) -> Tensor:
     """Apply a Tensor rule: its forward on the inputs' arrays, recorded with ``ctx`` for its VJP."""
-    out = rule.forward(*(t.data for t in inputs), **ctx)
+    with np.errstate(all="ignore"):
+        out = rule.forward(*(t.data for t in inputs), **ctx)
     return result(out if isinstance(out, np.ndarray) else np.asarray(out), inputs, rule, ctx)
 
 
@@ -584,16 +637,24 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         raise IndexError(f"index {index!r} does not fit a Tensor of shape {x.shape}: {error}") from error
 
 
+_BASIC_INDEX = (slice, int, np.integer, type(None), type(Ellipsis))
+
+
 def _repeats_possible(index: Any) -> bool:
-    """True when an integer array or list is among the indices: then an element may be picked twice."""
+    """False only for indices that cannot pick an element twice (slices, ints, None, ..., boolean masks);
+    any other part (a list, tuple, range or integer array) is an advanced index that may repeat."""
     parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype != bool for part in parts)
+    return not all(
+        isinstance(part, _BASIC_INDEX) or (isinstance(part, np.ndarray) and part.dtype == bool)
+        for part in parts
+    )
 
 
 def _extreme(rule: Structural, x: Tensor, axis: Axis, keepdims: bool) -> Tensor:
     if x.size == 0:
         raise ValueError(f"{rule.name} of an empty Tensor")
-    return apply(rule, (x,), axes=_normalise_axis(axis, x.ndim), keepdims=keepdims)
+    first = isinstance(axis, (int, np.integer))
+    return apply(rule, (x,), axes=_normalise_axis(axis, x.ndim), keepdims=keepdims, first=first)
 
 
 def _normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:

@@ -110,7 +110,13 @@ def _mean_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: An
     return (m.broadcast_to(m.reshape(g, kept_shape(x.shape, axes)) * (1.0 / count), x.shape),)
 
 
-MEAN = Structural("mean", lambda x, axes, keepdims: np.mean(x, axis=axes, keepdims=keepdims), _mean_backward)
+def _mean_forward(x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+    """Sum / count: the mean of nothing is NaN without NumPy's "Mean of empty slice" warning."""
+    count = int(np.prod([x.shape[ax] for ax in axes]))
+    return np.asarray(np.sum(x, axis=axes, keepdims=keepdims) / np.asarray(count, dtype=x.dtype))
+
+
+MEAN = Structural("mean", _mean_forward, _mean_backward)
 
 
 def _var_backward(
@@ -127,21 +133,31 @@ VAR = Structural(
 )
 
 
-def _extreme(name: str, pick: Callable[..., np.ndarray]) -> Structural:
-    """max or min: the gradient goes to the extreme element(s); ties split it equally."""
+def _extreme(name: str, pick: Callable[..., np.ndarray], locate: Callable[..., np.ndarray]) -> Structural:
+    """max or min, sending the gradient where PyTorch does: along one given axis to the first extreme
+    element (``x.max(dim)`` returns indices); over all or several axes split equally among tied extremes.
+    NaN counts as the extreme, so a NaN result passes its gradient to the NaN element(s) only."""
 
-    def backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool) -> Grads:
+    def backward(
+        m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool, first: bool
+    ) -> Grads:
         (x,) = inputs
         data = m.data(x)
-        winners = data == pick(data, axis=axes, keepdims=True)
-        share = winners / winners.sum(axis=axes, keepdims=True)
+        if first:
+            winners = np.zeros(data.shape, dtype=bool)
+            np.put_along_axis(winners, np.expand_dims(locate(data, axis=axes[0]), axes[0]), True, axes[0])
+            share = winners
+        else:
+            kept = pick(data, axis=axes, keepdims=True)
+            winners = (data == kept) | (np.isnan(data) & np.isnan(kept))
+            share = winners / winners.sum(axis=axes, keepdims=True)
         return (m.reshape(g, kept_shape(x.shape, axes)) * share.astype(data.dtype, copy=False),)
 
-    return Structural(name, lambda x, axes, keepdims: pick(x, axis=axes, keepdims=keepdims), backward)
+    return Structural(name, lambda x, axes, keepdims, first: pick(x, axis=axes, keepdims=keepdims), backward)
 
 
-MAX = _extreme("max", np.max)
-MIN = _extreme("min", np.min)
+MAX = _extreme("max", np.max, np.argmax)
+MIN = _extreme("min", np.min, np.argmin)
 
 # -- shapes --------------------------------------------------------------------------------------------
 
@@ -226,11 +242,15 @@ WHERE = Structural(
 
 
 def _softmax_forward(x: np.ndarray, axis: int) -> np.ndarray:
+    if x.size == 0:
+        return x.copy()
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax_forward(x: np.ndarray, axis: int) -> np.ndarray:
+    if x.size == 0:
+        return x.copy()
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
