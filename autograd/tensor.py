@@ -17,7 +17,7 @@ import numpy as np
 
 from autograd import graph, rules
 from autograd import tensor_rules as T
-from autograd.grad_mode import _everyone, _mode
+from autograd.grad_mode import _everyone, _mode, is_grad_enabled
 from autograd.rules import Elementwise
 from autograd.spaces import ArrayMath, NodeMath, sum_to
 from autograd.tensor_rules import Structural
@@ -190,6 +190,44 @@ class Tensor:
     __rtruediv__ = _binary_method(rules.DIV, reflected=True)
     __pow__ = _binary_method(rules.POW)
     __rpow__ = _binary_method(rules.POW, reflected=True)
+
+    def _in_place(self, ufunc: np.ufunc, other: Any, out_of_place: Callable[[Tensor, Any], Tensor]) -> Tensor:
+        """``x op= y``: changes ``x.data`` in place (keeping identity and dtype, so a Parameter stays
+        registered and optimizers keep their state) when no graph is recorded through ``x``. A recorded
+        non-leaf gets the out-of-place result; a leaf that requires grad is an error, as in PyTorch."""
+        if self.requires_grad and is_grad_enabled():
+            if self._parents:
+                return out_of_place(self, other)
+            raise RuntimeError(
+                f"a leaf Tensor that requires grad cannot be changed in place ({ufunc.__name__}) while "
+                "the graph is recorded; wrap the update in `with no_grad():`"
+            )
+        with np.errstate(all="ignore"):
+            ufunc(self.data, _raw(other), out=self.data, casting="same_kind")
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._in_place(np.add, other, Tensor.__add__)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._in_place(np.subtract, other, Tensor.__sub__)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._in_place(np.multiply, other, Tensor.__mul__)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._in_place(np.true_divide, other, Tensor.__truediv__)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """Write into the data in place: allowed where no graph is recorded through this Tensor."""
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError(
+                "cannot assign into a Tensor that requires grad while the graph is recorded; "
+                "wrap it in `with no_grad():`"
+            )
+        if isinstance(index, Tensor):
+            index = index.data
+        self.data[index] = _raw(value)
 
     def __neg__(self) -> Tensor:
         return elementwise(rules.NEG, (self,))

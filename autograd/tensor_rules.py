@@ -298,6 +298,35 @@ def _cross_entropy_backward(
 CROSS_ENTROPY = Structural("cross_entropy", _cross_entropy_forward, _cross_entropy_backward)
 
 
+_LOG_FLOOR = -100.0  # PyTorch clamps each log of binary_cross_entropy at -100
+_TINY = float(np.exp(_LOG_FLOOR))
+_DENOMINATOR_FLOOR = 1e-12  # and divides by at least this: finite gradients at p = 0 and 1
+
+
+def _floored_log(m: Any, p: Any) -> Any:
+    """log p, but -100 where p < e^-100 (0 included): a constant there, as the clamp makes it."""
+    positive = m.data(p) > _TINY
+    return m.where(positive, m.log(m.where(positive, p, 1.0)), _LOG_FLOOR)
+
+
+def _bce_forward(p: np.ndarray, t: np.ndarray) -> np.ndarray:
+    log_p = np.maximum(np.log(p), _LOG_FLOOR)
+    log_not_p = np.maximum(np.log1p(-p), _LOG_FLOOR)
+    return -(t * log_p + (1 - t) * log_not_p)
+
+
+def _bce_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool, ...]) -> Grads:
+    p, t = inputs
+    spread = p * (1.0 - p)
+    safe = m.where(m.data(spread) > _DENOMINATOR_FLOOR, spread, _DENOMINATOR_FLOOR)
+    grad_p = g * (p - t) / safe if needs[0] else None
+    grad_t = g * (_floored_log(m, 1.0 - p) - _floored_log(m, p)) if needs[1] else None
+    return grad_p, grad_t
+
+
+BCE = Structural("binary_cross_entropy", _bce_forward, _bce_backward)
+
+
 def _bce_with_logits_forward(x: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
 

@@ -119,12 +119,20 @@ def sse_loss(prediction: Tensor, target: Any) -> Tensor:
 
 
 def binary_cross_entropy(probability: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """-(t log p + (1 - t) log(1 - p)) for probabilities p; each log is clamped at -100 as in PyTorch."""
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1], as one node with PyTorch's numerics:
+    each log is floored at -100 and the gradient (p - t) / max(p(1 - p), 1e-12) stays finite at p = 0 and
+    1. From logits, ``binary_cross_entropy_with_logits`` is exact where a sigmoid would saturate."""
     target = lift(target, probability)
     _check_same_shape("binary_cross_entropy", probability, target)
-    log_p = probability.log().clip(min=-100.0)
-    log_not_p = (1.0 - probability).log().clip(min=-100.0)
-    return _reduce(-(target * log_p + (1.0 - target) * log_not_p), reduction)
+    values = probability.data
+    if values.size and not (np.all(values >= 0) and np.all(values <= 1)):
+        raise ValueError(
+            "binary_cross_entropy: probabilities must lie in [0, 1], got values from "
+            f"{np.nanmin(values):g} to {np.nanmax(values):g}"
+            + (" and NaN" if np.isnan(values).any() else "")
+            + "; for scores use binary_cross_entropy_with_logits"
+        )
+    return _reduce(apply(T.BCE, (probability, target)), reduction)
 
 
 def binary_cross_entropy_with_logits(logits: Tensor, target: Any, reduction: str = "mean") -> Tensor:

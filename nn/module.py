@@ -43,6 +43,12 @@ class Module:
             raise AttributeError(
                 f"{type(self).__name__}.__init__ must call super().__init__() before setting {name}"
             )
+        if name in self._parameters and not isinstance(value, Parameter):
+            raise TypeError(
+                f"cannot assign {type(value).__name__} as parameter {name!r} of {type(self).__name__} "
+                "(a Parameter is expected): change it in place, e.g. `with no_grad(): "
+                f"self.{name} -= step` or `self.{name}.data[...] = values`"
+            )
         if isinstance(value, Parameter):
             self._modules.pop(name, None)
             self._buffers.pop(name, None)

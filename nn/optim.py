@@ -6,7 +6,9 @@ Each follows PyTorch's published update rule (documented per class), so results 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -25,9 +27,13 @@ class Optimizer:
                 raise TypeError(
                     f"{type(self).__name__}: parameter {index} is not a Tensor that requires grad"
                 )
+            if any(q is p for q in self.params[:index]):
+                raise ValueError(
+                    f"{type(self).__name__}: parameter {index} is listed twice (it would step twice)"
+                )
         _check_positive("lr", lr)
         self.lr = lr
-        self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+        self.state: list[dict[str, Any]] = [{} for _ in self.params]
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -39,11 +45,16 @@ class Optimizer:
             if p.grad is not None:
                 self._update(p.data, p.grad.data if isinstance(p.grad, Tensor) else p.grad, state)
 
-    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         raise NotImplementedError
 
 
 def _check_positive(name: str, value: float, allow_zero: bool = False) -> None:
+    """A finite real number > 0 (>= 0 with ``allow_zero``), else an error naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
     if value < 0 or (value == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be {bound}, got {value}")
@@ -57,6 +68,7 @@ def _moving_average(average: np.ndarray, value: np.ndarray, rate: float) -> np.n
 
 
 def _check_fraction(name: str, value: float) -> None:
+    _check_positive(name, value, allow_zero=True)
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{name} must be in [0, 1), got {value}")
 
@@ -80,7 +92,7 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs momentum > 0")
         self.momentum, self.nesterov, self.weight_decay = momentum, nesterov, weight_decay
 
-    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         if self.weight_decay:
             grad = grad + self.weight_decay * data
         if self.momentum:
@@ -99,9 +111,10 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params: Iterable[Tensor], lr: float = 0.01, eps: float = 1e-10) -> None:
         super().__init__(params, lr)
+        _check_positive("eps", eps)
         self.eps = eps
 
-    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         history = state.setdefault("sum_squares", np.zeros_like(data))
         history += grad * grad
         data -= self.lr * grad / (np.sqrt(history) + self.eps)
@@ -115,9 +128,10 @@ class RMSprop(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         _check_fraction("alpha", alpha)
+        _check_positive("eps", eps)
         self.alpha, self.eps = alpha, eps
 
-    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         average = _moving_average(
             state.setdefault("square_average", np.zeros_like(data)), grad * grad, self.alpha
         )
@@ -132,9 +146,10 @@ class AdaDelta(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         _check_fraction("rho", rho)
+        _check_positive("eps", eps)
         self.rho, self.eps = rho, eps
 
-    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         square = _moving_average(
             state.setdefault("square_average", np.zeros_like(data)), grad * grad, self.rho
         )
@@ -159,26 +174,25 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
         _check_fraction("betas[0]", betas[0])
         _check_fraction("betas[1]", betas[1])
+        _check_positive("eps", eps)
         _check_positive("weight_decay", weight_decay, allow_zero=True)
         self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
-        self.steps = 0
-
-    def step(self) -> None:
-        self.steps += 1
-        super().step()
 
     def _decay(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
         return grad + self.weight_decay * data if self.weight_decay else grad
 
-    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         grad = self._decay(data, grad)
         beta1, beta2 = self.betas
+        step = state["step"] = state.get("step", 0) + 1  # per parameter, as PyTorch counts
         m = _moving_average(state.setdefault("m", np.zeros_like(data)), grad, beta1)
         v = _moving_average(state.setdefault("v", np.zeros_like(data)), grad * grad, beta2)
-        step_size = self.lr / (1 - beta1**self.steps)
-        denominator = np.sqrt(v / (1 - beta2**self.steps)) + self.eps
+        step_size = self.lr / (1 - beta1**step)
+        denominator = np.sqrt(v / (1 - beta2**step)) + self.eps
         data -= (step_size * m / denominator).astype(data.dtype, copy=False)
 
 
@@ -201,17 +215,21 @@ class AdamW(Adam):
 
 
 class StepLR:
-    """Step decay: after every ``step_size`` calls of ``step()`` (epochs), multiply the lr by ``gamma``."""
+    """Step decay: after every ``step_size`` calls of ``step()`` (epochs), multiply the lr by ``gamma``.
+
+    Chainable, as PyTorch's: it multiplies the optimizer's current lr, so a manual change or a second
+    scheduler on the same optimizer combine with it instead of being overwritten."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if step_size < 1:
-            raise ValueError(f"step_size must be >= 1, got {step_size}")
+        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
+            raise ValueError(f"step_size must be an integer >= 1, got {step_size!r}")
+        _check_positive("gamma", gamma)
         self.optimizer, self.step_size, self.gamma = optimizer, step_size, gamma
-        self.base_lr = optimizer.lr
         self.epoch = 0
 
     def step(self) -> float:
-        """Count one epoch and set (and return) the new learning rate."""
+        """Count one epoch and, at each ``step_size``-th, decay (and return) the learning rate."""
         self.epoch += 1
-        self.optimizer.lr = self.base_lr * self.gamma ** (self.epoch // self.step_size)
+        if self.epoch % self.step_size == 0:
+            self.optimizer.lr *= self.gamma
         return self.optimizer.lr

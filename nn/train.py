@@ -20,7 +20,8 @@ LossFunction = Callable[[Tensor, Any], Tensor]
 
 @dataclass
 class History:
-    """Per-epoch averages; the validation lists stay empty without a validation loader."""
+    """Per-epoch averages; the validation lists stay empty without a validation loader, and the
+    accuracy lists stay empty for a regression (accuracy is only counted for classification)."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
@@ -30,30 +31,72 @@ class History:
     stopped_early: bool = False
 
 
+def is_classification(outputs: Tensor, labels: Any) -> bool:
+    """Whether accuracy means something: integer labels, or one-hot / probability rows over C > 1 classes.
+    A regression (float targets, or a single output column) has no accuracy."""
+    targets = np.asarray(labels)
+    if outputs.ndim != 2 or outputs.shape[1] < 2:
+        return False
+    return (targets.ndim == 1 and targets.dtype.kind in "iu") or targets.shape == outputs.shape
+
+
 def correct_predictions(outputs: Tensor, labels: Any) -> int:
-    """How many rows' largest output is the label (integer labels or one-hot rows)."""
+    """How many rows' largest output is the label (integer labels or one-hot rows, arrays or Tensors)."""
     targets = np.asarray(labels)
     if targets.ndim == 2:
         targets = targets.argmax(axis=1)
     return int((outputs.data.argmax(axis=1) == targets).sum())
 
 
-def evaluate(model: Module, loss_fn: LossFunction, loader: Iterable[tuple[Any, ...]]) -> tuple[float, float]:
-    """(mean loss, accuracy) over a loader in eval mode and without recording a graph."""
-    was_training = model.training
+class _Tally:
+    """Sums of loss and correct predictions over an epoch; accuracy only for classification batches."""
+
+    def __init__(self) -> None:
+        self.loss, self.correct, self.count, self.classified = 0.0, 0, 0, True
+
+    def add(self, loss: float, outputs: Tensor, labels: Any) -> None:
+        n = len(labels)
+        self.loss += loss * n
+        self.count += n
+        if self.classified and is_classification(outputs, labels):
+            self.correct += correct_predictions(outputs, labels)
+        else:
+            self.classified = False
+
+    def results(self, what: str) -> tuple[float, float | None]:
+        if self.count == 0:
+            raise ValueError(
+                f"{what}: the loader yielded no samples (an empty dataset, drop_last with batch_size larger "
+                "than the dataset, or a generator already used up by an earlier epoch: pass a DataLoader)"
+            )
+        return self.loss / self.count, (self.correct / self.count if self.classified else None)
+
+
+def _modes(model: Module) -> list[tuple[Module, bool]]:
+    return [(module, module.training) for _, module in model.named_modules()]
+
+
+def _restore(modes: list[tuple[Module, bool]]) -> None:
+    for module, training in modes:
+        object.__setattr__(module, "training", training)
+
+
+def evaluate(
+    model: Module, loss_fn: LossFunction, loader: Iterable[tuple[Any, ...]]
+) -> tuple[float, float | None]:
+    """(mean loss, accuracy or None for a regression) over a loader in eval mode without a graph;
+    every submodule's own mode is restored afterwards, also when the loss raises."""
+    modes = _modes(model)
     model.eval()
-    total_loss, correct, count = 0.0, 0, 0
-    with no_grad():
-        for inputs, labels in loader:
-            outputs = model(inputs)
-            n = len(labels)
-            total_loss += loss_fn(outputs, labels).item() * n
-            correct += correct_predictions(outputs, labels)
-            count += n
-    model.train(was_training)
-    if count == 0:
-        raise ValueError("evaluate: the loader yielded no samples")
-    return total_loss / count, correct / count
+    tally = _Tally()
+    try:
+        with no_grad():
+            for inputs, labels in loader:
+                outputs = model(inputs)
+                tally.add(loss_fn(outputs, labels).item(), outputs, labels)
+    finally:
+        _restore(modes)
+    return tally.results("evaluate")
 
 
 class _Progress:
@@ -104,7 +147,7 @@ def fit(
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         model.train()
-        total_loss, correct, count = 0.0, 0, 0
+        tally = _Tally()
         batches = len(train_loader) if isinstance(train_loader, Sized) else 0
         bar = _Progress(batches, epoch, epochs, progress)
         for inputs, labels in train_loader:
@@ -113,21 +156,23 @@ def fit(
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            n = len(labels)
             value = loss.item()
-            total_loss += value * n
-            correct += correct_predictions(outputs, labels) if outputs.ndim == 2 else 0
-            count += n
+            tally.add(value, outputs, labels)
             bar.update(value)
         bar.close()
-        history.loss.append(total_loss / count)
-        history.accuracy.append(correct / count)
-        line = f"epoch {epoch}/{epochs}: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.2%}"
+        mean_loss, accuracy = tally.results(f"fit, epoch {epoch}")
+        history.loss.append(mean_loss)
+        line = f"epoch {epoch}/{epochs}: loss {mean_loss:.4f}"
+        if accuracy is not None:
+            history.accuracy.append(accuracy)
+            line += f", accuracy {accuracy:.2%}"
         if val_loader is not None:
             val_loss, val_accuracy = evaluate(model, loss_fn, val_loader)
             history.val_loss.append(val_loss)
-            history.val_accuracy.append(val_accuracy)
-            line += f" | validation loss {val_loss:.4f}, accuracy {val_accuracy:.2%}"
+            line += f" | validation loss {val_loss:.4f}"
+            if val_accuracy is not None:
+                history.val_accuracy.append(val_accuracy)
+                line += f", accuracy {val_accuracy:.2%}"
         history.seconds.append(time.perf_counter() - start)
         if progress:
             log(f"{line} ({history.seconds[-1]:.1f} s)")

@@ -61,14 +61,17 @@ def training_curves(history: Any, path: str | os.PathLike[str], title: str = "")
     epochs = np.arange(1, len(history.loss) + 1)
     figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(9, 3.5))
     loss_axes.plot(epochs, history.loss, label="training")
-    accuracy_axes.plot(epochs, history.accuracy, label="training")
+    if history.accuracy:  # a regression has no accuracy
+        accuracy_axes.plot(epochs, history.accuracy, label="training")
     if history.val_loss:
         loss_axes.plot(epochs, history.val_loss, label="validation")
+    if history.val_accuracy:
         accuracy_axes.plot(epochs, history.val_accuracy, label="validation")
     for axes, name in ((loss_axes, "loss"), (accuracy_axes, "accuracy")):
         axes.set_xlabel("epoch")
         axes.set_ylabel(name)
-        axes.legend()
+        if axes.lines:
+            axes.legend()
         axes.grid(alpha=0.3)
     figure.suptitle(title)
     return save_figure(figure, path)

@@ -1,7 +1,7 @@
 """Data: MNIST / Fashion-MNIST loaders (bundled sample, cache, download), IDX files, batching, toy sets."""
 
 from nn.data.idx import IDXError, read_idx, write_idx
-from nn.data.loader import ArrayDataset, DataLoader
+from nn.data.loader import ArrayDataset, DataLoader, collate
 from nn.data.mnist import (
     FASHION_CLASSES,
     cache_dir,
@@ -18,6 +18,7 @@ __all__ = [
     "DataLoader",
     "IDXError",
     "cache_dir",
+    "collate",
     "download_mnist",
     "gate",
     "load_mnist",

@@ -71,6 +71,7 @@ CASES = {
         lambda a: F.cross_entropy(a, ROWS, reduction="sum"),
         lambda a: F.cross_entropy(a * a, LABELS, reduction="none"),
     ],
+    "BCE": [lambda a: F.binary_cross_entropy(a.sigmoid(), MASK.astype(float))],
     "BCE_WITH_LOGITS": [
         lambda a: F.binary_cross_entropy_with_logits(a, MASK.astype(float)),
         lambda a: F.binary_cross_entropy_with_logits(a, a.sigmoid(), reduction="sum"),

@@ -149,5 +149,5 @@ def test_dataloader_batches_shuffles_reproducibly_and_drops_last() -> None:
     assert next(iter(shuffled))[1].tolist() != next(iter(shuffled))[1].tolist(), "a new order every epoch"
     with pytest.raises(ValueError, match="differ in length"):
         DataLoader((x, t[:5]))
-    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
         DataLoader((x, t), batch_size=0)

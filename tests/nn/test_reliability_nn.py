@@ -1,0 +1,136 @@
+"""Regression tests for the nn findings of the reliability review (../shared/reviews/reliability.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, no_grad
+from nn import functional as F
+from nn import optim
+from nn.data import DataLoader
+from nn.train import evaluate, fit
+
+
+def test_s3_in_place_updates_keep_the_parameter_registered() -> None:
+    model = nn.Linear(2, 2)
+    weight = model.weight
+    with no_grad():
+        model.weight -= 0.5
+        model.weight *= 2.0
+        model.weight += 1.0
+        model.weight /= 4.0
+        model.bias[0] = 7.0
+    assert model.weight is weight and len(model.parameters()) == 2 and model.bias.data[0] == 7.0
+    assert model.weight.dtype == np.float32
+    with pytest.raises(TypeError, match="cannot assign ndarray as parameter 'weight'"):
+        model.weight = np.zeros((2, 2))  # type: ignore[assignment]
+    with pytest.raises(RuntimeError, match="leaf Tensor that requires grad cannot be changed in place"):
+        model.weight -= 0.1
+    with pytest.raises(RuntimeError, match="cannot assign into a Tensor that requires grad"):
+        model.bias[0] = 1.0
+    hidden = model(Tensor(np.ones((1, 2))))
+    hidden *= 3.0  # a recorded non-leaf: the update stays in the graph
+    hidden.sum().backward()
+    assert np.allclose(model.bias.grad, [3.0, 3.0])
+
+
+def test_s4_binary_cross_entropy_is_finite_at_0_and_1_and_checks_its_input() -> None:
+    p = Tensor(np.array([0.0, 1.0, 1e-300, 1 - 1e-16, 0.5, 1e-50]), requires_grad=True)
+    target = np.array([1.0, 0.0, 1.0, 0.0, 0.3, 0.0])
+    loss = F.binary_cross_entropy(p, target, reduction="sum")
+    loss.backward()
+    expected = 3 * 100 - np.log(1 - (1 - 1e-16)) + np.log(2)  # three logs floored at -100
+    assert loss.item() == pytest.approx(expected, rel=1e-9)
+    assert np.allclose(p.grad, [-1e12, 1e12, -1e12, 1e12, 0.8, 1e-50], rtol=0.01)  # PyTorch's values
+    z = Tensor(np.array([20.0], np.float32), requires_grad=True)
+    F.binary_cross_entropy(z.sigmoid(), [0.0]).backward()
+    assert np.isfinite(z.grad).all()
+    with pytest.raises(ValueError, match=r"probabilities must lie in \[0, 1\], got values from 0.2 to 1.5"):
+        F.binary_cross_entropy(Tensor([0.2, 1.5]), [1.0, 1.0])
+
+
+def test_s5_adam_corrects_bias_per_parameter() -> None:
+    a, b = nn.Parameter([1.0]), nn.Parameter([1.0])
+    adam = optim.Adam([a, b], lr=0.1)
+    a.grad = np.ones(1, np.float32)
+    adam.step()
+    adam.step()
+    b.grad = np.ones(1, np.float32)
+    adam.step()
+    assert b.data[0] == pytest.approx(0.9)  # PyTorch: b's first step is corrected as step 1
+
+
+def test_s12_s13_c1_c3_the_training_loop() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((8, 2)).astype(np.float32)
+    regression = nn.Linear(2, 1, rng=0)
+    loader = DataLoader((x, x[:, :1] * 100), 4)
+    history = fit(
+        regression, F.mse_loss, optim.SGD(regression.parameters()), loader, epochs=1, progress=False
+    )
+    assert history.accuracy == [] and len(history.loss) == 1
+    one_hot = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)]
+    classifier = nn.Sequential(nn.Linear(2, 3, rng=0), nn.BatchNorm1d(3))
+    classifier[1].eval()  # deliberately frozen
+    sgd = optim.SGD(classifier.parameters())
+    history = fit(classifier, F.cross_entropy, sgd, DataLoader((x, one_hot), 4), epochs=1, progress=False)
+    assert len(history.accuracy) == 1
+    classifier[1].eval()
+    evaluate(classifier, F.cross_entropy, DataLoader((x, one_hot), 4))
+    assert classifier.training and not classifier[1].training
+
+    def broken(outputs: Tensor, labels: object) -> Tensor:
+        raise RuntimeError("bad loss")
+
+    with pytest.raises(RuntimeError, match="bad loss"):
+        evaluate(classifier, broken, DataLoader((x, one_hot), 4))
+    assert classifier.training and not classifier[1].training
+    with pytest.raises(ValueError, match="fit, epoch 1: the loader yielded no samples"):
+        fit(classifier, F.cross_entropy, optim.SGD(classifier.parameters()),
+            DataLoader((x, one_hot), 16, drop_last=True), epochs=1, progress=False)  # fmt: skip
+
+
+def test_s14_batches_are_copies_and_a_list_is_a_dataset_of_samples() -> None:
+    x = np.zeros((4, 2), np.float32)
+    batch, _ = next(iter(DataLoader((x, np.zeros(4, int)), 2)))
+    batch += 1
+    assert x[0].tolist() == [0.0, 0.0]
+    samples = [(np.full(2, i, np.float32), i) for i in range(5)]
+    batches = list(DataLoader(samples, 2))
+    assert [b[0].shape for b in batches] == [(2, 2), (2, 2), (1, 2)]
+    assert batches[0][1].tolist() == [0, 1] and batches[0][1].dtype.kind == "i"
+    with pytest.raises(ValueError, match="different shapes"):
+        list(DataLoader([np.zeros((10, 2)), np.zeros(10)], 2))
+
+
+def test_s18_optimizer_arguments_are_checked() -> None:
+    p = nn.Parameter([1.0])
+    with pytest.raises(ValueError, match="listed twice"):
+        optim.SGD([p, p], lr=0.1)
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="lr must be finite"):
+            optim.SGD([p], lr=bad)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        optim.Adam([p], eps=-1)
+    with pytest.raises(ValueError, match="weight_decay must be finite"):
+        optim.SGD([p], weight_decay=float("nan"))
+    with pytest.raises(TypeError, match="lr must be a number, got str"):
+        optim.SGD([p], lr="0.1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="betas must be a pair"):
+        optim.Adam([p], betas=(0.9,))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="gamma must be > 0"):
+        optim.StepLR(optim.SGD([p], lr=0.1), 1, gamma=-1)
+
+
+def test_s22_step_lr_is_chainable() -> None:
+    p = nn.Parameter([1.0])
+    sgd = optim.SGD([p], lr=0.2)
+    first, second = optim.StepLR(sgd, 1, gamma=0.5), optim.StepLR(sgd, 1, gamma=0.5)
+    first.step()
+    second.step()
+    assert sgd.lr == pytest.approx(0.05)
+    sgd.lr = 1.0
+    first.step()
+    assert sgd.lr == pytest.approx(0.5)
