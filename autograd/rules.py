@@ -56,6 +56,11 @@ class Elementwise:
             constant = self.constant
             object.__setattr__(self, "partials", lambda m, out, *inputs: constant)
 
+    @property
+    def saves(self) -> bool:
+        """Whether the backward reads input or output values (so an in-place change would corrupt it)."""
+        return self.constant is None
+
     def describe(self, params: tuple[Any, ...] = ()) -> str:
         """The op as a picture shows it, e.g. ``tanh``, ``leaky_relu(0.01)``, ``**2``."""
         if self.label:

@@ -61,7 +61,18 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
 class Tensor:
     """An n-dimensional array node: ``data`` (ndarray), ``grad`` (same shape and dtype, or None)."""
 
-    __slots__ = ("__weakref__", "_ctx", "_op", "_parents", "data", "grad", "label", "requires_grad")
+    __slots__ = (
+        "__weakref__",
+        "_ctx",
+        "_op",
+        "_parents",
+        "_version",
+        "_versions",
+        "data",
+        "grad",
+        "label",
+        "requires_grad",
+    )
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     _CLEARED_GRAD: ClassVar[None] = None
@@ -69,6 +80,8 @@ class Tensor:
     _ctx: Any
     _op: Rule | None
     _parents: tuple[Tensor, ...]
+    _version: int
+    _versions: tuple[int, ...] | None
     grad: Any
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
@@ -81,6 +94,8 @@ class Tensor:
         self._parents = ()
         self._op = None
         self._ctx = ()
+        self._version = 0
+        self._versions = None
 
     # -- basic properties ------------------------------------------------------------------------
 
@@ -195,15 +210,42 @@ class Tensor:
         """``x op= y``: changes ``x.data`` in place (keeping identity and dtype, so a Parameter stays
         registered and optimizers keep their state) when no graph is recorded through ``x``. A recorded
         non-leaf gets the out-of-place result; a leaf that requires grad is an error, as in PyTorch."""
+        if self.requires_grad and is_grad_enabled() and self._parents:
+            return out_of_place(self, other)
+        self._write(lambda data: ufunc(data, _raw(other), out=data, casting="same_kind"), ufunc.__name__)
+        return self
+
+    def _write(self, change: Callable[[np.ndarray], Any], what: str) -> None:
+        """Change the data in place and count it in ``_version`` (so backward can tell that a value an op
+        recorded has changed); refused for a leaf that requires grad while the graph is recorded."""
         if self.requires_grad and is_grad_enabled():
-            if self._parents:
-                return out_of_place(self, other)
             raise RuntimeError(
-                f"a leaf Tensor that requires grad cannot be changed in place ({ufunc.__name__}) while "
-                "the graph is recorded; wrap the update in `with no_grad():`"
+                f"a leaf Tensor that requires grad cannot be changed in place ({what}) while the graph is "
+                "recorded; wrap the update in `with no_grad():`"
             )
         with np.errstate(all="ignore"):
-            ufunc(self.data, _raw(other), out=self.data, casting="same_kind")
+            change(self.data)
+        self._version += 1
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0 in place (counted as an in-place change); returns self."""
+        return self.fill_(0.0)
+
+    def fill_(self, value: float) -> Tensor:
+        """Set every element to ``value`` in place; returns self."""
+        self._write(lambda data: data.fill(value), "fill_")
+        return self
+
+    def copy_(self, source: Any) -> Tensor:
+        """Copy ``source`` (broadcast to this shape, cast to this dtype) into the data in place."""
+        values = np.asarray(_raw(source))
+        try:
+            np.broadcast_to(values, self.shape)
+        except ValueError as error:
+            raise ValueError(
+                f"copy_: a source of shape {values.shape} does not fit shape {self.shape}"
+            ) from error
+        self._write(lambda data: np.copyto(data, values, casting="unsafe"), "copy_")
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -220,14 +262,13 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """Write into the data in place: allowed where no graph is recorded through this Tensor."""
-        if self.requires_grad and is_grad_enabled():
-            raise RuntimeError(
-                "cannot assign into a Tensor that requires grad while the graph is recorded; "
-                "wrap it in `with no_grad():`"
-            )
         if isinstance(index, Tensor):
             index = index.data
-        self.data[index] = _raw(value)
+
+        def assign(data: np.ndarray) -> None:
+            data[index] = _raw(value)
+
+        self._write(assign, "item assignment")
 
     def __neg__(self) -> Tensor:
         return elementwise(rules.NEG, (self,))
@@ -485,6 +526,8 @@ def _propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
             if rule is None or grad is None:
                 continue
             parents = node._parents
+            if node._versions is not None:
+                _check_versions(node, parents)
             needs = tuple(p.requires_grad for p in parents)
             if graph_mode:
                 grads = rule.vjp(m, grad, node, parents, needs, node._ctx)
@@ -493,6 +536,24 @@ def _propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
             for parent, parent_grad, need in zip(parents, grads, needs):
                 if need and parent_grad is not None:
                     _accumulate(parent, parent_grad, grad)
+
+
+def _check_versions(node: Tensor, parents: tuple[Tensor, ...]) -> None:
+    """The values an op's backward reads (its inputs and output) must be those it computed with."""
+    recorded: tuple[int, ...] = node._versions or ()
+    changed = [
+        (f"input {i}", p, then) for i, (p, then) in enumerate(zip(parents, recorded)) if p._version != then
+    ]
+    if node._version:
+        changed.append(("output", node, 0))
+    if changed:
+        what, tensor, then = changed[0]
+        raise RuntimeError(
+            f"backward(): {what} (shape {tensor.shape}) of '{node.op}' was changed in place after the op "
+            f"used it (version {tensor._version}, recorded {then}); its gradient would be wrong. That "
+            "happens e.g. with optimizer.step() between two backward() calls over one graph: compute the "
+            "forward pass again after changing the weights. (Writes to the raw .data array are not tracked.)"
+        )
 
 
 def _accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
@@ -599,11 +660,14 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
         out._parents = parents
         out._op = rule
         out._ctx = ctx
+        out._versions = tuple(p._version for p in parents) if rule.saves else None
     else:
         out.requires_grad = False
         out._parents = ()
         out._op = None
         out._ctx = ()
+        out._versions = None
+    out._version = 0
     return out
 
 

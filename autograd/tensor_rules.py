@@ -27,6 +27,7 @@ class Structural:
     name: str
     forward: Callable[..., Any]  # an array (NumPy reductions may give a scalar; apply() wraps it)
     backward: Callable[..., Grads]
+    saves: bool = True  # False where the backward needs shapes only, never values
 
     def describe(self, ctx: dict[str, Any]) -> str:
         return self.name
@@ -101,7 +102,9 @@ def _sum_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any
     return (m.broadcast_to(m.reshape(g, kept_shape(shape, axes)), shape),)
 
 
-SUM = Structural("sum", lambda x, axes, keepdims: np.sum(x, axis=axes, keepdims=keepdims), _sum_backward)
+SUM = Structural(
+    "sum", lambda x, axes, keepdims: np.sum(x, axis=axes, keepdims=keepdims), _sum_backward, saves=False
+)
 
 
 def _mean_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool) -> Grads:
@@ -116,7 +119,7 @@ def _mean_forward(x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.nd
     return np.asarray(np.sum(x, axis=axes, keepdims=keepdims) / np.asarray(count, dtype=x.dtype))
 
 
-MEAN = Structural("mean", _mean_forward, _mean_backward)
+MEAN = Structural("mean", _mean_forward, _mean_backward, saves=False)
 
 
 def _var_backward(
@@ -165,26 +168,31 @@ RESHAPE = Structural(
     "reshape",
     lambda x, shape: np.reshape(x, shape),
     lambda m, g, out, inputs, needs, shape: (m.reshape(g, inputs[0].shape),),
+    saves=False,
 )
 TRANSPOSE = Structural(
     "transpose",
     lambda x, order: np.transpose(x, order),
     lambda m, g, out, inputs, needs, order: (m.transpose(g, tuple(np.argsort(order))),),
+    saves=False,
 )
 BROADCAST_TO = Structural(
     "broadcast_to",
     lambda x, shape: np.broadcast_to(x, shape),
     lambda m, g, out, inputs, needs, shape: (m.sum_to(g, inputs[0].shape),),
+    saves=False,
 )
 SUM_TO = Structural(
     "sum_to",
     lambda x, shape: sum_to(x, shape),
     lambda m, g, out, inputs, needs, shape: (m.broadcast_to(g, inputs[0].shape),),
+    saves=False,
 )
 ASTYPE = Structural(
     "astype",
     lambda x, dtype: x.astype(dtype),
     lambda m, g, out, inputs, needs, dtype: (m.astype(g, inputs[0].dtype),),
+    saves=False,
 )
 
 # -- indexing and joins --------------------------------------------------------------------------------
@@ -193,11 +201,13 @@ GETITEM = Structural(
     "getitem",
     lambda x, index, repeats: x[index],
     lambda m, g, out, inputs, needs, index, repeats: (m.scatter_add(g, index, inputs[0].shape, repeats),),
+    saves=False,
 )
 SCATTER_ADD = Structural(
     "scatter_add",
     lambda x, index, shape, repeats: scatter_add(x, index, shape, repeats),
     lambda m, g, out, inputs, needs, index, shape, repeats: (m.getitem(g, index),),
+    saves=False,
 )
 
 
@@ -206,7 +216,9 @@ def _pad_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, widths: A
     return (m.getitem(g, middle),)
 
 
-PAD = Structural("pad", lambda x, widths, value: np.pad(x, widths, constant_values=value), _pad_backward)
+PAD = Structural(
+    "pad", lambda x, widths, value: np.pad(x, widths, constant_values=value), _pad_backward, saves=False
+)
 
 
 def _concatenate_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axis: int) -> Grads:
@@ -220,7 +232,7 @@ def _concatenate_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, a
 
 
 CONCATENATE = Structural(
-    "concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis), _concatenate_backward
+    "concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis), _concatenate_backward, saves=False
 )
 STACK = Structural(
     "stack",
@@ -228,6 +240,7 @@ STACK = Structural(
     lambda m, g, out, inputs, needs, axis: tuple(
         m.getitem(g, (slice(None),) * axis + (i,)) if need else None for i, need in enumerate(needs)
     ),
+    saves=False,
 )
 WHERE = Structural(
     "where",
@@ -236,6 +249,7 @@ WHERE = Structural(
         m.where(mask, g, 0.0) if needs[0] else None,
         m.where(mask, 0.0, g) if needs[1] else None,
     ),
+    saves=False,
 )
 
 # -- softmax and the fused losses ----------------------------------------------------------------------

@@ -145,6 +145,7 @@ class Module:
             if name in parameters:
                 target = parameters[name]
                 target.data = np.array(value, dtype=target.data.dtype, copy=True)
+                target._version += 1
             elif name in own:
                 prefix, _, buffer = name.rpartition(".")
                 module = dict(self.named_modules())[f"{prefix}." if prefix else ""]
