@@ -27,6 +27,7 @@ demo: install dot
 	$(PY) -m examples.chain_rule --out $(OUT)
 	$(PY) -m examples.newton --out $(OUT)
 	$(PY) -m examples.higher_order --out $(OUT)
+	$(PY) -m examples.anomaly --out $(OUT)
 	$(PY) -m examples.xor --out $(OUT)
 	$(PY) -m examples.moons --out $(OUT)
 	$(PY) -m examples.activations --out $(OUT)

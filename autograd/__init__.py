@@ -2,6 +2,7 @@
 table for both, the graph walk, ``grad`` (gradients of gradients), grad mode and gradient checks."""
 
 from autograd import functional
+from autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import grad, topological_order, zero_grad
@@ -14,11 +15,13 @@ __all__ = [
     "Tensor",
     "Value",
     "concatenate",
+    "detect_anomaly",
     "enable_grad",
     "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
     "set_grad_enabled",

@@ -11,21 +11,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _GradMode(threading.local):
-    """Per-thread switch; a new thread starts with recording on."""
+    """Per-thread switches; a new thread starts recording, with anomaly detection off."""
 
     enabled = True
+    anomaly = False
 
 
 class _AllThreads:
-    """Whether every thread records. A thread-local read costs an op ~45 ns, so ops test this plain flag
-    first (``_everyone.records or _mode.enabled``) and read the thread's own switch only while some
-    thread is inside ``no_grad``. (A thread that dies inside no_grad leaves the slow, still correct, path.)"""
+    """Whether ops may take their fast path: every thread records and none watches for anomalies.
+    A thread-local read costs an op ~45 ns, so ops test this plain flag first
+    (``_everyone.records or recording(...)``) and consult their thread's switches only while some thread
+    is inside ``no_grad`` or ``detect_anomaly``. (A thread that dies inside one leaves the slow, still
+    correct, path.)"""
 
-    __slots__ = ("records", "threads_off")
+    __slots__ = ("records", "threads_off", "threads_watching")
 
     def __init__(self) -> None:
         self.records = True
         self.threads_off = 0
+        self.threads_watching = 0
 
 
 _mode = _GradMode()
@@ -34,12 +38,25 @@ _lock = threading.Lock()
 
 
 def _switch(enabled: bool) -> None:
-    """Set this thread's switch and keep the all-threads flag in step."""
+    """Set this thread's recording switch and keep the all-threads flag in step."""
     with _lock:
         was = _mode.enabled
         _mode.enabled = enabled
         _everyone.threads_off += (was and not enabled) - (enabled and not was)
-        _everyone.records = _everyone.threads_off == 0
+        _refresh()
+
+
+def _watch(anomaly: bool) -> None:
+    """Set this thread's anomaly switch and keep the all-threads flag in step."""
+    with _lock:
+        was = _mode.anomaly
+        _mode.anomaly = anomaly
+        _everyone.threads_watching += (anomaly and not was) - (was and not anomaly)
+        _refresh()
+
+
+def _refresh() -> None:
+    _everyone.records = _everyone.threads_off == 0 and _everyone.threads_watching == 0
 
 
 def is_grad_enabled() -> bool:

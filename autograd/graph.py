@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
-from autograd.grad_mode import set_grad_enabled
+from autograd.anomaly import check_backward
+from autograd.grad_mode import _mode, set_grad_enabled
 
 
 class Node(Protocol):
@@ -32,6 +33,9 @@ class Node(Protocol):
 
     @staticmethod
     def _as_gradient(grad: Any, source: Any) -> Any: ...
+
+    @staticmethod
+    def _edge_grad(child: Any, index: int) -> Any: ...
 
 
 _KEEP = object()
@@ -90,6 +94,8 @@ def _run(node_type: Any, order: list[Any], roots: Sequence[Node], seeds: Sequenc
         for root, seed in zip(roots, seeds):
             node_type._seed_grad(root, seed)
         (node_type._backprop_graph if create else node_type._backprop)(order)
+    if _mode.anomaly:
+        check_backward(order)
 
 
 def grad(

@@ -17,7 +17,8 @@ import numpy as np
 
 from autograd import graph, rules
 from autograd import tensor_rules as T
-from autograd.grad_mode import _everyone, _mode, is_grad_enabled
+from autograd.anomaly import recording
+from autograd.grad_mode import _everyone, is_grad_enabled
 from autograd.rules import Elementwise
 from autograd.spaces import ArrayMath, NodeMath, sum_to
 from autograd.tensor_rules import Structural
@@ -505,6 +506,19 @@ class Tensor:
         return grad if isinstance(grad, Tensor) else Tensor(grad)
 
     @staticmethod
+    def _edge_grad(child: Tensor, index: int) -> Any:
+        """What ``child``'s backward adds to the gradient of its input ``index`` (for anomaly reports)."""
+        grad = child.grad.data if isinstance(child.grad, Tensor) else child.grad
+        parents = child._parents
+        needs = tuple(i == index for i in range(len(parents)))
+        assert child._op is not None
+        with np.errstate(all="ignore"):
+            grads = child._op.vjp(
+                ArrayMath, grad, child.data, tuple(p.data for p in parents), needs, child._ctx
+            )
+        return grads[index]
+
+    @staticmethod
     def _seed_grad(root: Tensor, seed: Any) -> None:
         _accumulate(root, seed, None)
 
@@ -655,7 +669,7 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
     out.data = data
     out.grad = None
     out.label = ""
-    if (_everyone.records or _mode.enabled) and any(p.requires_grad for p in parents):
+    if (_everyone.records or recording(out, rule, parents)) and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents
         out._op = rule

@@ -22,7 +22,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from autograd import graph, rules
-from autograd.grad_mode import _everyone, _mode
+from autograd.anomaly import recording
+from autograd.grad_mode import _everyone
 from autograd.rules import Elementwise, times, with_constant
 from autograd.spaces import ArrayMath, FloatMath, NodeMath
 
@@ -42,7 +43,7 @@ def _node(data: float, parents: tuple[Value, ...], rule: Elementwise, da: float,
     """A Value computed by ``rule``; under ``no_grad`` it records nothing and is a leaf."""
     out = _new(Value)
     out.data, out.grad, out.label = data, 0.0, ""
-    if _everyone.records or _mode.enabled:
+    if _everyone.records or recording(out, rule, parents):
         out._parents, out._op, out._da, out._db = parents, rule, da, db
     else:
         out._parents, out._op = (), None
@@ -154,7 +155,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Any:
                     da = _ieee_partials(with_number, out, x, db)
             parents, op = (self,), with_number
         node.data, node.grad, node.label = out, 0.0, ""
-        if _everyone.records or _mode.enabled:
+        if _everyone.records or recording(node, op, parents):
             node._parents, node._op, node._da, node._db = parents, op, da, db
         else:
             node._parents, node._op = (), None
@@ -179,7 +180,7 @@ def _unary_method(rule: Elementwise) -> Any:
                 d = _ieee_partials(rule, out, x)
         node = _new(Value)
         node.data, node.grad, node.label = out, 0.0, ""
-        if _everyone.records or _mode.enabled:
+        if _everyone.records or recording(node, rule, (self,)):
             node._parents, node._op, node._da, node._db = (self,), rule, d, 0.0
         else:
             node._parents, node._op = (), None
@@ -327,6 +328,12 @@ class Value:
     @staticmethod
     def _as_gradient(grad: Any, source: Value) -> Value:
         return grad if isinstance(grad, Value) else _leaf(float(grad))
+
+    @staticmethod
+    def _edge_grad(child: Value, index: int) -> float:
+        """What ``child``'s backward adds to the gradient of its input ``index`` (for anomaly reports)."""
+        grad = child.grad.data if isinstance(child.grad, Value) else child.grad
+        return float((child._da, child._db)[index] * grad)
 
     @staticmethod
     def _backprop(order: list[Value]) -> None:

@@ -132,3 +132,12 @@ def test_higher_order_matches_the_taylor_series(tmp_path: Path, capsys: pytest.C
     assert len(sizes) == 6 and sizes == sorted(sizes)
     assert picture(tmp_path, "tanh_second_derivative") and picture(tmp_path, "tanh_third_derivative")
     assert (tmp_path / "tanh_derivatives.png").stat().st_size > 0
+
+
+def test_anomaly_lesson_finds_where_the_nan_is_born(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run("anomaly", tmp_path, capsys)
+    assert "without anomaly mode, losses: 2.324, nan" in out
+    assert "with anomaly mode: FloatingPointError: anomaly in the forward pass: 'linear' produced NaN" in out
+    assert "'log' produced -Inf" in out and "anomaly.py:" in out
