@@ -4,7 +4,6 @@ assigned, in definition order, and saves / loads them as a plain ``.npz`` file (
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd._files import atomic_write
+from nn.weights_file import read_weights
 
 
 class Parameter(Tensor):
@@ -58,6 +58,7 @@ class Module:
             self._buffers.pop(name, None)
             self._modules[name] = value
         elif name in self._buffers:
+            value = value.data if isinstance(value, Tensor) else value  # a buffer is an array
             self._buffers[name] = value
         else:
             self._parameters.pop(name, None)
@@ -65,7 +66,9 @@ class Module:
         object.__setattr__(self, name, value)
 
     def register_buffer(self, name: str, value: np.ndarray) -> None:
-        """State that is saved with the model but not learned (e.g. batch norm's running mean)."""
+        """State that is saved with the model but not learned (e.g. batch norm's running mean); a Tensor
+        is kept as its array."""
+        value = value.data if isinstance(value, Tensor) else value
         self._buffers[name] = value
         setattr(self, name, value)
 
@@ -157,15 +160,13 @@ class Module:
         return atomic_write(path, lambda handle: np.savez(handle, **state))  # type: ignore[arg-type]
 
     def load(self, path: str | os.PathLike[str], strict: bool = True) -> Module:
-        """Read a file written by ``save`` (never unpickling anything) and load it. Returns self."""
+        """Read a file written by ``save`` and load it. Names, shapes and dtypes are checked from the file's
+        headers before any data is read, nothing is unpickled, and errors name the file. Returns self."""
         location = Path(path)
         if not location.is_file():
             raise FileNotFoundError(f"no weights file at {location}")
-        try:
-            with np.load(location, allow_pickle=False) as archive:
-                state = {name: archive[name] for name in archive.files}
-        except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
-            raise ValueError(f"{location} is not a readable .npz weights file: {error}") from error
+        expected = {name: value.shape for name, value in self.state_dict().items()}
+        state = read_weights(location, expected, strict, type(self).__name__)
         self.load_state_dict(state, strict=strict)
         return self
 
