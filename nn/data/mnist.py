@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import urllib.request
 from importlib import resources
 from pathlib import Path
@@ -97,10 +98,53 @@ def load_mnist_sample(
         return read_folder(folder, normalize, flatten, one_hot)
 
 
-def download_mnist(kind: str = "digits", folder: str | os.PathLike[str] | None = None) -> Path:
+DEFAULT_DOWNLOAD_SECONDS = 300.0
+_CHUNK = 1 << 16
+
+
+def _download_seconds(seconds: float | None) -> float:
+    """The total time allowed: the argument, else $CHAINRULE_DOWNLOAD_TIMEOUT, else 300 s."""
+    if seconds is None:
+        setting = os.environ.get("CHAINRULE_DOWNLOAD_TIMEOUT", "")
+        try:
+            seconds = float(setting) if setting else DEFAULT_DOWNLOAD_SECONDS
+        except ValueError:
+            raise ValueError(
+                f"CHAINRULE_DOWNLOAD_TIMEOUT must be a number of seconds, got {setting!r}"
+            ) from None
+    if not seconds > 0:
+        raise ValueError(f"the download timeout must be > 0 seconds, got {seconds}")
+    return seconds
+
+
+def _fetch(url: str, deadline: float, seconds: float) -> bytes:
+    """The body at ``url``, read in chunks as they arrive, given up (TimeoutError) at ``deadline``: a
+    server that answers slowly, byte by byte, cannot hold the caller past it."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError(f"{url}: no time left of the {seconds:g} s allowed")
+    chunks = []
+    with urllib.request.urlopen(url, timeout=min(30.0, remaining)) as response:
+        while chunk := response.read1(_CHUNK):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{url}: gave up after {seconds:g} s in total "
+                    "(set CHAINRULE_DOWNLOAD_TIMEOUT to allow longer)"
+                )
+    return b"".join(chunks)
+
+
+def download_mnist(
+    kind: str = "digits", folder: str | os.PathLike[str] | None = None, timeout: float | None = None
+) -> Path:
     """Fetch the four official .gz files into ``folder`` (default: the cache), checking each MD5 and
-    writing atomically, so an interrupted or corrupted download never leaves a file behind."""
+    writing atomically, so an interrupted or corrupted download never leaves a file behind. The whole
+    download gives up after ``timeout`` seconds (default $CHAINRULE_DOWNLOAD_TIMEOUT or 300), however
+    slowly a server answers."""
     _check_kind(kind)
+    seconds = _download_seconds(timeout)
+    deadline = time.monotonic() + seconds
     target = Path(folder) if folder is not None else cache_dir() / FOLDERS[kind]
     for name, expected in CHECKSUMS[kind].items():
         if (target / name).is_file():
@@ -108,8 +152,7 @@ def download_mnist(kind: str = "digits", folder: str | os.PathLike[str] | None =
         errors = []
         for mirror in MIRRORS[kind]:
             try:
-                with urllib.request.urlopen(mirror + name, timeout=30) as response:
-                    payload = response.read()
+                payload = _fetch(mirror + name, deadline, seconds)
             except OSError as error:
                 errors.append(f"{mirror}{name}: {error}")
                 continue

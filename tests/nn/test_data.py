@@ -151,3 +151,23 @@ def test_dataloader_batches_shuffles_reproducibly_and_drops_last() -> None:
         DataLoader((x, t[:5]))
     with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
         DataLoader((x, t), batch_size=0)
+
+
+def test_c2_a_slow_server_cannot_hold_a_download_past_its_total_deadline(tmp_path, monkeypatch) -> None:
+    clock = [0.0]
+
+    class Drip(io.BytesIO):
+        """A server that sends one byte per read, each taking 2 s of (fake) time."""
+
+        def read1(self, size: int = -1) -> bytes:
+            clock[0] += 2.0
+            return super().read1(1)
+
+    monkeypatch.setattr(mnist_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(mnist_module.urllib.request, "urlopen", lambda url, timeout=0: Drip(b"x" * 10_000))
+    with pytest.raises(OSError, match=r"gave up after 60 s in total \(set CHAINRULE_DOWNLOAD_TIMEOUT"):
+        mnist_module.download_mnist("fashion", tmp_path, timeout=60)
+    assert clock[0] <= 64
+    monkeypatch.setenv("CHAINRULE_DOWNLOAD_TIMEOUT", "soon")
+    with pytest.raises(ValueError, match="CHAINRULE_DOWNLOAD_TIMEOUT must be a number of seconds"):
+        mnist_module.download_mnist("fashion", tmp_path)
