@@ -224,8 +224,22 @@ SQRT = Elementwise(
     doc="Square root; Value raises for x < 0, Tensor gives NaN; the derivative at 0 is +inf.",
 )
 ABS = Elementwise("abs", 1, abs, np.abs, lambda m, out, x: m.sign(x), doc="|x|; its derivative at 0 is 0.")
-SIN = Elementwise("sin", 1, math.sin, np.sin, lambda m, out, x: m.cos(x), doc="Sine (radians).")
-COS = Elementwise("cos", 1, math.cos, np.cos, lambda m, out, x: -m.sin(x), doc="Cosine (radians).")
+SIN = Elementwise(
+    "sin",
+    1,
+    lambda x: math.sin(x) if math.isfinite(x) else math.nan,
+    np.sin,
+    lambda m, out, x: m.cos(x),
+    doc="Sine (radians).",
+)
+COS = Elementwise(
+    "cos",
+    1,
+    lambda x: math.cos(x) if math.isfinite(x) else math.nan,
+    np.cos,
+    lambda m, out, x: -m.sin(x),
+    doc="Cosine (radians).",
+)
 ERF = Elementwise(
     "erf",
     1,
