@@ -34,7 +34,12 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
     if target.is_dir():
         raise IsADirectoryError(f"cannot write to {target}: it is a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except PermissionError as error:
+        raise PermissionError(
+            f"cannot write {target}: no permission to create files in {target.parent}"
+        ) from error
     try:
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)

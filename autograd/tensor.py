@@ -29,12 +29,13 @@ FLOAT_TYPES = (np.float32, np.float64)
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """An ndarray for a Tensor: a float32/float64 array (or Tensor) keeps its dtype and is not copied;
-    numbers, lists and integer or boolean arrays become float32, unless ``dtype`` says otherwise."""
+    """An ndarray for a Tensor: a float array or NumPy float scalar (or Tensor) keeps its dtype, and an
+    array is not copied; Python numbers, lists and integer or boolean arrays become float32, unless
+    ``dtype`` says otherwise."""
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is None and isinstance(data, np.ndarray) and data.dtype in FLOAT_TYPES:
-        return data
+    if dtype is None and isinstance(data, (np.ndarray, np.floating)) and data.dtype.kind == "f":
+        return np.asarray(data)
     array = np.asarray(data, dtype=dtype)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Tensor data must be numeric, got {type(data).__name__} of dtype {array.dtype}")
@@ -685,8 +686,14 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
     return out
 
 
+_INTEGER_CLOSED = frozenset({"add", "sub", "mul", "neg", "abs", "identity", "relu", "clip"})
+
+
 def elementwise(rule: Elementwise, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = ()) -> Tensor:
-    """Apply a shared elementwise rule to Tensors (broadcasting like NumPy)."""
+    """Apply a shared elementwise rule to Tensors (broadcasting like NumPy). Integer or bool inputs of
+    an op whose result is not an integer (exp, sigmoid, /...) are promoted to float32, as in PyTorch."""
+    if rule.name not in _INTEGER_CLOSED and any(t.data.dtype.kind in "biu" for t in inputs):
+        inputs = tuple(t if t.data.dtype.kind == "f" else Tensor(t.data, dtype=np.float32) for t in inputs)
     try:
         with np.errstate(all="ignore"):  # inf and NaN are answers here, as in NumPy and PyTorch
             out = rule.on_array(*(t.data for t in inputs), *params)
@@ -713,7 +720,7 @@ def lift(value: Any, like: Tensor) -> Tensor:
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"cannot combine a Tensor with {type(value).__name__} of dtype {array.dtype}")
-    return Tensor(array.astype(like.data.dtype, copy=False))
+    return Tensor(array.astype(like.data.dtype, copy=False), dtype=like.data.dtype)
 
 
 def _raw(value: Any) -> Any:

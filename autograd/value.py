@@ -28,15 +28,19 @@ from autograd.rules import Elementwise, times, with_constant
 from autograd.spaces import ArrayMath, FloatMath, NodeMath
 
 _new = object.__new__
+UNRECORDED = "computed under no_grad"  # the _op of an op's result that recorded no graph
 
 
 def _to_float(data: object, what: str = "Value(data)") -> float:
     """A Python float from a real number (or 0-d array), else a TypeError naming what was passed."""
     if type(data) is float:
         return data
-    if isinstance(data, numbers.Real) or getattr(data, "shape", None) == ():
+    if isinstance(data, numbers.Real) or (
+        getattr(data, "shape", None) == () and getattr(data, "dtype", np.dtype("O")).kind in "biuf"
+    ):
         return float(data)  # type: ignore[arg-type]
-    raise TypeError(f"{what} takes a real number, got {type(data).__name__}: {data!r}")
+    hint = " (use .item() for a one-element Tensor)" if type(data).__name__ == "Tensor" else ""
+    raise TypeError(f"{what} takes a real number, got {type(data).__name__}: {data!r}{hint}")
 
 
 def _node(data: float, parents: tuple[Value, ...], rule: Elementwise, da: float, db: float) -> Value:
@@ -46,7 +50,7 @@ def _node(data: float, parents: tuple[Value, ...], rule: Elementwise, da: float,
     if _everyone.records or recording(out, rule, parents):
         out._parents, out._op, out._da, out._db = parents, rule, da, db
     else:
-        out._parents, out._op = (), None
+        out._parents, out._op = (), UNRECORDED
     return out
 
 
@@ -158,7 +162,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Any:
         if _everyone.records or recording(node, op, parents):
             node._parents, node._op, node._da, node._db = parents, op, da, db
         else:
-            node._parents, node._op = (), None
+            node._parents, node._op = (), UNRECORDED
         return node
 
     method.__name__ = f"__{'r' if reflected else ''}{rule.name}__"
@@ -183,7 +187,7 @@ def _unary_method(rule: Elementwise) -> Any:
         if _everyone.records or recording(node, rule, (self,)):
             node._parents, node._op, node._da, node._db = (self,), rule, d, 0.0
         else:
-            node._parents, node._op = (), None
+            node._parents, node._op = (), UNRECORDED
         return node
 
     method.__name__ = rule.name
@@ -214,7 +218,7 @@ class Value:
 
     _da: float
     _db: float
-    _op: Elementwise | None
+    _op: Any  # its Elementwise rule; None for a leaf; UNRECORDED for a result made under no_grad
     _parents: tuple[Value, ...]
     data: float
     grad: Any
@@ -251,6 +255,13 @@ class Value:
 
     def __pos__(self) -> Value:
         return self
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __bool__(self) -> bool:
+        """The truth of the number (0 is False), as for a one-element Tensor in PyTorch."""
+        return self.data != 0.0
 
     # comparisons look at the data (a mask is a constant), which is how rules test for kinks;
     # == stays identity, so Values remain usable in sets and as dict keys
@@ -290,11 +301,11 @@ class Value:
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0 else slope · x; the derivative at 0 is ``slope``."""
-        return _unary(self, rules.LEAKY_RELU, float(slope))
+        return _unary(self, rules.LEAKY_RELU, _to_float(slope, "leaky_relu(slope)"))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0 else alpha · (e**x - 1); the derivative at 0 is ``alpha``."""
-        return _unary(self, rules.ELU, float(alpha))
+        return _unary(self, rules.ELU, _to_float(alpha, "elu(alpha)"))
 
     # -- backpropagation (오차역전파) ---------------------------------------------------------------
 
@@ -306,6 +317,10 @@ class Value:
         With ``create_graph=True`` every ``.grad`` is a Value built by the backward pass, which can be
         differentiated again (it keeps the forward graph alive while it is referenced).
         """
+        if self._op is UNRECORDED:
+            raise RuntimeError(
+                "backward(): this Value was computed under no_grad: it has no graph to backpropagate through"
+            )
         seed = _to_float(gradient, "backward(gradient)")
         graph.backward([self], [_leaf(seed) if create_graph else seed], create_graph)
 
@@ -382,7 +397,7 @@ class Value:
     def op(self) -> str:
         """The op that made this Value as pictures label it, e.g. ``*`` or ``**2`` ('' for a leaf)."""
         rule = self._op
-        if rule is None or not self._parents:
+        if not self._parents:
             return ""
         return rule.describe((self._db,) if rule.params else ())
 

@@ -159,6 +159,11 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tens
 def _target_rows(logits: Tensor, targets: Any) -> np.ndarray:
     """Targets checked against (N, C) logits: N integer labels, or (N, C) rows in the logits' dtype."""
     n, classes = logits.shape
+    if isinstance(targets, Tensor) and targets.requires_grad:
+        raise ValueError(
+            "cross_entropy: targets that require grad are not differentiated here; pass targets.detach(), "
+            "or write -(targets * F.log_softmax(logits, axis=1)).sum(axis=1).mean() to learn the targets too"
+        )
     array = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
     if array.shape == logits.shape:
         return array.astype(logits.dtype, copy=False)

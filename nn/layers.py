@@ -108,15 +108,25 @@ class BatchNorm1d(Module):
     (the running variance is the unbiased estimate, as in PyTorch); eval mode uses the running averages.
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, dtype: Any = np.float32
+    ) -> None:
         super().__init__()
+        if (
+            isinstance(num_features, bool)
+            or not isinstance(num_features, (int, np.integer))
+            or num_features < 1
+        ):
+            raise ValueError(f"BatchNorm1d needs a positive number of features, got {num_features!r}")
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 < momentum <= 1.0:
+            raise ValueError(f"BatchNorm1d momentum must be a number in (0, 1], got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.weight = Parameter(np.ones(num_features, np.float32))
-        self.bias = Parameter(np.zeros(num_features, np.float32))
+        self.weight = Parameter(np.ones(num_features, dtype))
+        self.bias = Parameter(np.zeros(num_features, dtype))
         self.running_mean: np.ndarray
         self.running_var: np.ndarray
-        self.register_buffer("running_mean", np.zeros(num_features, np.float32))
-        self.register_buffer("running_var", np.ones(num_features, np.float32))
+        self.register_buffer("running_mean", np.zeros(num_features, dtype))
+        self.register_buffer("running_var", np.ones(num_features, dtype))
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim != 2 or x.shape[1] != self.num_features:
@@ -131,9 +141,10 @@ class BatchNorm1d(Module):
             variance = x.var(axis=0)
             n = x.shape[0]
             m = self.momentum
-            self.running_mean = ((1 - m) * self.running_mean + m * mean.data).astype(np.float32)
+            dtype = self.running_mean.dtype
+            self.running_mean = ((1 - m) * self.running_mean + m * mean.data).astype(dtype)
             unbiased = variance.data * (n / (n - 1))
-            self.running_var = ((1 - m) * self.running_var + m * unbiased).astype(np.float32)
+            self.running_var = ((1 - m) * self.running_var + m * unbiased).astype(dtype)
             normalised = (x - mean) / (variance + self.eps).sqrt()
         else:
             normalised = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)

@@ -6,13 +6,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from autograd import Tensor
 from autograd._files import atomic_write
 from nn.weights_file import read_weights
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` did not match: names the model has but the state lacks,
+    and names the state has but the model lacks."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 class Parameter(Tensor):
@@ -64,6 +72,12 @@ class Module:
             self._parameters.pop(name, None)
             self._modules.pop(name, None)
         object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        """Deleting a parameter, sub-module or buffer also forgets it (parameters(), state_dict())."""
+        for registry in (self._parameters, self._modules, self._buffers):
+            registry.pop(name, None)
+        object.__delattr__(self, name)
 
     def register_buffer(self, name: str, value: np.ndarray) -> None:
         """State that is saved with the model but not learned (e.g. batch norm's running mean); a Tensor
@@ -126,8 +140,10 @@ class Module:
             )
         return state
 
-    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> None:
-        """Copy arrays into the parameters and buffers; shapes must match, and with ``strict`` names too."""
+    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays (or Tensors) into the parameters and buffers; shapes must match, and with ``strict``
+        names too. Returns the missing and unexpected names, as PyTorch does (both empty when strict)."""
+        state = {name: value.data if isinstance(value, Tensor) else value for name, value in state.items()}
         own = self.state_dict()
         missing = sorted(set(own) - set(state))
         unexpected = sorted(set(state) - set(own))
@@ -153,6 +169,7 @@ class Module:
                 prefix, _, buffer = name.rpartition(".")
                 module = dict(self.named_modules())[f"{prefix}." if prefix else ""]
                 setattr(module, buffer, np.array(value, dtype=np.asarray(own[name]).dtype, copy=True))
+        return IncompatibleKeys(missing, unexpected)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write ``state_dict()`` as an uncompressed ``.npz`` atomically (temp file + rename)."""

@@ -43,7 +43,8 @@ class Optimizer:
         """Update every parameter that has a gradient (an array, or a Tensor after create_graph)."""
         for p, state in zip(self.params, self.state):
             if p.grad is not None:
-                self._update(p.data, p.grad.data if isinstance(p.grad, Tensor) else p.grad, state)
+                with np.errstate(all="ignore"):  # a diverging run gives inf/NaN weights, as in PyTorch
+                    self._update(p.data, p.grad.data if isinstance(p.grad, Tensor) else p.grad, state)
                 p._version += 1  # an in-place change: a graph that used the old value can no longer backprop
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:

@@ -41,16 +41,20 @@ def _fields(node: Any) -> list[str]:
     return [*fields, f"{shape} {node.dtype}", grad]
 
 
-def to_dot(root: Any, rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES) -> str:
+def to_dot(root: Any, rankdir: str = "LR", max_nodes: int | None = DEFAULT_MAX_NODES) -> str:
     """DOT text of everything ``root`` was computed from: a box per value, an ellipse per operation.
 
     Needs no graphviz binary, so it is what tests compare. Raises ValueError for a graph of more
-    than ``max_nodes`` values: such a picture is unreadable and takes graphviz very long to lay out.
+    than ``max_nodes`` values (None: no limit): such a picture is unreadable and slow to lay out.
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"max_nodes must be a positive integer or None (no limit), got {max_nodes!r}")
     order = topological_order(root)
-    if len(order) > max_nodes:
+    if max_nodes is not None and len(order) > max_nodes:
         raise ValueError(
             f"the graph has {len(order)} nodes, more than max_nodes={max_nodes}; draw a smaller "
             "expression or pass a larger max_nodes"
@@ -78,7 +82,7 @@ def draw(
     filename: str | os.PathLike[str] | None = None,
     format: str | None = None,
     rankdir: str = "LR",
-    max_nodes: int = DEFAULT_MAX_NODES,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> graphviz.Source:
     """A graphviz object of the graph (shown inline by Jupyter); also rendered to ``filename`` if given.
 
@@ -86,7 +90,9 @@ def draw(
     """
     if format is None:
         suffix = Path(filename).suffix.lstrip(".").lower() if filename is not None else ""
-        format = suffix if suffix in FORMATS else "svg"
+        if suffix and suffix not in FORMATS:
+            raise ValueError(f"cannot draw to {filename}: the suffix .{suffix} is not one of {FORMATS}")
+        format = suffix or "svg"
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
     source = graphviz.Source(to_dot(root, rankdir=rankdir, max_nodes=max_nodes), format=format)

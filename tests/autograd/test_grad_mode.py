@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from autograd import Value, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 
@@ -12,7 +14,8 @@ def test_no_graph_is_recorded_under_no_grad() -> None:
     with no_grad():
         b = (a * 3.0).tanh() + a
     assert b._parents == () and b.op == ""
-    b.backward()
+    with pytest.raises(RuntimeError, match="computed under no_grad"):  # review S19: say so, as Tensor does
+        b.backward()
     assert a.grad == 0.0
 
 

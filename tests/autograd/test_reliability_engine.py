@@ -148,3 +148,45 @@ def test_n_no_numpy_warning_escapes(probe) -> None:  # type: ignore[no-untyped-d
 def _backward(function, value: float = 1.0) -> None:  # type: ignore[no-untyped-def]
     t = Tensor(np.array([value]), requires_grad=True)
     function(t).backward()
+
+
+def test_s16_activations_of_integer_tensors_promote_to_float() -> None:
+    out = Tensor(np.array([1, 2]), dtype=np.int64).sigmoid()
+    assert out.dtype == np.float32 and np.allclose(out.data, [0.7310586, 0.8807971])
+    assert (Tensor(np.array([1, 2]), dtype=np.int64) + 1).dtype == np.int64  # arithmetic stays integer
+
+
+def test_s19_backward_through_a_no_grad_value_is_refused() -> None:
+    x = Value(3.0)
+    from autograd import no_grad
+
+    with no_grad():
+        y = x * x
+    with pytest.raises(RuntimeError, match="computed under no_grad"):
+        y.backward()
+    Value(1.0).backward()  # a real leaf still works
+
+
+def test_s21_every_float_dtype_survives() -> None:
+    import nn
+
+    assert nn.Linear(2, 2, dtype=np.float16).weight.dtype == np.float16
+    norm = nn.BatchNorm1d(2, dtype=np.float64)
+    out = norm(Tensor(np.array([[1.0, 2.0], [3.0, 5.0]])))
+    assert out.dtype == np.float64 and norm.running_mean.dtype == np.float64
+    assert Tensor(np.float64(2.0)).dtype == np.float64
+
+
+def test_k3_value_converts_like_a_number() -> None:
+    assert float(Value(2.5)) == 2.5 and not Value(0.0) and Value(-1.0)
+    assert Value(1.0) < Value(2.0) and Value(2.0) >= 2.0
+
+
+def test_c10_value_arguments_are_named() -> None:
+    with pytest.raises(TypeError, match=r"takes a real number, got ndarray"):
+        Value(np.array(1j))
+    with pytest.raises(TypeError, match=r"got Tensor.*use \.item\(\)"):
+        Value(Tensor([1.0, 2.0]))
+    assert Value(Tensor(2.0)).data == 2.0  # a one-element Tensor converts, as float() does
+    with pytest.raises(TypeError, match=r"leaky_relu\(slope\) takes a real number, got str"):
+        Value(-1.0).leaky_relu("a")  # type: ignore[arg-type]

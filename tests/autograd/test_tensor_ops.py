@@ -146,7 +146,8 @@ def test_float32_stays_float32_and_lists_become_float32() -> None:
     assert x.grad.dtype == np.float32 and x.grad.shape == (2, 2)
     assert Tensor([1, 2]).dtype == np.float32 and Tensor(np.arange(3)).dtype == np.float32
     assert Tensor([1.5, 2.5]).dtype == np.float32 and Tensor(2.5).dtype == np.float32
-    assert Tensor(np.float64(2.5)).dtype == np.float32, "a number, even a NumPy one, becomes float32"
+    assert Tensor(np.float64(2.5)).dtype == np.float64, "a NumPy float keeps its dtype, as torch.tensor does"
+    assert Tensor(np.ones(2, np.float16)).dtype == np.float16
     shared = np.zeros(3, np.float32)
     assert Tensor(shared).data is shared, "a float array is wrapped, not copied"
     assert Tensor(np.zeros(2)).dtype == np.float64 and Tensor(3, dtype=np.float64).dtype == np.float64

@@ -134,3 +134,45 @@ def test_s22_step_lr_is_chainable() -> None:
     sgd.lr = 1.0
     first.step()
     assert sgd.lr == pytest.approx(0.5)
+
+
+def test_s20_targets_that_require_grad_are_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="targets that require grad are not differentiated"):
+        F.cross_entropy(Tensor([[0.1, 0.9]], requires_grad=True), Tensor([[0.3, 0.7]], requires_grad=True))
+
+
+def test_n11_a_diverging_run_warns_nothing() -> None:
+    import warnings
+
+    p = nn.Parameter(np.array([3e38], np.float32))
+    p.grad = np.array([3e38], np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optim.SGD([p], lr=10.0).step()
+        optim.Adam([p], lr=1.0).step()
+    assert not np.isfinite(p.data).all()
+
+
+def test_k5_k9_module_bookkeeping() -> None:
+    model = nn.Linear(2, 1)
+    del model.bias
+    assert [name for name, _ in model.named_parameters()] == ["weight"] and "bias" not in model.state_dict()
+    result = nn.Linear(2, 1).load_state_dict(
+        {"weight": Tensor(np.ones((1, 2))), "extra": np.ones(1)}, strict=False
+    )
+    assert result.missing_keys == ["bias"] and result.unexpected_keys == ["extra"]
+
+
+def test_k8_a_read_only_folder_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    os.chmod(folder, 0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere (root)")
+        with pytest.raises(PermissionError, match=r"cannot write .*m\.npz: no permission"):
+            nn.Linear(2, 1).save(folder / "m.npz")
+    finally:
+        os.chmod(folder, 0o700)

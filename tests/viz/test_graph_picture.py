@@ -78,3 +78,16 @@ def test_tensor_nodes_show_shape_dtype_and_gradient_norm() -> None:
     assert 'label="{ x | 4×3 float32 | grad — }"' in dot
     assert "data 12.0000 | scalar float32 | \\|grad\\| 1" in dot
     assert 'label="@"' in dot and 'label="relu"' in dot and 'label="sum"' in dot
+
+
+def test_k1_k2_unknown_suffixes_and_max_nodes() -> None:
+    import pytest
+
+    from autograd import Value
+
+    v = Value(1.0) * 2
+    with pytest.raises(ValueError, match=r"the suffix \.gif is not one of"):
+        viz.draw(v, "g.gif")
+    with pytest.raises(ValueError, match="max_nodes must be a positive integer or None"):
+        viz.to_dot(v, max_nodes=2.5)  # type: ignore[arg-type]
+    assert "digraph" in viz.to_dot(v, max_nodes=None)
