@@ -336,6 +336,13 @@ class Tensor:
 
     def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Limit to [min, max]; the gradient flows where min <= x <= max (PyTorch's clamp)."""
+        for name, bound in (("min", min), ("max", max)):
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, (int, float, np.number))
+            ):
+                raise TypeError(
+                    f"clip: {name} must be a number or None, got {type(bound).__name__} {bound!r}"
+                )
         low = -np.inf if min is None else float(min)
         high = np.inf if max is None else float(max)
         return elementwise(rules.CLIP, (self,), (low, high))
@@ -435,7 +442,9 @@ class Tensor:
             raise ValueError("pad: a 0-d Tensor has no axis to pad")
         try:
             widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (self.ndim, 2))
-        except ValueError as error:
+            if (widths < 0).any():
+                raise ValueError("negative")
+        except (ValueError, TypeError) as error:
             raise ValueError(
                 f"pad: pad_width {pad_width!r} does not fit a Tensor of shape {self.shape}"
             ) from error
@@ -456,7 +465,9 @@ class Tensor:
 
     def maxout(self, pieces: int, axis: int = -1) -> Tensor:
         """Split ``axis`` into groups of ``pieces`` and keep each group's maximum (Goodfellow et al.)."""
-        axis = axis % self.ndim
+        if self.ndim == 0:
+            raise ValueError("maxout: a 0-d Tensor has no axis to group")
+        axis = _normalise_axis(axis, self.ndim)[0]
         size = self.shape[axis]
         if pieces < 1 or size % pieces:
             raise ValueError(f"maxout: axis {axis} has size {size}, not a multiple of pieces={pieces}")
@@ -784,7 +795,15 @@ def _normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
     """Reduction axes as sorted non-negative ints, or a ValueError naming the bad axis."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (
+        (axis,)
+        if isinstance(axis, (int, np.integer))
+        else tuple(axis)
+        if isinstance(axis, (tuple, list))
+        else None
+    )
+    if axes is None or any(isinstance(ax, bool) or not isinstance(ax, (int, np.integer)) for ax in axes):
+        raise TypeError(f"axis must be an int, a tuple of ints or None, got {type(axis).__name__} {axis!r}")
     normalised = []
     for ax in axes:
         if not -ndim <= ax < ndim:
@@ -796,7 +815,11 @@ def _normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
 
 
 def _shape_argument(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    """``(2, 3)``, ``((2, 3),)``, ``([2, 3],)`` or an integer array, as a tuple of ints."""
+    sizes = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list, np.ndarray)) else shape
+    if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in sizes):
+        raise TypeError(f"a shape is made of ints, got {sizes!r}")
+    return tuple(int(n) for n in sizes)
 
 
 def joined(rule: Structural, tensors: Iterable[Any], axis: int, op: str) -> Tensor:

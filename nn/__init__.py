@@ -27,7 +27,7 @@ from nn.activations import (
     Swish,
     Tanh,
 )
-from nn.layers import BatchNorm1d, Dropout, Flatten, Linear, Sequential
+from nn.layers import BatchNorm1d, Dropout, Flatten, Linear, ModuleList, Sequential
 from nn.module import Module, Parameter
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
 
@@ -50,6 +50,7 @@ __all__ = [
     "LogSoftmax",
     "Maxout",
     "Module",
+    "ModuleList",
     "PReLU",
     "Parameter",
     "Perceptron",

@@ -68,6 +68,13 @@ REDUCTIONS = ("mean", "sum", "none")
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias as one graph node (weight has PyTorch's shape: out × in)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"linear: the input must be a Tensor, got {type(x).__name__} (wrap it: Tensor(x))")
+    if bias is not None and bias.shape != (weight.shape[0],):
+        raise ValueError(
+            f"linear: bias has shape {bias.shape}, a weight of shape {weight.shape} "
+            f"needs ({weight.shape[0]},)"
+        )
     if x.shape[-1] != weight.shape[1]:
         raise ValueError(
             f"linear: input has {x.shape[-1]} features, the weight expects {weight.shape[1]} ({weight.shape})"

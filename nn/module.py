@@ -57,6 +57,11 @@ class Module:
                 "(a Parameter is expected): change it in place, e.g. `with no_grad(): "
                 f"self.{name} -= step` or `self.{name}.data[...] = values`"
             )
+        if isinstance(value, (list, tuple)) and any(isinstance(item, Module) for item in value):
+            raise TypeError(
+                f"{name}: a plain {type(value).__name__} of Modules is not registered (parameters() and "
+                "state_dict() would miss their parameters); use nn.ModuleList"
+            )
         if isinstance(value, Parameter):
             self._modules.pop(name, None)
             self._buffers.pop(name, None)

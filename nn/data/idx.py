@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zlib
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 
 # The third byte of the magic number names the element type; values are big-endian.
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+MAX_BYTES = 1 << 32  # 4 GiB: far above any IDX data set, far below what a forged header can claim
 
 
 class IDXError(ValueError):
@@ -18,13 +20,22 @@ class IDXError(ValueError):
 
 
 def _read_bytes(path: Path) -> bytes:
-    raw = path.read_bytes()
-    if raw[:2] != b"\x1f\x8b":
-        return raw
+    """The file's bytes, gunzipped in chunks so a small forged .gz cannot inflate past MAX_BYTES."""
+    with path.open("rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    if not compressed:
+        return path.read_bytes()
+    chunks, total = [], 0
     try:
-        return gzip.decompress(raw)
+        with gzip.open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_BYTES:
+                    raise IDXError(f"{path}: inflates to more than {MAX_BYTES} bytes; refused")
+                chunks.append(chunk)
     except (OSError, EOFError, zlib.error) as error:
         raise IDXError(f"{path}: the gzip stream is damaged or truncated ({error})") from error
+    return b"".join(chunks)
 
 
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
@@ -49,7 +60,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         )
     shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=ndim, offset=4))
     dtype = np.dtype(IDX_TYPES[type_code])
-    expected = int(np.prod(shape)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: a forged header cannot wrap around
     actual = len(data) - header_size
     if actual != expected:
         problem = "truncated" if actual < expected else "has trailing bytes"
@@ -66,6 +77,8 @@ def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> Path:
     native = np.dtype(array.dtype).newbyteorder("=")
     if native not in codes:
         raise TypeError(f"IDX cannot store dtype {array.dtype}")
+    if array.ndim == 0:
+        raise ValueError(f"IDX cannot store a 0-d array ({path}): it needs at least one dimension")
     header = bytes([0, 0, codes[native], array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
     payload = header + np.ascontiguousarray(array, dtype=IDX_TYPES[codes[native]]).tobytes()
     if str(path).endswith(".gz"):

@@ -72,6 +72,8 @@ def _prepare(images: np.ndarray, labels: np.ndarray, normalize: bool, flatten: b
     if flatten:
         x = x.reshape(len(x), -1)
     t = labels.astype(np.int64)
+    if one_hot and t.size and (t.min() < 0 or t.max() > 9):
+        raise ValueError(f"one_hot needs labels 0..9, found labels from {t.min()} to {t.max()}")
     return x, (np.eye(10, dtype=np.float32)[t] if one_hot else t)
 
 

@@ -171,3 +171,39 @@ def test_c2_a_slow_server_cannot_hold_a_download_past_its_total_deadline(tmp_pat
     monkeypatch.setenv("CHAINRULE_DOWNLOAD_TIMEOUT", "soon")
     with pytest.raises(ValueError, match="CHAINRULE_DOWNLOAD_TIMEOUT must be a number of seconds"):
         mnist_module.download_mnist("fashion", tmp_path)
+
+
+def test_c11_forged_idx_headers_and_0d_arrays(tmp_path) -> None:
+    huge = tmp_path / "huge"
+    huge.write_bytes(
+        bytes([0, 0, 0x08, 2]) + np.array([4_000_000_000, 4_000_000_000], ">u4").tobytes() + b"x"
+    )
+    with pytest.raises(
+        IDXError, match=r"data truncated: shape \(4000000000, 4000000000\) needs 16000000000000000000"
+    ):
+        read_idx(huge)
+    wrap = tmp_path / "wrap"
+    wrap.write_bytes(bytes([0, 0, 0x08, 4]) + np.array([65536] * 4, ">u4").tobytes())
+    with pytest.raises(IDXError, match="data truncated"):
+        read_idx(wrap)
+    with pytest.raises(ValueError, match="cannot store a 0-d array"):
+        write_idx(tmp_path / "scalar", np.array(3, np.uint8))
+
+
+def test_c11_a_gzip_bomb_is_refused(tmp_path, monkeypatch) -> None:
+    from nn.data import idx as idx_module
+
+    monkeypatch.setattr(idx_module, "MAX_BYTES", 1 << 20)
+    bomb = tmp_path / "bomb.gz"
+    bomb.write_bytes(
+        gzip.compress(bytes([0, 0, 0x08, 1]) + np.array([3 << 20], ">u4").tobytes() + bytes(3 << 20))
+    )
+    with pytest.raises(IDXError, match="inflates to more than 1048576 bytes"):
+        read_idx(bomb)
+
+
+def test_c10_one_hot_names_labels_out_of_range(tmp_path) -> None:
+    from nn.data.mnist import _prepare
+
+    with pytest.raises(ValueError, match=r"one_hot needs labels 0\.\.9, found labels from 0 to 200"):
+        _prepare(np.zeros((2, 2, 2), np.uint8), np.array([0, 200]), True, True, True)

@@ -176,3 +176,38 @@ def test_k8_a_read_only_folder_is_named(tmp_path) -> None:  # type: ignore[no-un
             nn.Linear(2, 1).save(folder / "m.npz")
     finally:
         os.chmod(folder, 0o700)
+
+
+def test_c10_k6_arguments_and_module_lists_are_named() -> None:
+    t = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(TypeError, match="axis must be an int, a tuple of ints or None, got float"):
+        t.sum(axis=1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="axis must be an int"):
+        t.sum(axis="a")  # type: ignore[arg-type]
+    assert t.reshape(np.array([3, 2])).shape == (3, 2)
+    with pytest.raises(ValueError, match=r"pad: pad_width -1 does not fit"):
+        t.pad(-1)
+    with pytest.raises(TypeError, match="clip: min must be a number or None, got str"):
+        t.clip("a")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"linear: bias has shape \(3,\), a weight of shape \(2, 3\) needs \(2,\)"
+    ):
+        F.linear(t, Tensor(np.ones((2, 3))), Tensor(np.ones(3)))
+    with pytest.raises(TypeError, match=r"linear: the input must be a Tensor, got ndarray \(wrap it"):
+        nn.Linear(2, 2)(np.ones((1, 2)))
+    with pytest.raises(ValueError, match="maxout: a 0-d Tensor has no axis"):
+        Tensor(1.0).maxout(1)
+    with pytest.raises(ValueError, match="positive number of features, got -1"):
+        nn.BatchNorm1d(-1)
+    with pytest.raises(ValueError, match=r"momentum must be a number in \(0, 1\], got None"):
+        nn.BatchNorm1d(4, momentum=None)  # type: ignore[arg-type]
+
+    class Tower(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 1)])
+
+    assert len(Tower().parameters()) == 4
+    holder = nn.Module()
+    with pytest.raises(TypeError, match=r"use nn\.ModuleList"):
+        holder.layers = [nn.Linear(2, 2)]
