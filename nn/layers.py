@@ -134,11 +134,12 @@ class BatchNorm1d(Module):
     """Batch normalisation (배치 정규화) over the batch axis of (N, C) inputs, with a learned scale and shift.
 
     Training uses the batch's mean and (biased) variance and updates running averages with ``momentum``
+    (``None``: the cumulative average over all batches so far, as in PyTorch)
     (the running variance is the unbiased estimate, as in PyTorch); eval mode uses the running averages.
     """
 
     def __init__(
-        self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, dtype: Any = np.float32
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, dtype: Any = np.float32
     ) -> None:
         super().__init__()
         if (
@@ -147,9 +148,12 @@ class BatchNorm1d(Module):
             or num_features < 1
         ):
             raise ValueError(f"BatchNorm1d needs a positive number of features, got {num_features!r}")
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 < momentum <= 1.0:
-            raise ValueError(f"BatchNorm1d momentum must be a number in (0, 1], got {momentum!r}")
+        if momentum is not None and (
+            isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 < momentum <= 1.0
+        ):
+            raise ValueError(f"BatchNorm1d momentum must be a number in (0, 1] or None, got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.batches_seen = 0  # for momentum=None: the running statistics are plain averages
         self.weight = Parameter(np.ones(num_features, dtype))
         self.bias = Parameter(np.zeros(num_features, dtype))
         self.running_mean: np.ndarray
@@ -169,7 +173,8 @@ class BatchNorm1d(Module):
             mean = x.mean(axis=0)
             variance = x.var(axis=0)
             n = x.shape[0]
-            m = self.momentum
+            self.batches_seen += 1
+            m = 1.0 / self.batches_seen if self.momentum is None else self.momentum
             dtype = self.running_mean.dtype
             self.running_mean = ((1 - m) * self.running_mean + m * mean.data).astype(dtype)
             unbiased = variance.data * (n / (n - 1))
