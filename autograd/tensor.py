@@ -47,6 +47,7 @@ def _unary_method(rule: Elementwise) -> Callable[[Tensor], Tensor]:
         return elementwise(rule, (self,))
 
     method.__name__ = rule.name
+    method.__qualname__ = f"Tensor.{rule.name}"
     method.__doc__ = rule.doc
     return method
 

@@ -191,6 +191,7 @@ def _unary_method(rule: Elementwise) -> Any:
         return node
 
     method.__name__ = rule.name
+    method.__qualname__ = f"Value.{rule.name}"
     method.__doc__ = rule.doc
     return method
 

@@ -5,7 +5,7 @@ Tensor modules (``nn.Linear``, ``nn.Sequential``, ``nn.ReLU``...), ``nn.function
 ``nn.scalar``, the Value-based Neuron / Layer / MLP.
 """
 
-from nn import functional, init, optim
+from nn import data, functional, init, optim, train
 from nn.activations import (
     ELU,
     GELU,
@@ -65,8 +65,10 @@ __all__ = [
     "Swish",
     "Tanh",
     "TrainingResult",
+    "data",
     "functional",
     "init",
     "optim",
+    "train",
     "train_perceptron",
 ]

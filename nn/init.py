@@ -11,12 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-Rng = np.random.Generator | int | None
-
-
-def as_generator(rng: Rng) -> np.random.Generator:
-    """A Generator from a Generator, a seed, or None (fresh entropy)."""
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+from autograd.random import Rng, as_generator
 
 
 def fans(shape: tuple[int, ...]) -> tuple[int, int]:

@@ -20,6 +20,7 @@ for package in ('autograd', 'nn', 'viz', 'examples'):
     module = importlib.import_module(package)
     for info in pkgutil.walk_packages(module.__path__, package + '.'):
         importlib.import_module(info.name)
+importlib.import_module('chainrule')
 print('ok')
 """
 
@@ -33,3 +34,11 @@ def test_every_module_imports_with_only_the_runtime_dependencies() -> None:
 def test_typed_markers_ship() -> None:
     for package in ("autograd", "nn", "viz"):
         assert (ROOT / package / "py.typed").exists()
+
+
+def test_the_distribution_installs_the_chainrule_module(tmp_path: Path) -> None:
+    """Outside the source tree, the installed distribution provides chainrule next to its packages."""
+    script = "import chainrule, autograd, nn, viz; print(chainrule.__version__ != '0+unknown')"
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

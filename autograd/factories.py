@@ -1,0 +1,104 @@
+"""Tensor factories with PyTorch's names and dtype rules: ``tensor([1, 2])`` is int64, ``tensor([1.5])``
+and ``arange(0.0, 1.0, 0.1)`` are float32, a NumPy array keeps its dtype; every factory takes ``dtype=``
+and (for floats) ``requires_grad=``. Random ones draw from the default source (``manual_seed``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.random import Rng, as_generator, sizes
+from autograd.tensor import Tensor
+
+float32, float64, int64, long, bool_ = np.float32, np.float64, np.int64, np.int64, np.bool_
+
+
+def _dtype_of(values: np.ndarray, data: Any) -> np.dtype:
+    """PyTorch's inference: bools stay bool, integers become int64, Python floats float32; a NumPy
+    array or scalar keeps its own float dtype."""
+    kind = values.dtype.kind
+    if kind == "b":
+        return np.dtype(np.bool_)
+    if kind in "iu":
+        return np.dtype(np.int64)
+    if kind == "f":
+        keeps = isinstance(data, (np.ndarray, np.floating, Tensor))
+        return values.dtype if keeps else np.dtype(np.float32)
+    raise TypeError(f"tensor: data must be numbers or bools, got dtype {values.dtype}")
+
+
+def _make(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
+    return Tensor(values, requires_grad=requires_grad, dtype=values.dtype if dtype is None else dtype)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new Tensor holding a copy of ``data`` (numbers, nested lists, arrays or a Tensor)."""
+    source = data.data if isinstance(data, Tensor) else data
+    values = np.array(source)
+    return _make(values.astype(_dtype_of(values, data), copy=False), dtype, requires_grad)
+
+
+def zeros(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(sizes(size), dtype), None, requires_grad)
+
+
+def ones(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(sizes(size), dtype), None, requires_grad)
+
+
+def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``size`` filled with ``fill_value``: int64 for an int, bool for a bool, float32 otherwise."""
+    inferred = _dtype_of(np.array(fill_value), fill_value) if dtype is None else dtype
+    return _make(np.full(sizes((size,)), fill_value, inferred), None, requires_grad)
+
+
+def zeros_like(x: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(x.shape, x.dtype if dtype is None else dtype), None, requires_grad)
+
+
+def ones_like(x: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(x.shape, x.dtype if dtype is None else dtype), None, requires_grad)
+
+
+def arange(
+    start: float, end: float | None = None, step: float = 1, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """``arange(12)`` is int64 0..11; with any float argument the values are float32."""
+    if end is None:
+        start, end = 0, start
+    integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
+    inferred = (np.int64 if integral else np.float32) if dtype is None else dtype
+    return _make(np.arange(start, end, step).astype(inferred), None, requires_grad)
+
+
+def linspace(
+    start: float, end: float, steps: int, dtype: Any = np.float32, requires_grad: bool = False
+) -> Tensor:
+    return _make(np.linspace(start, end, steps).astype(dtype), None, requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    return _make(np.eye(n, m, dtype=dtype), None, requires_grad)
+
+
+def randn(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
+    """Standard normal samples."""
+    return _make(as_generator(generator).standard_normal(sizes(size)).astype(dtype), None, requires_grad)
+
+
+def rand(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
+    """Uniform samples in [0, 1)."""
+    return _make(as_generator(generator).random(sizes(size)).astype(dtype), None, requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Any = (), generator: Rng = None) -> Tensor:
+    """Integers in [low, high) (or [0, low) with one bound), int64."""
+    if high is None:
+        low, high = 0, low
+    return _make(as_generator(generator).integers(low, high, sizes((size,))).astype(np.int64), None, False)
+
+
+def randperm(n: int, generator: Rng = None) -> Tensor:
+    """A random permutation of 0..n-1, int64."""
+    return _make(as_generator(generator).permutation(n).astype(np.int64), None, False)

@@ -1,0 +1,41 @@
+"""The default random source, as PyTorch's: one Generator that every random choice made without an
+explicit ``rng`` or seed draws from (initialisers, dropout, shuffling, ``randn``), and ``manual_seed``
+to make all of them repeat. Passing a Generator or a seed still gives a stream of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+Rng = np.random.Generator | int | None
+
+_DEFAULT = np.random.default_rng()
+
+
+def default_generator() -> np.random.Generator:
+    """The shared Generator (re-seeded in place by ``manual_seed``, so holders of it follow along)."""
+    return _DEFAULT
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Seed the default source: everything drawn from it afterwards repeats from run to run."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"manual_seed takes a non-negative integer, got {seed!r}")
+    _DEFAULT.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
+    return _DEFAULT
+
+
+def as_generator(rng: Rng) -> np.random.Generator:
+    """A Generator from a Generator, a seed, or None (the default source, seeded by ``manual_seed``)."""
+    if rng is None:
+        return _DEFAULT
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def sizes(size: tuple[Any, ...]) -> tuple[int, ...]:
+    """``f(2, 3)`` and ``f((2, 3))`` alike, as PyTorch's factories take them."""
+    shape = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0 for n in shape):
+        raise ValueError(f"a size is made of non-negative ints, got {shape!r}")
+    return tuple(int(n) for n in shape)
