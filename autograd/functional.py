@@ -83,7 +83,7 @@ def vjp(
     in_tuple, leaves = _leaves(inputs, create_graph)
     out_tuple, outputs = _outputs(func, leaves)
     if v is None:
-        if len(outputs) != 1 or outputs[0].size != 1:
+        if len(outputs) != 1 or outputs[0].numel() != 1:
             raise ValueError("vjp: v can be omitted only when func returns a single one-element Tensor")
         v = Tensor(np.ones_like(outputs[0].data))
     seeds = _vectors(v, outputs, "vjp")
@@ -99,7 +99,7 @@ def jvp(
     _, leaves = _leaves(inputs, create_graph)
     out_tuple, outputs = _outputs(func, leaves)
     if v is None:
-        if len(leaves) != 1 or leaves[0].size != 1:
+        if len(leaves) != 1 or leaves[0].numel() != 1:
             raise ValueError("jvp: v can be omitted only for a single one-element input")
         v = Tensor(np.ones_like(leaves[0].data))
     tangents = _vectors(v, leaves, "jvp")
@@ -141,7 +141,7 @@ def hessian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = False
 
     def gradient(*xs: Tensor) -> Any:
         _, outputs = _outputs(func, xs)
-        if len(outputs) != 1 or outputs[0].size != 1:
+        if len(outputs) != 1 or outputs[0].numel() != 1:
             raise ValueError("hessian: func must return a single one-element Tensor")
         grads = _grads(outputs[0], xs, None, create_graph=True)
         return grads if in_tuple else grads[0]
@@ -160,7 +160,7 @@ def vhp(func: Callable[..., Any], inputs: Inputs, v: Any, create_graph: bool = F
     """(func(inputs), vᵀH): the gradient of (∇f · v), without forming the Hessian."""
     in_tuple, leaves = _leaves(inputs, create_graph)
     _, outputs = _outputs(func, leaves)
-    if len(outputs) != 1 or outputs[0].size != 1:
+    if len(outputs) != 1 or outputs[0].numel() != 1:
         raise ValueError("vhp / hvp: func must return a single one-element Tensor")
     vectors = _vectors(v, leaves, "vhp / hvp")
     grads = _grads(outputs[0], leaves, None, create_graph=True)

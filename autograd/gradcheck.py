@@ -93,7 +93,7 @@ def _output_weights(f: Callable[..., Any], inputs: list[Node], seed: int) -> np.
     """Fixed random weights for a non-scalar Tensor output (None for a Value or a single element)."""
     with no_grad():
         out = _call(f, inputs)
-    if isinstance(out, Value) or out.size == 1:
+    if isinstance(out, Value) or out.numel() == 1:
         return None
     return np.random.default_rng(seed).uniform(0.5, 1.5, out.shape)
 
@@ -193,7 +193,7 @@ def gradgradcheck(
             out = _call(f, list(xs))
             if isinstance(out, Tensor):
                 if not out.requires_grad:
-                    return Tensor(np.zeros(sum(x.size for x in xs)))
+                    return Tensor(np.zeros(sum(x.numel() for x in xs)))
                 seed_grad = Tensor(np.ones(out.shape) if weights is None else weights)
                 grads = grad(out, list(xs), seed_grad, create_graph=True, allow_unused=True)
                 parts = [

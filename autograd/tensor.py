@@ -22,6 +22,7 @@ from autograd.grad_mode import _everyone, is_grad_enabled
 from autograd.rules import Elementwise
 from autograd.spaces import ArrayMath, NodeMath, sum_to
 from autograd.tensor_rules import Structural
+from autograd.tensor_torch import TorchMethods
 
 Rule = Elementwise | Structural
 Axis = int | tuple[int, ...] | None
@@ -61,7 +62,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
     return method
 
 
-class Tensor:
+class Tensor(TorchMethods):
     """An n-dimensional array node: ``data`` (ndarray), ``grad`` (same shape and dtype, or None)."""
 
     __slots__ = (
@@ -109,10 +110,6 @@ class Tensor:
     @property
     def ndim(self) -> int:
         return self.data.ndim
-
-    @property
-    def size(self) -> int:
-        return self.data.size
 
     @property
     def dtype(self) -> np.dtype:
@@ -455,13 +452,13 @@ class Tensor:
 
     def prelu(self, weight: Tensor) -> Tensor:
         """Leaky ReLU with a learnable slope: one per channel (axis 1) or a single one shared by all."""
-        if weight.size != 1:
-            if self.ndim < 2 or self.shape[1] != weight.size:
+        if weight.numel() != 1:
+            if self.ndim < 2 or self.shape[1] != weight.numel():
                 raise ValueError(
-                    f"prelu: {weight.size} slopes need inputs with {weight.size} channels on axis 1, "
+                    f"prelu: {weight.numel()} slopes need inputs with {weight.numel()} channels on axis 1, "
                     f"got shape {self.shape}"
                 )
-            weight = weight.reshape(1, weight.size, *([1] * (self.ndim - 2)))
+            weight = weight.reshape(1, weight.numel(), *([1] * (self.ndim - 2)))
         return where(self.data > 0, self, weight * self)
 
     def maxout(self, pieces: int, axis: int = -1) -> Tensor:
@@ -786,7 +783,7 @@ def _repeats_possible(index: Any) -> bool:
 
 
 def _extreme(rule: Structural, x: Tensor, axis: Axis, keepdims: bool) -> Tensor:
-    if x.size == 0:
+    if x.numel() == 0:
         raise ValueError(f"{rule.name} of an empty Tensor")
     first = isinstance(axis, (int, np.integer))
     return apply(rule, (x,), axes=_normalise_axis(axis, x.ndim), keepdims=keepdims, first=first)

@@ -75,3 +75,31 @@ def test_module_level_functions_take_pytorch_arguments() -> None:
     assert torch.allclose(torch.exp(torch.log(x)), x) and torch.matmul(x, x).shape == (2, 2)
     with torch.no_grad():
         assert not torch.is_grad_enabled()
+
+
+def test_tensor_methods_under_pytorch_names() -> None:
+    x = torch.ones(2, 3, requires_grad=True)
+    assert x.size() == (2, 3) and x.size(1) == 3 and x.numel() == 6 and x.dim() == 2
+    assert (
+        x.view(3, 2).shape == (3, 2)
+        and x.unsqueeze(0).shape == (1, 2, 3)
+        and x.unsqueeze(-1).shape == (2, 3, 1)
+    )
+    assert x.unsqueeze(1).squeeze().shape == (2, 3) and x.unsqueeze(1).squeeze(1).shape == (2, 3)
+    assert x.clamp(0.0, 0.5).tolist() == [[0.5] * 3] * 2 and x.long().dtype == np.int64
+    assert (
+        x.float().dtype == np.float32
+        and x.double().dtype == np.float64
+        and x.to(torch.float64).dtype == np.float64
+    )
+    assert x.int().dtype == np.int32 and x.bool().dtype == np.bool_
+    copy = x.clone()
+    (copy * 2).sum().backward()
+    assert copy.requires_grad and x.grad.tolist() == [[2.0] * 3] * 2
+    leaf = torch.zeros(2).requires_grad_()
+    assert leaf.requires_grad
+    with torch.no_grad():
+        leaf.add_(1.0).mul_(3.0).sub_(1.0)
+    assert leaf.tolist() == [2.0, 2.0] and leaf._version == 3
+    with pytest.raises(ValueError, match="unsqueeze: dim 4 is out of range"):
+        x.unsqueeze(4)

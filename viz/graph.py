@@ -34,7 +34,7 @@ def _fields(node: Any) -> list[str]:
     fields = [node.label] if node.label else []
     if isinstance(node, Value):
         return [*fields, f"data {node.data:.4f}", f"grad {node.grad:.4f}"]
-    if node.size == 1:
+    if node.data.size == 1:
         fields.append(f"data {node.data.item():.4f}")
     shape = "×".join(map(str, node.shape)) or "scalar"
     grad = "grad —" if node.grad is None else f"|grad| {float(np.linalg.norm(node.grad)):.4g}"

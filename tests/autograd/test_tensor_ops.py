@@ -24,7 +24,7 @@ UNARY = {
     "clip": (lambda t: t.clip(-1.0, 1.0), (-1.0, 1.0)),
     "sum": (lambda t: t.sum(), ()),
     "mean": (lambda t: t.mean(), ()),
-    "var": (lambda t: t.var() if t.size > 1 else t.sum(), ()),
+    "var": (lambda t: t.var() if t.numel() > 1 else t.sum(), ()),
     "max": (lambda t: t.max(), ()),
     "min": (lambda t: t.min(), ()),
     "flatten": (lambda t: t.flatten() * 2.0, ()),

@@ -1,0 +1,101 @@
+"""PyTorch's spellings of Tensor operations that chainrule already has (``view``, ``unsqueeze``,
+``clamp``, ``size()``, ``float()``, ``add_``...), as a mixin of ``Tensor``: each is one line over an
+existing op, so the graph, the gradients and the version counting are the ops' own."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+
+class TorchMethods:
+    """Mixed into Tensor: names PyTorch users type, mapped onto the NumPy-style methods."""
+
+    __slots__ = ()
+
+    def size(self: Any, dim: int | None = None) -> Any:
+        """The shape (a tuple), or the length of dimension ``dim``."""
+        return self.shape if dim is None else self.shape[dim]
+
+    def numel(self: Any) -> builtins.int:
+        """The number of elements."""
+        return builtins.int(self.data.size)
+
+    def dim(self: Any) -> builtins.int:
+        """The number of dimensions."""
+        return builtins.int(self.data.ndim)
+
+    def view(self: Any, *shape: Any) -> Any:
+        """``reshape`` under PyTorch's name (the data may be shared, as NumPy's reshape shares it)."""
+        return self.reshape(*shape)
+
+    def unsqueeze(self: Any, dim: int) -> Any:
+        """A new axis of size 1 at ``dim`` (negative counts from the end of the result)."""
+        position = dim % (self.ndim + 1) if -self.ndim - 1 <= dim <= self.ndim else None
+        if position is None:
+            raise ValueError(f"unsqueeze: dim {dim} is out of range for a {self.ndim}-D Tensor")
+        return self.reshape(*self.shape[:position], 1, *self.shape[position:])
+
+    def squeeze(self: Any, dim: int | None = None) -> Any:
+        """Drop axes of size 1 (all of them, or ``dim`` if it has size 1)."""
+        if dim is None:
+            return self.reshape(*(n for n in self.shape if n != 1))
+        axis = dim % self.ndim if self.ndim else 0
+        if self.ndim == 0 or self.shape[axis] != 1:
+            return self
+        return self.reshape(*self.shape[:axis], *self.shape[axis + 1 :])
+
+    def clamp(self: Any, min: float | None = None, max: float | None = None) -> Any:
+        """``clip`` under PyTorch's name."""
+        return self.clip(min, max)
+
+    def clone(self: Any) -> Any:
+        """A copy that stays in the graph (its gradient flows back to this Tensor)."""
+        return self.astype(self.dtype) if self.dtype.kind == "f" else self.detach().astype(self.dtype)
+
+    def to(self: Any, dtype: Any) -> Any:
+        """The Tensor in another dtype (CPU is the only device)."""
+        return self.astype(dtype)
+
+    def float(self: Any) -> Any:
+        return self.astype(np.float32)
+
+    def double(self: Any) -> Any:
+        return self.astype(np.float64)
+
+    def long(self: Any) -> Any:
+        return self.astype(np.int64)
+
+    def int(self: Any) -> Any:
+        return self.astype(np.int32)
+
+    def bool(self: Any) -> Any:
+        return self.astype(np.bool_)
+
+    def tolist(self: Any) -> Any:
+        """The values as (nested) Python lists, or a number for a 0-d Tensor."""
+        return self.data.tolist()
+
+    def requires_grad_(self: Any, requires_grad: builtins.bool = True) -> Any:
+        """Start (or stop) tracking this leaf's gradient; returns self."""
+        if self._parents and not requires_grad:
+            raise RuntimeError("requires_grad_(False) applies to leaves; use detach() for a computed Tensor")
+        if requires_grad and self.dtype.kind != "f":
+            raise TypeError(f"only floating-point Tensors can require grad, got dtype {self.dtype}")
+        self.requires_grad = requires_grad
+        return self
+
+    def add_(self: Any, other: Any) -> Any:
+        """In place ``+=`` (counted as an in-place change); returns self."""
+        self += other
+        return self
+
+    def sub_(self: Any, other: Any) -> Any:
+        self -= other
+        return self
+
+    def mul_(self: Any, other: Any) -> Any:
+        self *= other
+        return self
