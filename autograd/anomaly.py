@@ -22,7 +22,7 @@ from autograd.grad_mode import _mode, _watch
 
 F = TypeVar("F", bound=Callable[..., Any])
 _LIBRARY = tuple(str(Path(__file__).resolve().parent.parent / package) for package in ("autograd", "nn"))
-_ORIGINS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+_ORIGINS: dict[int, str] = {}  # by id: Tensor's == is elementwise, so a WeakKeyDictionary cannot hold it
 
 
 class detect_anomaly:
@@ -63,7 +63,8 @@ def recording(node: Any, rule: Any, parents: tuple[Any, ...]) -> bool:
                 f"anomaly in the forward pass: '{rule.name}' produced {_what(node.data)} "
                 f"(output shape {_shape(node)}, input shapes {shapes}) at {where}"
             )
-        _ORIGINS[node] = where
+        _ORIGINS[id(node)] = where
+        weakref.finalize(node, _ORIGINS.pop, id(node), None)
     return _mode.enabled
 
 
@@ -84,7 +85,7 @@ def check_backward(order: list[Any]) -> None:
                     raise FloatingPointError(
                         f"anomaly in the backward pass: the gradient of '{child.op}' for its input {index} "
                         f"(shape {_shape(node)}) is {_what(edge_grad(child, index))}; the op was created at "
-                        f"{_ORIGINS.get(child, 'an unknown line (outside detect_anomaly)')}"
+                        f"{_ORIGINS.get(id(child), 'an unknown line (outside detect_anomaly)')}"
                     )
         raise FloatingPointError(
             f"anomaly in the backward pass: a gradient of shape {_shape(node)} is {_what(grad)} "

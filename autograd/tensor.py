@@ -11,7 +11,7 @@ cycle and a graph is freed by reference counting. Broadcasting is undone in exac
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -189,10 +189,6 @@ class Tensor(TorchMethods):
         """Whether every element is non-zero (a bool Tensor; no gradient)."""
         return Tensor(self.data.all(axis=axis), dtype=bool)
 
-    def argmax(self, axis: int | None = None) -> np.ndarray:
-        """Indices of the largest elements (no gradient: an index is not differentiable)."""
-        return np.asarray(self.data.argmax(axis=axis))
-
     # -- arithmetic: the shared elementwise rules ----------------------------------------------------
 
     __add__ = _binary_method(rules.ADD)
@@ -285,7 +281,16 @@ class Tensor(TorchMethods):
     def __getitem__(self, index: Any) -> Tensor:
         return getitem(self, index)
 
-    # comparisons give bool Tensors that record no graph (a mask is a constant), as in PyTorch
+    # comparisons give bool Tensors that record no graph (a mask is a constant), as in PyTorch; hashing
+    # stays by identity, so Tensors still work as set members and dict keys (the graph walk uses both)
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        return Tensor(self.data == _raw(other), dtype=bool)
+
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        return Tensor(self.data != _raw(other), dtype=bool)
+
     def __lt__(self, other: Any) -> Tensor:
         return Tensor(self.data < _raw(other), dtype=bool)
 
@@ -363,28 +368,58 @@ class Tensor(TorchMethods):
 
     # -- reductions ---------------------------------------------------------------------------------
 
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return apply(T.SUM, (self,), axes=_normalise_axis(axis, self.ndim), keepdims=keepdims)
+    def sum(
+        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+    ) -> Tensor:
+        """Sum over ``axis`` (PyTorch: ``dim``), all axes by default."""
+        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
+        return apply(T.SUM, (self,), axes=axes, keepdims=keep)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return apply(T.MEAN, (self,), axes=_normalise_axis(axis, self.ndim), keepdims=keepdims)
+    def mean(
+        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+    ) -> Tensor:
+        """Mean over ``axis`` (PyTorch: ``dim``); integer and bool Tensors average as float32."""
+        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
+        source = self if self.data.dtype.kind == "f" else Tensor(self.data, dtype=np.float32)
+        return apply(T.MEAN, (source,), axes=axes, keepdims=keep)
 
-    def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    def var(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        ddof: int = 0,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Variance with NumPy's default ``ddof=0`` (the population variance, as batch norm uses)."""
-        axes = _normalise_axis(axis, self.ndim)
+        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
         count = int(np.prod([self.shape[ax] for ax in axes]))
         if count - ddof <= 0:
             raise ValueError(f"var: {count} elements leave no degrees of freedom with ddof={ddof}")
-        return apply(T.VAR, (self,), axes=axes, keepdims=keepdims, ddof=ddof)
+        return apply(T.VAR, (self,), axes=axes, keepdims=keep, ddof=ddof)
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Largest element(s). The gradient goes, as in PyTorch, to the first maximum along one given
-        axis, and is split equally among tied maxima over all (or several) axes; NaN wins."""
-        return _extreme(T.MAX, self, axis, keepdims)
+    def max(
+        self, dim: Any = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+    ) -> Any:
+        """The largest element(s). ``x.max()`` and ``x.max(axis=...)`` give the values (NumPy's way);
+        ``x.max(dim)`` gives PyTorch's pair ``(values, indices)``. The gradient goes to the first maximum
+        along one axis, and is split equally among tied maxima over all or several axes; NaN wins."""
+        return _extreme(T.MAX, np.argmax, self, dim, keepdim, axis, keepdims)
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Smallest element(s); the gradient goes where ``max``'s would (first along one axis, else split)."""
-        return _extreme(T.MIN, self, axis, keepdims)
+    def min(
+        self, dim: Any = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
+    ) -> Any:
+        """The smallest element(s), with ``max``'s conventions."""
+        return _extreme(T.MIN, np.argmin, self, dim, keepdim, axis, keepdims)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
+        """Indices of the largest elements as an int64 Tensor (indices have no gradient)."""
+        return _indices(np.argmax, self, dim if axis is None else axis, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
+        """Indices of the smallest elements as an int64 Tensor."""
+        return _indices(np.argmin, self, dim if axis is None else axis, keepdim)
 
     # -- shapes -------------------------------------------------------------------------------------
 
@@ -782,11 +817,44 @@ def _repeats_possible(index: Any) -> bool:
     )
 
 
-def _extreme(rule: Structural, x: Tensor, axis: Axis, keepdims: bool) -> Tensor:
-    if x.numel() == 0:
+class ValuesIndices(NamedTuple):
+    """What ``max(dim)`` / ``min(dim)`` return, as in PyTorch."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _reduction(
+    x: Tensor, axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None
+) -> tuple[tuple[int, ...], bool]:
+    """Axes and keepdims from NumPy's (``axis``, ``keepdims``) or PyTorch's (``dim``, ``keepdim``)."""
+    if dim is not None and axis is not None:
+        raise ValueError("give axis= or dim=, not both")
+    return _normalise_axis(axis if dim is None else dim, x.ndim), keepdims if keepdim is None else keepdim
+
+
+def _extreme(
+    rule: Structural, locate: Any, x: Tensor, dim: Any, keepdim: bool, axis: Axis, keepdims: bool | None
+) -> Any:
+    if x.data.size == 0:
         raise ValueError(f"{rule.name} of an empty Tensor")
+    if dim is not None:
+        if axis is not None:
+            raise ValueError("give axis= or dim=, not both")
+        if not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"{rule.name}(dim) takes one int dim, got {dim!r}; for several axes use axis=")
+        values = apply(rule, (x,), axes=_normalise_axis(int(dim), x.ndim), keepdims=keepdim, first=True)
+        return ValuesIndices(values, _indices(locate, x, int(dim), keepdim))
+    keep = bool(keepdims)
     first = isinstance(axis, (int, np.integer))
-    return apply(rule, (x,), axes=_normalise_axis(axis, x.ndim), keepdims=keepdims, first=first)
+    return apply(rule, (x,), axes=_normalise_axis(axis, x.ndim), keepdims=keep, first=first)
+
+
+def _indices(locate: Any, x: Tensor, axis: int | None, keepdim: bool) -> Tensor:
+    found = np.asarray(locate(x.data, axis=axis), dtype=np.int64)
+    if keepdim and axis is not None:
+        found = np.expand_dims(found, axis)
+    return Tensor(found, dtype=np.int64)
 
 
 def _normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:

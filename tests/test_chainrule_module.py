@@ -103,3 +103,25 @@ def test_tensor_methods_under_pytorch_names() -> None:
     assert leaf.tolist() == [2.0, 2.0] and leaf._version == 3
     with pytest.raises(ValueError, match="unsqueeze: dim 4 is out of range"):
         x.unsqueeze(4)
+
+
+def test_reductions_take_dim_and_keepdim_and_max_dim_gives_values_and_indices() -> None:
+    x = torch.tensor([[1.0, 5.0, 5.0], [7.0, 2.0, 0.0]], requires_grad=True)
+    assert x.sum(dim=1).tolist() == [11.0, 9.0] and x.mean(dim=0, keepdim=True).shape == (1, 3)
+    assert x.var(dim=1, keepdim=True).shape == (2, 1) and x.max(axis=1).tolist() == [5.0, 7.0]
+    values, indices = x.max(1)  # PyTorch's habit: _, predicted = outputs.max(1)
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0] and indices.dtype == np.int64
+    values.sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+    assert x.min(dim=1, keepdim=True).indices.shape == (2, 1) and x.argmax(dim=1).tolist() == [1, 0]
+    assert x.argmax().item() == 3 and x.argmin(axis=0).tolist() == [0, 1, 1]
+    with pytest.raises(ValueError, match="give axis= or dim=, not both"):
+        x.sum(axis=0, dim=1)
+
+
+def test_equality_is_elementwise_and_hashing_stays_by_identity() -> None:
+    a, b = torch.tensor([1.0, 2.0]), torch.tensor([1.0, 3.0])
+    assert (a == b).tolist() == [True, False] and (a != b).tolist() == [False, True]
+    assert (a == np.array([1.0, 2.0])).all() and (a == b).dtype == np.bool_
+    assert float((a == b).mean()) == 0.5  # the notes' accuracy: (predicted == labels).mean()
+    assert len({a, b, a}) == 2 and {a: 1}[a] == 1
