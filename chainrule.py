@@ -8,16 +8,51 @@
 from __future__ import annotations
 
 import builtins
+import importlib
 import types
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 
-import autograd
-import nn
-from autograd import Tensor, concatenate, enable_grad, is_grad_enabled, no_grad, stack, where
-from autograd.factories import (
+
+def _require_own(name: str) -> None:
+    """Import chainrule's package ``name``, or stop with an error saying what shadows it and what to do.
+    The names autograd, nn and viz are also used on PyPI (HIPS autograd, pulled in by e.g. lifelines) and
+    by users' own files; each of chainrule's packages carries ``__chainrule__ = True``."""
+    module = importlib.import_module(name)
+    if getattr(module, "__chainrule__", False) is not True:
+        where = (
+            getattr(module, "__file__", None) or list(getattr(module, "__path__", [])) or "an unknown place"
+        )
+        raise ImportError(
+            f"chainrule's package {name!r} is shadowed: `import {name}` loads {where}, which is another "
+            f"package of the same name (e.g. `pip install {name}` from PyPI, or a dependency pulling it in) "
+            f"or a file or folder named {name!r} in the working directory or on PYTHONPATH. Fix: rename your "
+            f"own {name!r} file or folder; or `pip uninstall {name}` and then reinstall chainrule "
+            "(`pip install --force-reinstall <chainrule checkout>`, or `make demo` in the checkout); or keep "
+            "chainrule in its own virtual environment."
+        )
+
+
+for _name in ("autograd", "nn", "viz"):
+    _require_own(_name)
+
+import autograd  # noqa: E402  (checked above)
+import nn  # noqa: E402
+from autograd import (  # noqa: E402
+    Tensor,
+    concatenate,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+    stack,
+    where,
+)
+from autograd.device import device  # noqa: E402
+from autograd.device import is_available as _cuda_is_available  # noqa: E402
+from autograd.factories import (  # noqa: E402
     arange,
     bool_,
     eye,
@@ -37,8 +72,9 @@ from autograd.factories import (
     zeros,
     zeros_like,
 )
-from autograd.random import manual_seed
-from nn import optim
+from autograd.random import manual_seed  # noqa: E402
+from autograd.serialization import load, save  # noqa: E402
+from nn import optim  # noqa: E402
 
 try:
     __version__ = metadata.version("chainrule")
@@ -48,6 +84,21 @@ except metadata.PackageNotFoundError:  # running from a source tree that was nev
 bool = bool_  # torch.bool, as the notes write it
 cat = concatenate
 utils = types.SimpleNamespace(data=nn.data)
+cuda = types.SimpleNamespace(is_available=_cuda_is_available, device_count=lambda: 0)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory and dtype."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a NumPy array, got {type(array).__name__}")
+    return Tensor(array, dtype=array.dtype)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory where it can (a Tensor of the right dtype is returned as is)."""
+    if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return data
+    return tensor(data.data if isinstance(data, Tensor) else data, dtype=dtype)
 
 
 # PyTorch's legacy constructor names
@@ -87,11 +138,11 @@ def relu(x: Tensor) -> Tensor:
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
-    return x.softmax(axis=dim)
+    return x.softmax(dim)
 
 
 def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
-    return x.log_softmax(axis=dim)
+    return x.log_softmax(dim)
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -129,18 +180,23 @@ __all__ = [
     "allclose",
     "arange",
     "argmax",
+    "as_tensor",
     "autograd",
     "bool",
     "cat",
+    "cuda",
+    "device",
     "enable_grad",
     "exp",
     "eye",
     "float32",
     "float64",
+    "from_numpy",
     "full",
     "int64",
     "is_grad_enabled",
     "linspace",
+    "load",
     "log",
     "log_softmax",
     "long",
@@ -158,6 +214,8 @@ __all__ = [
     "randn",
     "randperm",
     "relu",
+    "save",
+    "set_grad_enabled",
     "sigmoid",
     "softmax",
     "stack",

@@ -1,6 +1,8 @@
 """chainrule's reverse-mode autodiff engine: scalar ``Value`` and array ``Tensor`` nodes, one derivative
 table for both, the graph walk, ``grad`` (gradients of gradients), grad mode and gradient checks."""
 
+__chainrule__ = True  # chainrule's own package (another "autograd" on PyPI can shadow it; see chainrule.py)
+
 from autograd import functional
 from autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

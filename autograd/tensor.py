@@ -68,12 +68,12 @@ class Tensor(TorchMethods):
     __slots__ = (
         "__weakref__",
         "_ctx",
+        "_grad",
         "_op",
         "_parents",
         "_version",
         "_versions",
         "data",
-        "grad",
         "label",
         "requires_grad",
     )
@@ -86,14 +86,14 @@ class Tensor(TorchMethods):
     _parents: tuple[Tensor, ...]
     _version: int
     _versions: tuple[int, ...] | None
-    grad: Any
+    _grad: Tensor | None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
         self.data = as_array(data, dtype)
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"only floating-point Tensors can require grad, got dtype {self.data.dtype}")
         self.requires_grad = bool(requires_grad)
-        self.grad = None
+        self._grad = None
         self.label = label
         self._parents = ()
         self._op = None
@@ -114,6 +114,22 @@ class Tensor(TorchMethods):
     @property
     def dtype(self) -> np.dtype:
         return self.data.dtype
+
+    @property
+    def grad(self) -> Tensor | None:
+        """d(root)/d(this Tensor) after ``backward()``: a Tensor of this one's shape and dtype, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                value = Tensor(value, dtype=self.data.dtype)
+            if value.shape != self.shape:
+                raise ValueError(
+                    f"grad: assigned a gradient of shape {value.shape} to a Tensor of shape {self.shape}"
+                )
+        self._grad = value
 
     @property
     def op(self) -> str:
@@ -165,9 +181,19 @@ class Tensor(TorchMethods):
         return format(self._single("a format spec"), spec) if spec else repr(self)
 
     def __repr__(self) -> str:
-        grad = ", requires_grad=True" if self.requires_grad else ""
-        body = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
-        return f"Tensor({body}, dtype={self.data.dtype}{grad})"
+        """PyTorch's layout: ``tensor([0.1000, 2.0000], requires_grad=True)``, the dtype named when it is
+        not the default of its kind (float32, int64, bool), and ``grad_fn`` for a result of an op."""
+        data = self.data
+        whole = data.dtype.kind == "f" and bool(np.all(~np.isfinite(data) | (data == np.round(data))))
+        body = np.array2string(
+            data, precision=4, separator=", ", prefix="tensor(", floatmode="maxprec" if whole else "fixed"
+        )
+        extras = [] if data.dtype in _DEFAULT_DTYPES else [f"dtype={data.dtype}"]
+        if self._op is not None:
+            extras.append(f"grad_fn=<{self._op.name.title().replace('_', '')}Backward>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return f"tensor({', '.join([body, *extras])})"
 
     def item(self) -> float:
         """The single element as a Python number."""
@@ -305,7 +331,8 @@ class Tensor(TorchMethods):
 
     @property
     def T(self) -> Tensor:
-        return self.transpose()
+        """The axes reversed (the matrix transpose of a 2-D Tensor)."""
+        return self.permute(tuple(reversed(range(self.ndim))))
 
     # -- elementary functions and activations: one binding per rule -----------------------------------
 
@@ -329,9 +356,9 @@ class Tensor(TorchMethods):
     softsign = _unary_method(rules.SOFTSIGN)
     hard_sigmoid = _unary_method(rules.HARD_SIGMOID)
 
-    def leaky_relu(self, slope: float = 0.01) -> Tensor:
-        """x where x > 0 else slope · x; the derivative at 0 is ``slope``."""
-        return elementwise(rules.LEAKY_RELU, (self,), (float(slope),))
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        """x where x > 0 else negative_slope · x; the derivative at 0 is ``negative_slope``."""
+        return elementwise(rules.LEAKY_RELU, (self,), (float(negative_slope),))
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0 else alpha · (e**x - 1); the derivative at 0 is ``alpha``."""
@@ -350,13 +377,14 @@ class Tensor(TorchMethods):
         high = np.inf if max is None else float(max)
         return elementwise(rules.CLIP, (self,), (low, high))
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum first so nothing overflows."""
-        return apply(T.SOFTMAX, (self,), axis=axis)
+    def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim`` (or ``axis``; the last by default), shifted by the maximum
+        first so nothing overflows."""
+        return apply(T.SOFTMAX, (self,), axis=_one_axis(dim, axis))
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x - logsumexp(x) along ``axis``, stable for any finite input."""
-        return apply(T.LOG_SOFTMAX, (self,), axis=axis)
+    def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """x - logsumexp(x) along ``dim`` (or ``axis``; the last by default), stable for any finite input."""
+        return apply(T.LOG_SOFTMAX, (self,), axis=_one_axis(dim, axis))
 
     def astype(self, dtype: Any) -> Tensor:
         """The same values in another dtype; to a float dtype the gradient is cast back, while an integer
@@ -434,26 +462,33 @@ class Tensor(TorchMethods):
             ) from error
         return result(out, (self,), T.RESHAPE, {"shape": out.shape})
 
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes; with none given, reverse them (``.T``)."""
-        given = _shape_argument(axes) or tuple(reversed(range(self.ndim)))
+    def permute(self, *dims: Any) -> Tensor:
+        """Reorder the axes: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``; result axis i is ``dims[i]``."""
+        given = _shape_argument(dims)
         order = tuple(int(a) % self.ndim if -self.ndim <= a < self.ndim else a for a in given)
         if sorted(order) != list(range(self.ndim)):
-            raise ValueError(
-                f"transpose: axes {given} are not a permutation of a {self.ndim}-D Tensor's axes"
-            )
+            raise ValueError(f"permute: dims {given} are not a permutation of a {self.ndim}-D Tensor's axes")
         return apply(T.TRANSPOSE, (self,), order=order)
 
-    permute = transpose
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two axes, as PyTorch's ``transpose(dim0, dim1)`` (``permute`` reorders them all)."""
+        limit = max(self.ndim, 1)  # a 0-d Tensor accepts 0 and -1, as in PyTorch
+        for dim in (dim0, dim1):
+            if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -limit <= dim < limit:
+                raise ValueError(f"transpose: dim {dim!r} is out of range for a {self.ndim}-D Tensor")
+        order = list(range(self.ndim))
+        if self.ndim:
+            order[dim0], order[dim1] = order[dim1], order[dim0]
+        return self.permute(order)
 
-    def flatten(self, start_axis: int = 0, end_axis: int = -1) -> Tensor:
-        """Merge axes ``start_axis..end_axis`` into one (``flatten(1)`` turns images into rows)."""
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes ``start_dim..end_dim`` into one (``flatten(1)`` turns images into rows)."""
         shape = self.shape
         if not shape:
             return self.reshape(1)
-        start, end = (_normalise_axis(a, len(shape))[0] for a in (start_axis, end_axis))
+        start, end = (_normalise_axis(a, len(shape))[0] for a in (start_dim, end_dim))
         if start > end:
-            raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis} in {shape}")
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} in {shape}")
         return self.reshape(*shape[:start], int(np.prod(shape[start : end + 1])), *shape[end + 1 :])
 
     def broadcast_to(self, *shape: Any) -> Tensor:
@@ -553,7 +588,7 @@ class Tensor(TorchMethods):
     @staticmethod
     def _edge_grad(child: Tensor, index: int) -> Any:
         """What ``child``'s backward adds to the gradient of its input ``index`` (for anomaly reports)."""
-        grad = child.grad.data if isinstance(child.grad, Tensor) else child.grad
+        grad = child._grad.data  # type: ignore[union-attr]
         parents = child._parents
         needs = tuple(i == index for i in range(len(parents)))
         assert child._op is not None
@@ -581,9 +616,10 @@ class Tensor(TorchMethods):
 def _propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
     with np.errstate(all="ignore"):  # inf and NaN are results here, as in NumPy and PyTorch
         for node in reversed(order):
-            rule, grad = node._op, node.grad
-            if rule is None or grad is None:
+            rule, held = node._op, node._grad
+            if rule is None or held is None:
                 continue
+            grad = held if graph_mode else held.data
             parents = node._parents
             if node._versions is not None:
                 _check_versions(node, parents)
@@ -616,30 +652,32 @@ def _check_versions(node: Tensor, parents: tuple[Tensor, ...]) -> None:
 
 
 def _accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
-    """Add ``grad`` into ``node.grad``: un-broadcast to its shape, cast to its dtype, never alias.
-    A Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays differentiable."""
+    """Add ``grad`` into ``node._grad`` (a Tensor, as in PyTorch): un-broadcast to its shape, cast to its
+    dtype, never alias. A Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays
+    differentiable; an array is added in place into the plain Tensor that holds it."""
     target = node.data
     if isinstance(grad, Tensor):
         if grad.shape != target.shape:
             grad = grad.sum_to(target.shape)
         if grad.dtype != target.dtype:
             grad = grad.astype(target.dtype)
-        node.grad = grad if node.grad is None else grad + node.grad
+        node._grad = grad if node._grad is None else grad + node._grad
         return
     if grad.shape != target.shape:
         grad = sum_to(grad, target.shape)
     if grad.dtype != target.dtype:
         grad = grad.astype(target.dtype)
-    if node.grad is None:
+    held = node._grad
+    if held is None:
         # own the array: a pass-through gradient (add, reshape...) is the upstream array or a view of
         # it, and a broadcast one is read-only; either would break the in-place += below
         if not grad.flags.writeable or (upstream is not None and np.may_share_memory(grad, upstream)):
             grad = grad.copy()
-        node.grad = grad
-    elif isinstance(node.grad, Tensor):
-        node.grad = node.grad + grad
+        node._grad = plain(grad)
+    elif held._op is not None or held.requires_grad:
+        node._grad = held + plain(grad)  # a recorded gradient is never changed in place
     else:
-        node.grad += grad
+        held.data += grad
 
 
 class TensorMath(NodeMath):
@@ -659,13 +697,11 @@ class TensorMath(NodeMath):
 
     @staticmethod
     def swapaxes(x: Tensor, first: int, second: int) -> Tensor:
-        order = list(range(x.ndim))
-        order[first], order[second] = order[second], order[first]
-        return x.transpose(order)
+        return x.transpose(first, second)
 
     @staticmethod
     def transpose(x: Tensor, order: tuple[int, ...]) -> Tensor:
-        return x.transpose(order)
+        return x.permute(order)
 
     @staticmethod
     def reshape(x: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -707,26 +743,31 @@ class TensorMath(NodeMath):
 # -- recording ops ------------------------------------------------------------------------------------
 
 
+def plain(data: np.ndarray) -> Tensor:
+    """A Tensor around ``data`` as it is (no copy, no checks) outside any graph: gradients, masks."""
+    out = Tensor.__new__(Tensor)
+    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out._grad = None
+    out.label = ""
+    out.requires_grad = False
+    out._parents = ()
+    out._op = None
+    out._ctx = ()
+    out._versions = None
+    out._version = 0
+    return out
+
+
 def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) -> Tensor:
     """The output of an op: records ``parents``, ``rule`` and its constants ``ctx`` only if grad mode is
     on and an input requires grad."""
-    out = Tensor.__new__(Tensor)
-    out.data = data
-    out.grad = None
-    out.label = ""
+    out = plain(data)
     if (_everyone.records or recording(out, rule, parents)) and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents
         out._op = rule
         out._ctx = ctx
         out._versions = tuple(p._version for p in parents) if rule.saves else None
-    else:
-        out.requires_grad = False
-        out._parents = ()
-        out._op = None
-        out._ctx = ()
-        out._versions = None
-    out._version = 0
     return out
 
 
@@ -878,6 +919,17 @@ def _normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
     if len(set(normalised)) != len(normalised):
         raise ValueError(f"axis {axis} repeats an axis")
     return tuple(sorted(normalised))
+
+
+def _one_axis(dim: int | None, axis: int | None) -> int:
+    """PyTorch's ``dim`` or NumPy's ``axis`` (not both); the last axis when neither is given."""
+    if dim is not None and axis is not None and dim != axis:
+        raise TypeError(f"give dim or axis, not both (got dim={dim}, axis={axis})")
+    chosen = dim if dim is not None else axis
+    return -1 if chosen is None else chosen
+
+
+_DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(bool))
 
 
 def _shape_argument(shape: tuple[Any, ...]) -> tuple[int, ...]:

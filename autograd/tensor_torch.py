@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.device import CPU, device, to_arguments
+
 
 class TorchMethods:
     """Mixed into Tensor: names PyTorch users type, mapped onto the NumPy-style methods."""
@@ -55,23 +57,39 @@ class TorchMethods:
         """A copy that stays in the graph (its gradient flows back to this Tensor)."""
         return self.astype(self.dtype) if self.dtype.kind == "f" else self.detach().astype(self.dtype)
 
-    def to(self: Any, dtype: Any) -> Any:
-        """The Tensor in another dtype (CPU is the only device)."""
-        return self.astype(dtype)
+    def to(self: Any, *args: Any, **kwargs: Any) -> Any:
+        """``to(dtype)``, ``to("cpu")``, ``to(device, dtype)`` or ``to(other)``: self when nothing changes,
+        else a converted Tensor in the graph (the CPU is the only device)."""
+        dtype = to_arguments(args, dict(kwargs))
+        return self if dtype is None or dtype == self.dtype else self.astype(dtype)
+
+    def cpu(self: Any) -> Any:
+        """Self: chainrule's Tensors always live on the CPU."""
+        return self
+
+    @property
+    def device(self: Any) -> device:
+        """Where the data lives: ``device(type='cpu')``."""
+        return CPU
 
     def float(self: Any) -> Any:
+        """As float32 (in the graph)."""
         return self.astype(np.float32)
 
     def double(self: Any) -> Any:
+        """As float64 (in the graph)."""
         return self.astype(np.float64)
 
     def long(self: Any) -> Any:
+        """As int64 (no gradient)."""
         return self.astype(np.int64)
 
     def int(self: Any) -> Any:
+        """As int32 (no gradient)."""
         return self.astype(np.int32)
 
     def bool(self: Any) -> Any:
+        """As bool (no gradient)."""
         return self.astype(np.bool_)
 
     def tolist(self: Any) -> Any:
@@ -93,9 +111,11 @@ class TorchMethods:
         return self
 
     def sub_(self: Any, other: Any) -> Any:
+        """In place ``-=``; returns self."""
         self -= other
         return self
 
     def mul_(self: Any, other: Any) -> Any:
+        """In place ``*=``; returns self."""
         self *= other
         return self

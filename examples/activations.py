@@ -38,7 +38,7 @@ def curve(function, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     out = function(t)
     out.backward(np.ones(out.shape))
     assert t.grad is not None
-    return out.data, t.grad
+    return out.data, t.grad.data
 
 
 def gradient_norms(activation: str, depth: int, width: int, seed: int) -> list[float]:

@@ -6,7 +6,7 @@ then train a network on the bundled MNIST digits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from nn import optim
 from nn.data import DataLoader, load_mnist_sample
 
 # The notes' settings for the 2-D comparison, starting at (-7, 2).
-Make = Callable[[Sequence[Tensor]], optim.Optimizer]
+Make = Callable[[Iterable[Tensor]], optim.Optimizer]
 SURFACE_OPTIMIZERS: dict[str, Make] = {
     "SGD (lr 0.95)": lambda p: optim.SGD(p, lr=0.95),
     "Momentum (lr 0.1, 0.9)": lambda p: optim.SGD(p, lr=0.1, momentum=0.9),

@@ -1,11 +1,19 @@
 """chainrule's neural-network building blocks.
 
 Tensor modules (``nn.Linear``, ``nn.Sequential``, ``nn.ReLU``...), ``nn.functional`` (as ``F``),
-``nn.optim``, ``nn.init``, ``nn.data`` and ``nn.train``; the perceptron and its gates; and
+``nn.optim``, ``nn.init``, ``nn.utils``, ``nn.data`` and ``nn.train``; loss modules (``nn.MSELoss``...);
+the perceptron and its gates; and
 ``nn.scalar``, the Value-based Neuron / Layer / MLP.
 """
 
-from nn import data, functional, init, optim, train
+__chainrule__ = True  # chainrule's own package (see chainrule.py for why packages carry this mark)
+
+import autograd as _autograd
+
+if not getattr(_autograd, "__chainrule__", False):
+    import chainrule  # noqa: F401  (its import stops with an error naming the package that shadows ours)
+
+from nn import data, functional, init, optim, train, utils
 from nn.activations import (
     ELU,
     GELU,
@@ -27,7 +35,8 @@ from nn.activations import (
     Swish,
     Tanh,
 )
-from nn.layers import BatchNorm1d, Dropout, Flatten, Linear, ModuleList, Sequential
+from nn.layers import BatchNorm1d, Dropout, Flatten, Linear, ModuleDict, ModuleList, Sequential
+from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, Loss, MSELoss, NLLLoss
 from nn.module import Module, Parameter
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
 
@@ -40,17 +49,25 @@ __all__ = [
     "SELU",
     "XOR",
     "Activation",
+    "BCELoss",
+    "BCEWithLogitsLoss",
     "BatchNorm1d",
+    "CrossEntropyLoss",
     "Dropout",
     "Flatten",
     "Hardsigmoid",
     "Identity",
+    "L1Loss",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
+    "Loss",
+    "MSELoss",
     "Maxout",
     "Module",
+    "ModuleDict",
     "ModuleList",
+    "NLLLoss",
     "PReLU",
     "Parameter",
     "Perceptron",
@@ -71,4 +88,5 @@ __all__ = [
     "optim",
     "train",
     "train_perceptron",
+    "utils",
 ]

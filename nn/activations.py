@@ -13,19 +13,23 @@ from nn.module import Module, Parameter
 
 
 class Activation(Module):
-    """Applies ``function(x, **options)``; subclasses name the function and their options."""
+    """Applies ``function(x, **options)``; subclasses name the function and their options. ``inplace``
+    is accepted wherever PyTorch's module takes it; the result is always a new Tensor with the same values
+    (an in-place activation would overwrite values the backward pass of the layer before may need)."""
 
     function: ClassVar[Callable[..., Tensor]]
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, inplace: bool = False, **options: Any) -> None:
         super().__init__()
+        self.inplace = inplace
         self.options = options
 
     def forward(self, x: Tensor) -> Tensor:
         return type(self).function(x, **self.options)
 
     def extra_repr(self) -> str:
-        return ", ".join(f"{key}={value}" for key, value in self.options.items())
+        shown = [f"{key}={value}" for key, value in self.options.items()]
+        return ", ".join([*shown, "inplace=True"] if self.inplace else shown)
 
 
 class Identity(Activation):
@@ -78,29 +82,33 @@ class Hardsigmoid(Activation):
 class LeakyReLU(Activation):
     function = staticmethod(F.leaky_relu)
 
-    def __init__(self, slope: float = 0.01) -> None:
-        super().__init__(slope=slope)
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__(inplace, negative_slope=negative_slope)
 
 
 class ELU(Activation):
     function = staticmethod(F.elu)
 
-    def __init__(self, alpha: float = 1.0) -> None:
-        super().__init__(alpha=alpha)
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace, alpha=alpha)
 
 
 class Softmax(Activation):
+    """softmax along ``dim`` (the last axis when None)."""
+
     function = staticmethod(F.softmax)
 
-    def __init__(self, axis: int = -1) -> None:
-        super().__init__(axis=axis)
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__(dim=dim)
 
 
 class LogSoftmax(Activation):
+    """log_softmax along ``dim`` (the last axis when None)."""
+
     function = staticmethod(F.log_softmax)
 
-    def __init__(self, axis: int = -1) -> None:
-        super().__init__(axis=axis)
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__(dim=dim)
 
 
 class Maxout(Activation):

@@ -23,11 +23,13 @@ __all__ = [
     "gelu",
     "hard_sigmoid",
     "identity",
+    "l1_loss",
     "leaky_relu",
     "linear",
     "log_softmax",
     "maxout",
     "mse_loss",
+    "nll_loss",
     "prelu",
     "relu",
     "selu",
@@ -117,6 +119,13 @@ def mse_loss(prediction: Tensor, target: Any, reduction: str = "mean") -> Tensor
     return _reduce(difference * difference, reduction)
 
 
+def l1_loss(prediction: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: mean(|prediction - target|) (robust to outliers; the gradient is sign(error))."""
+    target = lift(target, prediction)
+    _check_same_shape("l1_loss", prediction, target)
+    return _reduce((prediction - target).abs(), reduction)
+
+
 def sse_loss(prediction: Tensor, target: Any) -> Tensor:
     """The notes' sum of squares error (오차제곱합): ½ Σ (prediction - target)² over every element."""
     target = lift(target, prediction)
@@ -161,6 +170,24 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tens
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (N, C), got {logits.shape}")
     return apply(T.CROSS_ENTROPY, (logits,), targets=_target_rows(logits, targets), reduction=reduction)
+
+
+def nll_loss(log_probabilities: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood: ``-log_probabilities[i, targets[i]]`` per row, for (N, C) log-probabilities
+    (log_softmax's output) and N integer labels. log_softmax + nll_loss = cross_entropy."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    if not isinstance(log_probabilities, Tensor) or log_probabilities.ndim != 2:
+        raise ValueError(
+            f"nll_loss expects (N, C) log-probabilities, got "
+            f"{getattr(log_probabilities, 'shape', type(log_probabilities).__name__)}"
+        )
+    labels = _target_rows(log_probabilities, targets)
+    if labels.ndim != 1:
+        raise ValueError(
+            f"nll_loss: targets must be ({len(labels)},) integer labels, got shape {labels.shape}"
+        )
+    return _reduce(-log_probabilities[np.arange(len(labels)), labels], reduction)
 
 
 def _target_rows(logits: Tensor, targets: Any) -> np.ndarray:

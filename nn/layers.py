@@ -1,9 +1,9 @@
-"""Layers (계층): Linear, Sequential, Dropout, BatchNorm1d, Flatten."""
+"""Layers (계층): Linear, Sequential, ModuleList, ModuleDict, Dropout, BatchNorm1d, Flatten."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -59,75 +59,129 @@ class Linear(Module):
         )
 
 
-class Sequential(Module):
-    """Modules applied one after another; indexable, iterable, and registered as "0", "1", ..."""
+class _Indexed(Module):
+    """Sub-modules registered as "0", "1", ...: indexable (a slice gives the same kind), iterable, sized."""
 
-    def __init__(self, *modules: Module) -> None:
+    def __getitem__(self, index: int | slice) -> Any:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return type(self)(*modules[index]) if isinstance(self, Sequential) else ModuleList(modules[index])
+        return modules[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> Any:
+        """Add ``module`` at the end; returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(self).__name__} takes Modules, got {type(module).__name__}")
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+
+class Sequential(_Indexed):
+    """Modules applied one after another: ``Sequential(a, b)`` registers them as "0", "1";
+    ``Sequential(OrderedDict(name=module, ...))`` keeps the given names, as in PyTorch."""
+
+    def __init__(self, *modules: Any) -> None:
         super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            for name, module in modules[0].items():
+                if not isinstance(module, Module):
+                    raise TypeError(f"Sequential takes Modules, got {type(module).__name__} for {name!r}")
+                self.add_module(name, module)
+            return
         for index, module in enumerate(modules):
             if not isinstance(module, Module):
                 raise TypeError(f"Sequential takes Modules, got {type(module).__name__} at position {index}")
-            setattr(self, str(index), module)
+            self.add_module(str(index), module)
 
     def forward(self, x: Any) -> Any:
         for module in self._modules.values():
             x = module(x)
         return x
 
-    def __getitem__(self, index: int) -> Module:
-        return list(self._modules.values())[index]
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-
-class ModuleList(Module):
+class ModuleList(_Indexed):
     """A list of Modules registered as "0", "1", ...: their parameters are the model's (PyTorch's API)."""
 
     def __init__(self, modules: Iterable[Module] = ()) -> None:
         super().__init__()
-        for module in modules:
-            self.append(module)
-
-    def append(self, module: Module) -> ModuleList:
-        if not isinstance(module, Module):
-            raise TypeError(f"ModuleList takes Modules, got {type(module).__name__}")
-        setattr(self, str(len(self._modules)), module)
-        return self
+        self.extend(modules)
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append every module of ``modules``; returns self."""
         for module in modules:
             self.append(module)
         return self
 
-    def __getitem__(self, index: int) -> Module:
-        return list(self._modules.values())[index]
+
+class ModuleDict(Module):
+    """Modules by name, registered under those names (PyTorch's API): ``d["encoder"]``, ``d.items()``."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, name: str) -> Module:
+        return self._modules[name]
+
+    def __setitem__(self, name: str, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict takes Modules, got {type(module).__name__} for {name!r}")
+        self.add_module(name, module)
+
+    def __delitem__(self, name: str) -> None:
+        delattr(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
 
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
+        return self._modules.keys()
+
+    def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
+        return self._modules.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        """(name, module) pairs, in insertion order."""
+        return self._modules.items()
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace modules from a mapping or from (name, module) pairs."""
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        for name, module in pairs:
+            self[name] = module
 
 
 class Dropout(Module):
-    """Inverted dropout (드롭아웃) while training; the identity in eval mode."""
+    """Inverted dropout (드롭아웃) while training; the identity in eval mode. ``inplace`` is accepted for
+    PyTorch's signature; the result is always a new Tensor (the values are the same)."""
 
-    def __init__(self, p: float = 0.5, rng: Rng = None) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False, rng: Rng = None) -> None:
         super().__init__()
         if not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout probability p must be in [0, 1), got {p}")
-        self.p = p
+        self.p, self.inplace = p, inplace
         self.rng = as_generator(rng)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.dropout(x, self.p, self.training, self.rng)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class BatchNorm1d(Module):
@@ -153,13 +207,14 @@ class BatchNorm1d(Module):
         ):
             raise ValueError(f"BatchNorm1d momentum must be a number in (0, 1] or None, got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.batches_seen = 0  # for momentum=None: the running statistics are plain averages
         self.weight = Parameter(np.ones(num_features, dtype))
         self.bias = Parameter(np.zeros(num_features, dtype))
-        self.running_mean: np.ndarray
-        self.running_var: np.ndarray
+        self.running_mean: Tensor
+        self.running_var: Tensor
+        self.num_batches_tracked: Tensor  # for momentum=None: the running statistics are plain averages
         self.register_buffer("running_mean", np.zeros(num_features, dtype))
         self.register_buffer("running_var", np.ones(num_features, dtype))
+        self.register_buffer("num_batches_tracked", np.array(0, np.int64))
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim != 2 or x.shape[1] != self.num_features:
@@ -173,15 +228,14 @@ class BatchNorm1d(Module):
             mean = x.mean(axis=0)
             variance = x.var(axis=0)
             n = x.shape[0]
-            self.batches_seen += 1
-            m = 1.0 / self.batches_seen if self.momentum is None else self.momentum
-            dtype = self.running_mean.dtype
-            self.running_mean = ((1 - m) * self.running_mean + m * mean.data).astype(dtype)
+            self.num_batches_tracked.data += 1
+            m = 1.0 / int(self.num_batches_tracked) if self.momentum is None else self.momentum
             unbiased = variance.data * (n / (n - 1))
-            self.running_var = ((1 - m) * self.running_var + m * unbiased).astype(dtype)
+            for running, batch in ((self.running_mean, mean.data), (self.running_var, unbiased)):
+                running.data = ((1 - m) * running.data + m * batch).astype(running.dtype)
             normalised = (x - mean) / (variance + self.eps).sqrt()
         else:
-            normalised = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
+            normalised = (x - self.running_mean.data) / np.sqrt(self.running_var.data + self.eps)
         return normalised * self.weight + self.bias
 
     def extra_repr(self) -> str:
@@ -189,11 +243,14 @@ class BatchNorm1d(Module):
 
 
 class Flatten(Module):
-    """Merge every axis from ``start_axis`` on: (N, 1, 28, 28) -> (N, 784)."""
+    """Merge the axes ``start_dim..end_dim`` into one: (N, 1, 28, 28) -> (N, 784)."""
 
-    def __init__(self, start_axis: int = 1) -> None:
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_axis = start_axis
+        self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.flatten(self.start_axis)
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -4,7 +4,7 @@ assigned, in definition order, and saves / loads them as a plain ``.npz`` file (
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -12,6 +12,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd._files import atomic_write
+from autograd.device import to_arguments
 from nn.weights_file import read_weights
 
 
@@ -24,26 +25,44 @@ class IncompatibleKeys(NamedTuple):
 
 
 class Parameter(Tensor):
-    """A Tensor that a Module learns: it requires grad and is listed by ``parameters()``."""
+    """A Tensor that a Module learns: listed by ``parameters()``; ``nn.Parameter(torch.randn(3, 4))`` as in
+    PyTorch (the data is shared with the Tensor or array given, as PyTorch shares storage)."""
 
     __slots__ = ()
 
-    def __init__(self, data: Any, dtype: Any = None, label: str = "") -> None:
-        super().__init__(data, requires_grad=True, dtype=dtype, label=label)
+    def __init__(
+        self, data: Any = None, requires_grad: bool = True, dtype: Any = None, label: str = ""
+    ) -> None:
+        source = np.zeros(0, np.float32) if data is None else data.data if isinstance(data, Tensor) else data
+        super().__init__(source, requires_grad=requires_grad, dtype=dtype, label=label)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+def _as_buffer(name: str, value: Any) -> Tensor | None:
+    """A buffer is a Tensor that is saved but not learned (None: a declared slot without a value)."""
+    if value is None or (isinstance(value, Tensor) and not value.requires_grad):
+        return value
+    if isinstance(value, Tensor):
+        raise TypeError(f"buffer {name!r} must not require grad (a learned Tensor is a Parameter)")
+    return Tensor(value, dtype=np.asarray(value).dtype)
 
 
 class Module:
     """Subclass it, assign Parameters / Modules / buffers in ``__init__``, and define ``forward``."""
 
-    _parameters: dict[str, Parameter]
+    _parameters: dict[str, Parameter | None]
     _modules: dict[str, Module]
-    _buffers: dict[str, np.ndarray]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent: set[str]
     training: bool
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -51,7 +70,7 @@ class Module:
             raise AttributeError(
                 f"{type(self).__name__}.__init__ must call super().__init__() before setting {name}"
             )
-        if name in self._parameters and not isinstance(value, Parameter):
+        if name in self._parameters and not isinstance(value, Parameter) and value is not None:
             raise TypeError(
                 f"cannot assign {type(value).__name__} as parameter {name!r} of {type(self).__name__} "
                 "(a Parameter is expected): change it in place, e.g. `with no_grad(): "
@@ -62,34 +81,57 @@ class Module:
                 f"{name}: a plain {type(value).__name__} of Modules is not registered (parameters() and "
                 "state_dict() would miss their parameters); use nn.ModuleList"
             )
-        if isinstance(value, Parameter):
-            self._modules.pop(name, None)
-            self._buffers.pop(name, None)
+        if isinstance(value, Parameter) or (value is None and name in self._parameters):
+            self._forget(name)
             self._parameters[name] = value
         elif isinstance(value, Module):
-            self._parameters.pop(name, None)
-            self._buffers.pop(name, None)
+            self._forget(name)
             self._modules[name] = value
         elif name in self._buffers:
-            value = value.data if isinstance(value, Tensor) else value  # a buffer is an array
-            self._buffers[name] = value
+            value = self._buffers[name] = _as_buffer(name, value)
         else:
-            self._parameters.pop(name, None)
-            self._modules.pop(name, None)
+            self._forget(name)
         object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        for registry in (self._parameters, self._modules, self._buffers):
+            registry.pop(name, None)
+        self._non_persistent.discard(name)
 
     def __delattr__(self, name: str) -> None:
         """Deleting a parameter, sub-module or buffer also forgets it (parameters(), state_dict())."""
-        for registry in (self._parameters, self._modules, self._buffers):
-            registry.pop(name, None)
+        self._forget(name)
         object.__delattr__(self, name)
 
-    def register_buffer(self, name: str, value: np.ndarray) -> None:
-        """State that is saved with the model but not learned (e.g. batch norm's running mean); a Tensor
-        is kept as its array."""
-        value = value.data if isinstance(value, Tensor) else value
-        self._buffers[name] = value
-        setattr(self, name, value)
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """State that is not learned (e.g. batch norm's running mean): kept as a Tensor, moved by ``to()``,
+        and saved in ``state_dict()`` unless ``persistent=False``. Arrays and numbers are wrapped."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"buffer name must be a non-empty string without '.', got {name!r}")
+        self._forget(name)
+        self._buffers[name] = None
+        if not persistent:
+            self._non_persistent.add(name)
+        setattr(self, name, tensor)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add a Parameter (or a None placeholder, e.g. a missing bias) under ``name``."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter: {name!r} must be a Parameter or None, got {type(param).__name__}"
+            )
+        self._forget(name)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` as a child under ``name`` (what ``self.name = module`` does)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
+        self._forget(name)
+        if module is not None:
+            self._modules[name] = module
+        object.__setattr__(self, name, module)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
@@ -97,36 +139,82 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
-    # -- traversal ---------------------------------------------------------------------------------
+    # -- traversal (PyTorch's names and order) -------------------------------------------------------
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+    def named_modules(self, memo: set[int] | None = None, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """("", self), then every sub-module once with its dotted path ("encoder.0"), depth first."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
         yield prefix, self
         for name, module in self._modules.items():
-            yield from module.named_modules(f"{prefix}{name}.")
+            yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name)
 
-    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, Parameter) in definition order, each Parameter once."""
+    def modules(self) -> Iterator[Module]:
+        """This module and every sub-module, each once."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules with their attribute names."""
+        yield from self._modules.items()
+
+    def children(self) -> Iterator[Module]:
+        """The direct sub-modules, in definition order."""
+        yield from self._modules.values()
+
+    def _named_members(self, registry: str, recurse: bool) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()
-        for prefix, module in self.named_modules():
-            for name, parameter in module._parameters.items():
-                if id(parameter) not in seen:
-                    seen.add(id(parameter))
-                    yield prefix + name, parameter
+        modules = self.named_modules() if recurse else iter([("", self)])
+        for prefix, module in modules:
+            for name, member in getattr(module, registry).items():
+                if member is not None and id(member) not in seen:
+                    seen.add(id(member))
+                    yield (f"{prefix}.{name}" if prefix else name), member
 
-    def parameters(self) -> list[Parameter]:
-        return [parameter for _, parameter in self.named_parameters()]
+    def named_parameters(self, recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, Parameter) in definition order, each Parameter once."""
+        return self._named_members("_parameters", recurse)
 
-    def children(self) -> list[Module]:
-        return list(self._modules.values())
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every Parameter once, in definition order (a generator, as in PyTorch)."""
+        for _, parameter in self.named_parameters(recurse):
+            yield parameter
 
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set to None, as PyTorch does by default)."""
+    def named_buffers(self, recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer Tensor), e.g. ("0.running_mean", ...)."""
+        return self._named_members("_buffers", recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer Tensor once."""
+        for _, buffer in self.named_buffers(recurse):
+            yield buffer
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module and then on this one (e.g. to initialise weights). Returns self."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient (None, PyTorch's default), or fill it with zeros."""
         for parameter in self.parameters():
-            parameter.grad = None
+            if set_to_none or parameter.grad is None:
+                parameter.grad = None
+            else:
+                parameter.grad.zero_()
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze every parameter. Returns self."""
+        for parameter in self.parameters():
+            parameter.requires_grad_(requires_grad)
+        return self
 
     def train(self, mode: bool = True) -> Module:
         """Training mode: dropout drops, batch norm uses batch statistics. Returns self."""
-        for _, module in self.named_modules():
+        for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
 
@@ -134,28 +222,59 @@ class Module:
         """Evaluation mode: dropout is off, batch norm uses its running statistics. Returns self."""
         return self.train(False)
 
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """``to(dtype)`` casts every floating parameter and buffer in place; a device ("cpu") is accepted
+        and changes nothing (chainrule runs on the CPU). Returns self, as PyTorch's."""
+        dtype = to_arguments(args, dict(kwargs))
+        if dtype is not None:
+            for tensor in [*self.parameters(), *self.buffers()]:
+                if tensor.data.dtype.kind == "f":
+                    tensor.data = tensor.data.astype(dtype)
+                    tensor.grad = None
+                    tensor._version += 1
+        return self
+
+    def float(self) -> Module:
+        """Cast floating parameters and buffers to float32 (in place). Returns self."""
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        """Cast floating parameters and buffers to float64 (in place). Returns self."""
+        return self.to(np.float64)
+
+    def cpu(self) -> Module:
+        """Returns self: chainrule's tensors always live on the CPU."""
+        return self
+
     # -- state -------------------------------------------------------------------------------------
 
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of every parameter and buffer by dotted name."""
-        state = {name: p.data.copy() for name, p in self.named_parameters()}
+    def state_dict(self) -> dict[str, Tensor]:
+        """Copies of every parameter and persistent buffer as detached Tensors, by dotted name. (PyTorch's
+        share memory with the model; copies cannot be changed behind the model's back by training.)"""
+        state = {name: Tensor(p.data.copy(), dtype=p.data.dtype) for name, p in self.named_parameters()}
         for prefix, module in self.named_modules():
-            state.update(
-                {prefix + name: np.array(value, copy=True) for name, value in module._buffers.items()}
-            )
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent:
+                    key = f"{prefix}.{name}" if prefix else name
+                    state[key] = Tensor(buffer.data.copy(), dtype=buffer.data.dtype)
         return state
 
-    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays (or Tensors) into the parameters and buffers; shapes must match, and with ``strict``
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy Tensors (or arrays) into the parameters and buffers; shapes must match, and with ``strict``
         names too. Returns the missing and unexpected names, as PyTorch does (both empty when strict)."""
-        state = {name: value.data if isinstance(value, Tensor) else value for name, value in state.items()}
-        own = self.state_dict()
-        missing = sorted(set(own) - set(state))
-        unexpected = sorted(set(state) - set(own))
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict expects a dict of name -> Tensor, got {type(state).__name__}")
+        arrays = {
+            name: np.asarray(value.data if isinstance(value, Tensor) else value)
+            for name, value in state.items()
+        }
+        own = self._state_targets()
+        missing = sorted(set(own) - set(arrays))
+        unexpected = sorted(set(arrays) - set(own))
         wrong = [
-            f"{name}: expected {own[name].shape}, got {np.shape(state[name])}"
-            for name in sorted(set(own) & set(state))
-            if np.shape(state[name]) != own[name].shape
+            f"{name}: expected {own[name].shape}, got {arrays[name].shape}"
+            for name in sorted(set(own) & set(arrays))
+            if arrays[name].shape != own[name].shape
         ]
         problems = [f"wrong shape for {', '.join(wrong)}"] if wrong else []
         if strict and missing:
@@ -164,21 +283,25 @@ class Module:
             problems.append(f"unexpected {', '.join(unexpected)}")
         if problems:
             raise ValueError(f"cannot load state into {type(self).__name__}: " + "; ".join(problems))
-        parameters = dict(self.named_parameters())
-        for name, value in state.items():
-            if name in parameters:
-                target = parameters[name]
+        for name, value in arrays.items():
+            if name in own:
+                target = own[name]
                 target.data = np.array(value, dtype=target.data.dtype, copy=True)
                 target._version += 1
-            elif name in own:
-                prefix, _, buffer = name.rpartition(".")
-                module = dict(self.named_modules())[f"{prefix}." if prefix else ""]
-                setattr(module, buffer, np.array(value, dtype=np.asarray(own[name]).dtype, copy=True))
         return IncompatibleKeys(missing, unexpected)
+
+    def _state_targets(self) -> dict[str, Tensor]:
+        """The Tensors ``state_dict()`` copies, by the same names (the objects themselves)."""
+        targets: dict[str, Tensor] = dict(self.named_parameters())
+        for prefix, module in self.named_modules():
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent:
+                    targets[f"{prefix}.{name}" if prefix else name] = buffer
+        return targets
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write ``state_dict()`` as an uncompressed ``.npz`` atomically (temp file + rename)."""
-        state = self.state_dict()
+        state = {name: tensor.data for name, tensor in self.state_dict().items()}
         return atomic_write(path, lambda handle: np.savez(handle, **state))  # type: ignore[arg-type]
 
     def load(self, path: str | os.PathLike[str], strict: bool = True) -> Module:
@@ -187,7 +310,7 @@ class Module:
         location = Path(path)
         if not location.is_file():
             raise FileNotFoundError(f"no weights file at {location}")
-        expected = {name: value.shape for name, value in self.state_dict().items()}
+        expected = {name: value.shape for name, value in self._state_targets().items()}
         state = read_weights(location, expected, strict, type(self).__name__)
         self.load_state_dict(state, strict=strict)
         return self

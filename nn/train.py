@@ -13,7 +13,7 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 from nn.module import Module
-from nn.optim import Optimizer
+from nn.optim import Optimizer, ReduceLROnPlateau
 
 LossFunction = Callable[[Tensor, Any], Tensor]
 
@@ -136,7 +136,9 @@ def fit(
     """Train for ``epochs`` (에폭); one optimizer step per mini-batch (iteration).
 
     With ``val_loader`` and ``patience``, stop once validation loss has not improved for ``patience``
-    epochs and restore the best weights. ``scheduler.step()`` runs after each epoch. Returns the History.
+    epochs and restore the best weights. ``scheduler.step()`` runs after each epoch
+    (``ReduceLROnPlateau`` is given the validation loss,
+    or the training loss without validation). Returns the History.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
@@ -176,7 +178,9 @@ def fit(
         history.seconds.append(time.perf_counter() - start)
         if progress:
             log(f"{line} ({history.seconds[-1]:.1f} s)")
-        if scheduler is not None:
+        if isinstance(scheduler, ReduceLROnPlateau):
+            scheduler.step(history.val_loss[-1] if history.val_loss else history.loss[-1])
+        elif scheduler is not None:
             scheduler.step()
         if patience is not None:
             if history.val_loss[-1] < best_loss:

@@ -1,7 +1,8 @@
-"""Data: MNIST / Fashion-MNIST loaders (bundled sample, cache, download), IDX files, batching, toy sets."""
+"""Data: MNIST / Fashion-MNIST loaders (bundled sample, cache, download), IDX files, datasets and batching
+(``Dataset``, ``TensorDataset``, ``random_split``, ``DataLoader``, as ``torch.utils.data``), toy sets."""
 
 from nn.data.idx import IDXError, read_idx, write_idx
-from nn.data.loader import ArrayDataset, DataLoader, collate
+from nn.data.loader import ArrayDataset, DataLoader, Dataset, Subset, TensorDataset, collate, random_split
 from nn.data.mnist import (
     FASHION_CLASSES,
     cache_dir,
@@ -16,7 +17,10 @@ __all__ = [
     "FASHION_CLASSES",
     "ArrayDataset",
     "DataLoader",
+    "Dataset",
     "IDXError",
+    "Subset",
+    "TensorDataset",
     "cache_dir",
     "collate",
     "download_mnist",
@@ -25,6 +29,7 @@ __all__ = [
     "load_mnist_sample",
     "make_moons",
     "make_spiral",
+    "random_split",
     "read_folder",
     "read_idx",
     "write_idx",

@@ -65,7 +65,9 @@ def test_composite_expression_agrees_between_engines(a: np.ndarray, b: np.ndarra
         assert out.data == pytest.approx(
             float(expression(Tensor(a), Tensor(b)).data[i]), rel=1e-12, abs=1e-12
         )
-        assert (va.grad, vb.grad) == pytest.approx((ta.grad[i], tb.grad[i]), rel=1e-9, abs=1e-12)
+        assert (va.grad, vb.grad) == pytest.approx(
+            (float(ta.grad[i]), float(tb.grad[i])), rel=1e-9, abs=1e-12
+        )
 
 
 @given(x=separated_leaves((2, 3, 4)))

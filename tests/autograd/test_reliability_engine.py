@@ -66,7 +66,7 @@ def test_s10_flatten_checks_its_axes() -> None:
     t = Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match="axis 5 is out of range"):
         t.flatten(5)
-    with pytest.raises(ValueError, match="start_axis 1 comes after end_axis 0 in"):
+    with pytest.raises(ValueError, match="start_dim 1 comes after end_dim 0 in"):
         t.flatten(1, 0)
     assert t.flatten(-2).shape == (6,)
 

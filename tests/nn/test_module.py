@@ -36,7 +36,7 @@ def test_parameters_are_registered_in_definition_order() -> None:
 
 def test_zero_grad_train_eval() -> None:
     model = TwoLayer()
-    assert model.children() == [model.first, model.norm, model.second]
+    assert list(model.children()) == [model.first, model.norm, model.second]
     model(Tensor(np.ones((5, 3)))).sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad()
