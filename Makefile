@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: demo test lint format dot install bench clean
+.PHONY: demo test lint format dot install bench clean shell
 
 install: $(INSTALLED)
 
@@ -33,6 +33,10 @@ demo: install dot
 	$(PY) -m examples.activations --out $(OUT)
 	$(PY) -m examples.optimizers --out $(OUT)
 	$(PY) -m examples.mnist_mlp --sample --out $(OUT)
+	$(PY) -m examples.notes_pytorch --out $(OUT)
+
+shell: install  ## a Python prompt with chainrule importable (or: . .venv/bin/activate)
+	$(PY)
 
 lint: install
 	$(VENV)/bin/ruff check .

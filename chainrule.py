@@ -117,59 +117,46 @@ def allclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8) -> builtins
     return builtins.bool(np.allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol))
 
 
-def exp(x: Tensor) -> Tensor:
-    return x.exp()
+def _function(name: str) -> Any:
+    """``torch.name(x, *args)``, PyTorch's function form of the Tensor method ``x.name(*args)``."""
+    method = getattr(Tensor, name)
+
+    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+        return method(input if isinstance(input, Tensor) else tensor(input), *args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``torch.{name}(x, ...)`` is ``x.{name}(...)``: {method.__doc__ or ''}".strip()
+    return function
 
 
-def log(x: Tensor) -> Tensor:
-    return x.log()
-
-
-def sigmoid(x: Tensor) -> Tensor:
-    return x.sigmoid()
-
-
-def tanh(x: Tensor) -> Tensor:
-    return x.tanh()
-
-
-def relu(x: Tensor) -> Tensor:
-    return x.relu()
-
-
-def softmax(x: Tensor, dim: int = -1) -> Tensor:
-    return x.softmax(dim)
-
-
-def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
-    return x.log_softmax(dim)
-
-
-def matmul(a: Tensor, b: Tensor) -> Tensor:
-    return a @ b
-
-
-def sum(x: Tensor, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-    return x.sum(axis=dim, keepdims=keepdim)
-
-
-def mean(x: Tensor, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-    return x.mean(axis=dim, keepdims=keepdim)
-
-
-def argmax(x: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
-    """Indices of the largest elements as an int64 Tensor (no gradient)."""
-    indices = np.argmax(x.data, axis=dim)
-    if keepdim and dim is not None:
-        indices = np.expand_dims(indices, dim)
-    return Tensor(np.asarray(indices, np.int64), dtype=np.int64)
-
-
-def max(x: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Any:
-    """The largest element, or with ``dim`` the pair (values, indices) as PyTorch returns it."""
-    if dim is None:
-        return x.max()
-    return x.max(axis=dim, keepdims=keepdim), argmax(x, dim, keepdim)
+# the function forms PyTorch code calls most (torch.exp(x), torch.max(x, dim=1), torch.flatten(x, 1)...)
+abs = _function("abs")
+argmax = _function("argmax")
+argmin = _function("argmin")
+clamp = _function("clamp")
+cos = _function("cos")
+exp = _function("exp")
+flatten = _function("flatten")
+log = _function("log")
+log_softmax = _function("log_softmax")
+matmul = _function("matmul")
+max = _function("max")
+mean = _function("mean")
+min = _function("min")
+numel = _function("numel")
+permute = _function("permute")
+relu = _function("relu")
+reshape = _function("reshape")
+sigmoid = _function("sigmoid")
+sin = _function("sin")
+softmax = _function("softmax")
+sqrt = _function("sqrt")
+squeeze = _function("squeeze")
+sum = _function("sum")
+tanh = _function("tanh")
+transpose = _function("transpose")
+unsqueeze = _function("unsqueeze")
+var = _function("var")
 
 
 __all__ = [
@@ -177,18 +164,23 @@ __all__ = [
     "LongTensor",
     "Tensor",
     "__version__",
+    "abs",
     "allclose",
     "arange",
     "argmax",
+    "argmin",
     "as_tensor",
     "autograd",
     "bool",
     "cat",
+    "clamp",
+    "cos",
     "cuda",
     "device",
     "enable_grad",
     "exp",
     "eye",
+    "flatten",
     "float32",
     "float64",
     "from_numpy",
@@ -204,25 +196,35 @@ __all__ = [
     "matmul",
     "max",
     "mean",
+    "min",
     "nn",
     "no_grad",
+    "numel",
     "ones",
     "ones_like",
     "optim",
+    "permute",
     "rand",
     "randint",
     "randn",
     "randperm",
     "relu",
+    "reshape",
     "save",
     "set_grad_enabled",
     "sigmoid",
+    "sin",
     "softmax",
+    "sqrt",
+    "squeeze",
     "stack",
     "sum",
     "tanh",
     "tensor",
+    "transpose",
+    "unsqueeze",
     "utils",
+    "var",
     "where",
     "zeros",
     "zeros_like",

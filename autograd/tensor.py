@@ -65,18 +65,18 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
 class Tensor(TorchMethods):
     """An n-dimensional array node: ``data`` (ndarray), ``grad`` (same shape and dtype, or None)."""
 
-    __slots__ = (
-        "__weakref__",
-        "_ctx",
-        "_grad",
-        "_op",
-        "_parents",
-        "_version",
-        "_versions",
-        "data",
-        "label",
-        "requires_grad",
-    )
+    __slots__ = {
+        "__weakref__": None,
+        "_ctx": "the op's constants (axes, shapes...) its backward needs",
+        "_grad": "the gradient behind ``grad``",
+        "_op": "the rule that made this Tensor (None for a leaf)",
+        "_parents": "the op's input Tensors",
+        "_version": "how many times the data was changed in place",
+        "_versions": "the inputs' versions when the op ran (checked by backward)",
+        "data": "the values: a NumPy array (shared, not copied, by ``numpy()``)",
+        "label": "a name for pictures of the graph",
+        "requires_grad": "whether backward() computes a gradient for this Tensor",
+    }
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     _CLEARED_GRAD: ClassVar[None] = None
@@ -105,14 +105,17 @@ class Tensor(TorchMethods):
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each dimension (a tuple, as ``size()``)."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions (as ``dim()``)."""
         return self.data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the data (float32 by default, int64 for labels, bool for masks)."""
         return self.data.dtype
 
     @property
@@ -138,6 +141,7 @@ class Tensor(TorchMethods):
 
     @property
     def parents(self) -> tuple[Tensor, ...]:
+        """The inputs of the op that made this Tensor (empty for a leaf): the graph's edges."""
         return self._parents
 
     def __len__(self) -> int:
@@ -207,13 +211,19 @@ class Tensor(TorchMethods):
         """The same data (shared, in its dtype), cut from the graph."""
         return Tensor(self.data, dtype=self.data.dtype)
 
-    def any(self, axis: Axis = None) -> Tensor:
-        """Whether any element is non-zero (a bool Tensor; no gradient)."""
-        return Tensor(self.data.any(axis=axis), dtype=bool)
+    def any(
+        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+    ) -> Tensor:
+        """Whether any element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
+        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
+        return Tensor(self.data.any(axis=axes, keepdims=keep), dtype=bool)
 
-    def all(self, axis: Axis = None) -> Tensor:
-        """Whether every element is non-zero (a bool Tensor; no gradient)."""
-        return Tensor(self.data.all(axis=axis), dtype=bool)
+    def all(
+        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+    ) -> Tensor:
+        """Whether every element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
+        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
+        return Tensor(self.data.all(axis=axes, keepdims=keep), dtype=bool)
 
     # -- arithmetic: the shared elementwise rules ----------------------------------------------------
 
@@ -295,9 +305,6 @@ class Tensor(TorchMethods):
     def __neg__(self) -> Tensor:
         return elementwise(rules.NEG, (self,))
 
-    def __abs__(self) -> Tensor:
-        return elementwise(rules.ABS, (self,))
-
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, other)
 
@@ -339,7 +346,7 @@ class Tensor(TorchMethods):
     exp = _unary_method(rules.EXP)
     log = _unary_method(rules.LOG)
     sqrt = _unary_method(rules.SQRT)
-    abs = __abs__
+    abs = __abs__ = _unary_method(rules.ABS)
     sin = _unary_method(rules.SIN)
     cos = _unary_method(rules.COS)
     erf = _unary_method(rules.ERF)

@@ -12,11 +12,11 @@ from autograd.tensor import Tensor, joined, where
 __all__ = ["concatenate", "stack", "where"]
 
 
-def concatenate(tensors: Iterable[Any], axis: int = 0) -> Tensor:
-    """Join along an existing axis."""
-    return joined(T.CONCATENATE, tensors, axis, "concatenate")
+def concatenate(tensors: Iterable[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join along an existing axis (``axis``, or PyTorch's ``dim``)."""
+    return joined(T.CONCATENATE, tensors, axis if dim is None else dim, "concatenate")
 
 
-def stack(tensors: Iterable[Any], axis: int = 0) -> Tensor:
-    """Join along a new axis."""
-    return joined(T.STACK, tensors, axis, "stack")
+def stack(tensors: Iterable[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join along a new axis (``axis``, or PyTorch's ``dim``)."""
+    return joined(T.STACK, tensors, axis if dim is None else dim, "stack")

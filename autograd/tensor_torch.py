@@ -53,6 +53,28 @@ class TorchMethods:
         """``clip`` under PyTorch's name."""
         return self.clip(min, max)
 
+    def matmul(self: Any, other: Any) -> Any:
+        """The matrix product ``self @ other`` (NumPy's rules for 1-D and batched operands)."""
+        return self @ other
+
+    def mm(self: Any, other: Any) -> Any:
+        """The product of two 2-D Tensors (``@``)."""
+        if self.ndim != 2 or getattr(other, "ndim", 0) != 2:
+            raise ValueError(
+                f"mm needs two 2-D Tensors, got shapes {self.shape} and {getattr(other, 'shape', ())}"
+            )
+        return self @ other
+
+    def pow(self: Any, exponent: Any) -> Any:
+        """``self ** exponent``."""
+        return self**exponent
+
+    def t(self: Any) -> Any:
+        """The transpose of a Tensor of at most 2 dimensions."""
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a Tensor of at most 2 dimensions, got {self.ndim}; use transpose")
+        return self.T
+
     def clone(self: Any) -> Any:
         """A copy that stays in the graph (its gradient flows back to this Tensor)."""
         return self.astype(self.dtype) if self.dtype.kind == "f" else self.detach().astype(self.dtype)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,27 @@ from typing import Any
 import viz
 
 
-def parse_args(description: str, argv: Sequence[str] | None, **extra: Any) -> argparse.Namespace:
-    """``--out DIR`` (default ``out``) plus any ``--name default`` options passed as keywords."""
-    parser = argparse.ArgumentParser(description=description)
+def lesson_parser(description: str, **extra: tuple[Any, str]) -> argparse.ArgumentParser:
+    """A lesson's parser: usage as ``python -m examples.NAME``, ``--out DIR`` (default ``out``), and one
+    ``--name`` option per keyword, given as (default, help)."""
+    main = getattr(sys.modules.get("__main__"), "__spec__", None)
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {main.name}" if main is not None and main.name.startswith("examples.") else None,
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for pictures (default: out)")
-    for name, default in extra.items():
-        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
-    return parser.parse_args(argv)
+    for name, (default, help_text) in extra.items():
+        parser.add_argument(
+            f"--{name.replace('_', '-')}", type=type(default), default=default,
+            help=f"{help_text} (default: {default})",
+        )  # fmt: skip
+    return parser
+
+
+def parse_args(description: str, argv: Sequence[str] | None, **extra: tuple[Any, str]) -> argparse.Namespace:
+    """The command line of a lesson whose options are all ``--name value`` (see ``lesson_parser``)."""
+    return lesson_parser(description, **extra).parse_args(argv)
 
 
 def save_graph(root: Any, path: Path, rankdir: str = "LR") -> Path:

@@ -60,7 +60,12 @@ def gradient_norms(activation: str, depth: int, width: int, seed: int) -> list[f
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, depth=10, seed=0)
+    args = parse_args(
+        __doc__ or "",
+        argv,
+        depth=(10, "layers of the deep network whose gradients are measured"),
+        seed=(0, "random seed"),
+    )
     x = np.linspace(-4, 4, 401)
     table = {name: curve(function, x) for name, function in FUNCTIONS.items()}
     print("Activation functions (활성화 함수) at x = -2, 0, 2 (value / derivative):")

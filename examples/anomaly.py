@@ -49,7 +49,9 @@ def log_of_zero_loss() -> Tensor:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, lr=1e25, steps=4)
+    args = parse_args(
+        __doc__ or "", argv, lr=(1e25, "a learning rate large enough to diverge"), steps=(4, "training steps")
+    )
     print("Anomaly detection: where does the first NaN or Inf come from?")
     losses = diverging_training(args.lr, args.steps, watch=False)
     print(

@@ -9,7 +9,7 @@ from examples._common import parse_args, save_graph
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, x=1.0, y=2.0)
+    args = parse_args(__doc__ or "", argv, x=(1.0, "the input x"), y=(2.0, "the input y"))
     x, y = Value(args.x, "x"), Value(args.y, "y")
     t = x + y
     t.label = "t"

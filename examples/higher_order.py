@@ -41,7 +41,7 @@ def backward_graphs(position: float, orders: int) -> list[Value]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, orders=6)
+    args = parse_args(__doc__ or "", argv, orders=(6, "how many derivatives of tanh to take"))
     xs = np.linspace(-5, 5, 401)
     values = tanh_derivatives(xs, args.orders)
     at_zero = tanh_derivatives(np.zeros(1), args.orders)

@@ -14,6 +14,7 @@ import numpy as np
 
 import nn
 from autograd import Tensor, no_grad
+from examples._common import lesson_parser
 from nn import functional as F
 from nn import optim
 from nn.data import DataLoader, load_mnist, load_mnist_sample, read_folder
@@ -61,19 +62,22 @@ def accuracy(model: nn.Module, x: np.ndarray, t: np.ndarray) -> float:
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = lesson_parser(
+        __doc__ or "",
+        epochs=(20, "passes over the training set"),
+        batch_size=(128, "samples per mini-batch"),
+        lr=(1e-3, "Adam's learning rate"),
+        decay_every=(5, "halve the learning rate every N epochs"),
+        dropout=(0.2, "dropout probability after each hidden layer"),
+        validation=(0.1, "share of training data held out"),
+        seed=(0, "random seed for weights, dropout and shuffling"),
+    )
     parser.add_argument("--data", type=Path, help="a folder with the four IDX files")
-    parser.add_argument("--kind", choices=("digits", "fashion"), default="digits")
+    parser.add_argument(
+        "--kind", choices=("digits", "fashion"), default="digits", help="what the IDX files hold"
+    )
     parser.add_argument("--sample", action="store_true", help="train on the bundled sample (offline)")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
-    parser.add_argument("--decay-every", type=int, default=5, help="halve the learning rate every N epochs")
-    parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
-    parser.add_argument("--dropout", type=float, default=0.2)
-    parser.add_argument("--validation", type=float, default=0.1, help="share of training data held out")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("out"))
+    parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256], help="hidden layer widths")
     return parser.parse_args(argv)
 
 

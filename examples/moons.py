@@ -48,7 +48,9 @@ def train(steps: int, seed: int) -> tuple[MLP, np.ndarray, np.ndarray, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, steps=100, seed=0)
+    args = parse_args(
+        __doc__ or "", argv, steps=(100, "full-batch gradient-descent steps"), seed=(0, "random seed")
+    )
     print("MLP 2-16-16-1 (ReLU) on 100 two-moons points, hinge loss + L2, full-batch gradient descent")
     model, points, labels, accuracy = train(args.steps, args.seed)
     print(f"  training accuracy: {accuracy:.0%}")

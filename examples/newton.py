@@ -51,7 +51,13 @@ def gradient_descent(start: float, lr: float, tolerance: float, max_steps: int =
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, start=2.0, lr=0.02, tolerance=1e-10)
+    args = parse_args(
+        __doc__ or "",
+        argv,
+        start=(2.0, "the starting point x0"),
+        lr=(0.02, "gradient descent's learning rate"),
+        tolerance=(1e-10, "stop when a step is smaller than this"),
+    )
     newton_path = newton(args.start)
     descent_path = gradient_descent(args.start, args.lr, args.tolerance)
     slope, curvature = derivatives(args.start)

@@ -83,7 +83,13 @@ def mnist_losses(make: Make, iterations: int, seed: int) -> tuple[list[float], f
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, steps=30, iterations=300, seed=0)
+    args = parse_args(
+        __doc__ or "",
+        argv,
+        steps=(30, "steps on the 2-D surface"),
+        iterations=(300, "MNIST iterations per optimizer"),
+        seed=(0, "random seed"),
+    )
     print(f"Optimizers (최적화 기법) on f(x, y) = x²/20 + y² from (-7, 2), {args.steps} steps each:")
     paths = {name: walk(make, args.steps) for name, make in SURFACE_OPTIMIZERS.items()}
     for name, path in paths.items():

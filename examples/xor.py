@@ -28,7 +28,13 @@ def train(steps: int, lr: float, seed: int) -> tuple[MLP, list[float]]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(__doc__ or "", argv, steps=500, lr=1.0, seed=0)
+    args = parse_args(
+        __doc__ or "",
+        argv,
+        steps=(500, "gradient-descent steps"),
+        lr=(1.0, "learning rate"),
+        seed=(0, "random seed"),
+    )
     model, losses = train(args.steps, args.lr, args.seed)
     print("An MLP 2-4-1 (tanh, sigmoid output) learns XOR by backpropagation (오차역전파)")
     for step in (0, len(losses) // 4, len(losses) // 2, len(losses) - 1):

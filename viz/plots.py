@@ -18,7 +18,10 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError as error:
-        raise ImportError("plots need matplotlib: pip install 'chainrule[plot]'") from error
+        raise ImportError(
+            "plots need matplotlib: `pip install matplotlib` (or `pip install -e '.[plot]'` in the chainrule "
+            "checkout; `make demo` installs it into .venv)"
+        ) from error
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -97,3 +97,9 @@ def test_save_refuses_objects_and_load_names_a_bad_file(tmp_path) -> None:
         torch.load(tmp_path / "plain.npz")
     with pytest.raises(FileNotFoundError, match="no file at"):
         torch.load(tmp_path / "missing.pt")
+
+
+def test_all_and_any_take_dim() -> None:
+    x = torch.tensor([[1, 0], [1, 1]])
+    assert x.all(dim=1).tolist() == [False, True] and x.any(dim=0, keepdim=True).shape == (1, 2)
+    assert bool(x.any()) and not bool(x.all())
