@@ -68,10 +68,22 @@ log_softmax = Tensor.log_softmax
 REDUCTIONS = ("mean", "sum", "none")
 
 
+def _require_tensor(function: str, what: str, value: Any) -> None:
+    """A clear error, naming the function, where a Tensor is needed and an array or list was given."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{function}: {what} must be a Tensor, got {type(value).__name__} (wrap it: torch.tensor(x))"
+        )
+
+
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias as one graph node (weight has PyTorch's shape: out × in)."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"linear: the input must be a Tensor, got {type(x).__name__} (wrap it: Tensor(x))")
+    _require_tensor("linear", "the input", x)
+    if x.dtype != weight.dtype:
+        raise TypeError(
+            f"linear: the input is {x.dtype} but the weight is {weight.dtype} (PyTorch refuses this too); "
+            f"convert the input with x.to({weight.dtype}) / x.float(), or the model with model.to(...)"
+        )
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ValueError(
             f"linear: bias has shape {bias.shape}, a weight of shape {weight.shape} "
@@ -113,6 +125,7 @@ def _check_same_shape(name: str, prediction: Tensor, target: Tensor) -> None:
 
 def mse_loss(prediction: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean squared error: mean((prediction - target)²)."""
+    _require_tensor("mse_loss", "the prediction", prediction)
     target = lift(target, prediction)
     _check_same_shape("mse_loss", prediction, target)
     difference = prediction - target
@@ -121,6 +134,7 @@ def mse_loss(prediction: Tensor, target: Any, reduction: str = "mean") -> Tensor
 
 def l1_loss(prediction: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean absolute error: mean(|prediction - target|) (robust to outliers; the gradient is sign(error))."""
+    _require_tensor("l1_loss", "the prediction", prediction)
     target = lift(target, prediction)
     _check_same_shape("l1_loss", prediction, target)
     return _reduce((prediction - target).abs(), reduction)
@@ -128,6 +142,7 @@ def l1_loss(prediction: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 def sse_loss(prediction: Tensor, target: Any) -> Tensor:
     """The notes' sum of squares error (오차제곱합): ½ Σ (prediction - target)² over every element."""
+    _require_tensor("sse_loss", "the prediction", prediction)
     target = lift(target, prediction)
     _check_same_shape("sse_loss", prediction, target)
     difference = prediction - target
@@ -138,6 +153,7 @@ def binary_cross_entropy(probability: Tensor, target: Any, reduction: str = "mea
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1], as one node with PyTorch's numerics:
     each log is floored at -100 and the gradient (p - t) / max(p(1 - p), 1e-12) stays finite at p = 0 and
     1. From logits, ``binary_cross_entropy_with_logits`` is exact where a sigmoid would saturate."""
+    _require_tensor("binary_cross_entropy", "the probability", probability)
     target = lift(target, probability)
     _check_same_shape("binary_cross_entropy", probability, target)
     values = probability.data
@@ -153,6 +169,7 @@ def binary_cross_entropy(probability: Tensor, target: Any, reduction: str = "mea
 
 def binary_cross_entropy_with_logits(logits: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Sigmoid + binary cross-entropy in one stable step: max(x, 0) - x t + log(1 + e^-|x|)."""
+    _require_tensor("binary_cross_entropy_with_logits", "the logits", logits)
     target = lift(target, logits)
     _check_same_shape("binary_cross_entropy_with_logits", logits, target)
     return _reduce(apply(T.BCE_WITH_LOGITS, (logits, target)), reduction)
@@ -167,6 +184,7 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tens
     """
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    _require_tensor("cross_entropy", "the logits", logits)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (N, C), got {logits.shape}")
     return apply(T.CROSS_ENTROPY, (logits,), targets=_target_rows(logits, targets), reduction=reduction)
@@ -177,11 +195,9 @@ def nll_loss(log_probabilities: Tensor, targets: Any, reduction: str = "mean") -
     (log_softmax's output) and N integer labels. log_softmax + nll_loss = cross_entropy."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    if not isinstance(log_probabilities, Tensor) or log_probabilities.ndim != 2:
-        raise ValueError(
-            f"nll_loss expects (N, C) log-probabilities, got "
-            f"{getattr(log_probabilities, 'shape', type(log_probabilities).__name__)}"
-        )
+    _require_tensor("nll_loss", "the log-probabilities", log_probabilities)
+    if log_probabilities.ndim != 2:
+        raise ValueError(f"nll_loss expects (N, C) log-probabilities, got shape {log_probabilities.shape}")
     labels = _target_rows(log_probabilities, targets)
     if labels.ndim != 1:
         raise ValueError(

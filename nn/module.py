@@ -134,6 +134,7 @@ class Module:
         object.__setattr__(self, name, module)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation, defined by each subclass; call the module (``model(x)``), not ``forward``."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -323,4 +324,5 @@ class Module:
         return f"{type(self).__name__}({extra}\n" + "\n".join(inner) + "\n)"
 
     def extra_repr(self) -> str:
+        """The settings ``print(model)`` shows inside this module's parentheses (override to add them)."""
         return ""

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 import examples
+import nn
 from autograd import Tensor
+from nn import optim
+from nn.data import DataLoader
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = sorted(m.name for m in pkgutil.iter_modules(examples.__path__) if not m.name.startswith("_"))
@@ -37,6 +40,19 @@ def test_every_public_tensor_attribute_has_a_docstring() -> None:
             doc = getattr(target, "__doc__", None)
         if not (doc or "").strip():
             missing.append(name)
+    assert missing == []
+
+
+def test_module_optimizer_and_loader_methods_have_docstrings() -> None:
+    classes = [nn.Module, nn.Linear, nn.Sequential, nn.MSELoss, optim.Adam, optim.lr_scheduler.StepLR]
+    missing = [
+        f"{cls.__name__}.{name}"
+        for cls in [*classes, DataLoader]
+        for name in dir(cls)
+        if not name.startswith("_")
+        and callable(getattr(cls, name))
+        and not inspect.getdoc(getattr(cls, name))
+    ]
     assert missing == []
 
 

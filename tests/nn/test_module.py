@@ -37,7 +37,7 @@ def test_parameters_are_registered_in_definition_order() -> None:
 def test_zero_grad_train_eval() -> None:
     model = TwoLayer()
     assert list(model.children()) == [model.first, model.norm, model.second]
-    model(Tensor(np.ones((5, 3)))).sum().backward()
+    model(Tensor(np.ones((5, 3), np.float32))).sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
@@ -49,7 +49,7 @@ def test_zero_grad_train_eval() -> None:
 
 def test_state_dict_includes_buffers_and_round_trips(tmp_path) -> None:
     model = TwoLayer()
-    model(Tensor(np.random.default_rng(0).normal(size=(8, 3))))
+    model(Tensor(np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)))
     state = model.state_dict()
     assert {"norm.running_mean", "norm.running_var"} <= set(state)
     path = model.save(tmp_path / "weights.npz")

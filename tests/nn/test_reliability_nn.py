@@ -30,7 +30,7 @@ def test_s3_in_place_updates_keep_the_parameter_registered() -> None:
         model.weight -= 0.1
     with pytest.raises(RuntimeError, match=r"cannot be changed in place \(item assignment\)"):
         model.bias[0] = 1.0
-    hidden = model(Tensor(np.ones((1, 2))))
+    hidden = model(Tensor(np.ones((1, 2), np.float32)))
     hidden *= 3.0  # a recorded non-leaf: the update stays in the graph
     hidden.sum().backward()
     assert np.allclose(model.bias.grad, [3.0, 3.0])

@@ -191,3 +191,14 @@ def test_clip_grad_norm_scales_all_gradients_together() -> None:
     assert float(nn.utils.clip_grad_norm_([a, b], max_norm=10.0)) == pytest.approx(1.0, rel=1e-5)
     nn.utils.clip_grad_value_([a, b], 0.7)
     assert max(a.grad.tolist() + b.grad.tolist()) == pytest.approx(0.7)
+
+
+def test_arrays_and_mixed_dtypes_are_refused_by_name() -> None:
+    layer = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match="linear: the input is float64 but the weight is float32"):
+        layer(torch.tensor(np.zeros((1, 3))))
+    with pytest.raises(TypeError, match="cross_entropy: the logits must be a Tensor, got ndarray"):
+        F.cross_entropy(np.zeros((2, 3)), np.array([0, 1]))
+    with pytest.raises(TypeError, match="mse_loss: the prediction must be a Tensor, got list"):
+        F.mse_loss([1.0], torch.tensor([1.0]))
+    assert layer.double()(torch.tensor(np.zeros((1, 3)))).dtype == np.float64
