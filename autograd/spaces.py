@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd.special import erf_array, sigmoid_array, sigmoid_float
+from autograd.windows import Window, col2im, im2col
 
 
 class FloatMath:
@@ -65,6 +66,8 @@ class ArrayMath:
     sign = staticmethod(np.sign)
     where = staticmethod(np.where)
     matmul = staticmethod(np.matmul)
+    concatenate = staticmethod(np.concatenate)
+    col2im = staticmethod(col2im)
     swapaxes = staticmethod(np.swapaxes)
     transpose = staticmethod(np.transpose)
     broadcast_to = staticmethod(np.broadcast_to)
@@ -107,6 +110,11 @@ class ArrayMath:
             return x.copy()
         e = np.exp(x - x.max(axis=axis, keepdims=True))
         return e / e.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def im2col(x: np.ndarray, window: Window, saved: dict[str, Any] | None) -> np.ndarray:
+        """The window rows of ``x``; the forward pass's copy when it saved one."""
+        return saved["cols"] if saved and "cols" in saved else im2col(x, window)
 
     @staticmethod
     def astype(x: np.ndarray, dtype: Any) -> np.ndarray:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from autograd import conv_rules as C
 from autograd import graph, rules
 from autograd import tensor_rules as T
 from autograd.anomaly import recording
@@ -701,6 +702,18 @@ class TensorMath(NodeMath):
     @staticmethod
     def matmul(a: Tensor, b: Tensor) -> Tensor:
         return matmul(a, b)
+
+    @staticmethod
+    def concatenate(parts: list[Tensor], axis: int) -> Tensor:
+        return joined(T.CONCATENATE, parts, axis, "concatenate")
+
+    @staticmethod
+    def im2col(x: Tensor, window: Any, saved: Any) -> Tensor:
+        return apply(C.IM2COL, (x,), window=window)
+
+    @staticmethod
+    def col2im(cols: Tensor, window: Any) -> Tensor:
+        return apply(C.COL2IM, (cols,), window=window)
 
     @staticmethod
     def swapaxes(x: Tensor, first: int, second: int) -> Tensor:

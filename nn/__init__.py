@@ -35,7 +35,8 @@ from nn.activations import (
     Swish,
     Tanh,
 )
-from nn.layers import BatchNorm1d, Dropout, Flatten, Linear, ModuleDict, ModuleList, Sequential
+from nn.conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout2d, MaxPool2d
+from nn.layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Linear, ModuleDict, ModuleList, Sequential
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, Loss, MSELoss, NLLLoss
 from nn.module import Module, Parameter
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
@@ -49,11 +50,16 @@ __all__ = [
     "SELU",
     "XOR",
     "Activation",
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Dropout2d",
     "Flatten",
     "Hardsigmoid",
     "Identity",
@@ -63,6 +69,7 @@ __all__ = [
     "LogSoftmax",
     "Loss",
     "MSELoss",
+    "MaxPool2d",
     "Maxout",
     "Module",
     "ModuleDict",

@@ -11,14 +11,19 @@ import numpy as np
 
 from autograd import Tensor
 from autograd import tensor_rules as T
+from autograd.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
 from autograd.tensor import apply, lift
 from nn.init import Rng, as_generator
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv2d",
     "cross_entropy",
     "dropout",
+    "dropout2d",
     "elu",
     "gelu",
     "hard_sigmoid",
@@ -27,9 +32,11 @@ __all__ = [
     "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool2d",
     "maxout",
     "mse_loss",
     "nll_loss",
+    "pad",
     "prelu",
     "relu",
     "selu",
@@ -94,6 +101,30 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: input has {x.shape[-1]} features, the weight expects {weight.shape[1]} ({weight.shape})"
         )
     return apply(T.LINEAR, (x, weight) if bias is None else (x, weight, bias))
+
+
+def dropout2d(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
+    """Channel dropout: zero each (sample, channel) map of an (N, C, H, W) input with probability p."""
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"dropout2d probability p must be in [0, 1), got {p}")
+    if x.ndim != 4:
+        raise ValueError(f"dropout2d expects (N, C, H, W) inputs, got {x.shape}")
+    if not training or p == 0.0:
+        return x
+    keep = as_generator(rng).random((*x.shape[:2], 1, 1), dtype=np.float32) >= p
+    return x * (keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p)))
+
+
+def pad(x: Tensor, pad: tuple[int, ...], mode: str = "constant", value: float = 0.0) -> Tensor:
+    """PyTorch's F.pad: ``pad`` lists (before, after) pairs from the last dimension backwards, e.g.
+    (left, right, top, bottom) for images. Only constant padding."""
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ValueError(f"pad: {pad} must hold (before, after) pairs for at most {x.ndim} dimensions")
+    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
+    widths = [(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1]
+    return x.pad(widths, value=value)
 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:

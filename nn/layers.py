@@ -184,28 +184,32 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class BatchNorm1d(Module):
-    """Batch normalisation (배치 정규화) over the batch axis of (N, C) inputs, with a learned scale and shift.
+class _BatchNorm(Module):
+    """Batch normalisation (배치 정규화) per channel (axis 1), with a learned scale and shift.
 
-    Training uses the batch's mean and (biased) variance and updates running averages with ``momentum``
-    (``None``: the cumulative average over all batches so far, as in PyTorch)
-    (the running variance is the unbiased estimate, as in PyTorch); eval mode uses the running averages.
-    """
+    Training uses the batch's mean and (biased) variance over every axis but the channels and updates
+    running averages with ``momentum`` (``None``: the cumulative average over all batches so far, as in
+    PyTorch; the running variance is the unbiased estimate, as in PyTorch); eval mode uses the running
+    averages."""
+
+    dims: tuple[int, ...] = ()  # the input ranks this layer accepts
+    layout = ""  # the accepted shapes, for error messages
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, dtype: Any = np.float32
     ) -> None:
         super().__init__()
+        name = type(self).__name__
         if (
             isinstance(num_features, bool)
             or not isinstance(num_features, (int, np.integer))
             or num_features < 1
         ):
-            raise ValueError(f"BatchNorm1d needs a positive number of features, got {num_features!r}")
+            raise ValueError(f"{name} needs a positive number of features, got {num_features!r}")
         if momentum is not None and (
             isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 < momentum <= 1.0
         ):
-            raise ValueError(f"BatchNorm1d momentum must be a number in (0, 1] or None, got {momentum!r}")
+            raise ValueError(f"{name} momentum must be a number in (0, 1] or None, got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = Parameter(np.ones(num_features, dtype))
         self.bias = Parameter(np.zeros(num_features, dtype))
@@ -217,29 +221,47 @@ class BatchNorm1d(Module):
         self.register_buffer("num_batches_tracked", np.array(0, np.int64))
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim != 2 or x.shape[1] != self.num_features:
-            raise ValueError(
-                f"BatchNorm1d({self.num_features}) expects inputs of shape (N, {self.num_features}), "
-                f"got {x.shape}"
-            )
+        name, c = type(self).__name__, self.num_features
+        if x.ndim not in self.dims or x.shape[1] != c:
+            expected = self.layout.format(c=c)
+            raise ValueError(f"{name}({c}) expects inputs of shape {expected}, got {x.shape}")
+        axes = (0, *range(2, x.ndim))
+        shape = (1, c) + (1,) * (x.ndim - 2)
         if self.training:
-            if x.shape[0] < 2:
-                raise ValueError("BatchNorm1d in training mode needs at least 2 samples per batch")
-            mean = x.mean(axis=0)
-            variance = x.var(axis=0)
-            n = x.shape[0]
+            n = x.numel() // c
+            if n < 2:
+                raise ValueError(
+                    f"{name} in training mode needs more than 1 value per channel, got input {x.shape}"
+                )
+            mean = x.mean(axis=axes, keepdims=True)
+            variance = x.var(axis=axes, keepdims=True)
             self.num_batches_tracked.data += 1
             m = 1.0 / int(self.num_batches_tracked) if self.momentum is None else self.momentum
-            unbiased = variance.data * (n / (n - 1))
-            for running, batch in ((self.running_mean, mean.data), (self.running_var, unbiased)):
+            unbiased = variance.data.reshape(c) * (n / (n - 1))
+            for running, batch in ((self.running_mean, mean.data.reshape(c)), (self.running_var, unbiased)):
                 running.data = ((1 - m) * running.data + m * batch).astype(running.dtype)
             normalised = (x - mean) / (variance + self.eps).sqrt()
         else:
-            normalised = (x - self.running_mean.data) / np.sqrt(self.running_var.data + self.eps)
-        return normalised * self.weight + self.bias
+            mean_array = self.running_mean.data.reshape(shape)
+            normalised = (x - mean_array) / np.sqrt(self.running_var.data.reshape(shape) + self.eps)
+        return normalised * self.weight.reshape(shape) + self.bias.reshape(shape)
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) inputs, per feature C."""
+
+    dims = (2, 3)
+    layout = "(N, {c}) or (N, {c}, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) images, per channel: statistics over the batch and all pixels."""
+
+    dims = (4,)
+    layout = "(N, {c}, H, W)"
 
 
 class Flatten(Module):

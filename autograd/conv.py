@@ -1,0 +1,107 @@
+"""Convolution and pooling on (N, C, H, W) Tensors, with PyTorch's arguments and output sizes: each
+call checks its shapes (naming the op, the expected and the actual shape) and records one graph node."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import conv_rules as C
+from autograd.tensor import Tensor, apply
+from autograd.tensor_ops import stack
+from autograd.windows import Window, pair
+
+Size = int | tuple[int, int]
+
+
+def _image(op: str, x: Any, channels: int | None = None) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: the input must be a Tensor, got {type(x).__name__}")
+    if x.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+    if channels is not None and x.shape[1] != channels:
+        raise ValueError(
+            f"{op}: expected {channels} input channels (N, {channels}, H, W), got shape {x.shape}"
+        )
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: expected a floating-point input, got {x.dtype}")
+    return x
+
+
+def _window(op: str, x: Tensor, kernel: Size, stride: Size | None, padding: Size, dilation: Size) -> Window:
+    size = pair(kernel, "kernel_size")
+    window = Window(
+        size,
+        size if stride is None else pair(stride, "stride"),
+        pair(padding, "padding"),
+        pair(dilation, "dilation"),
+        x.shape,  # type: ignore[arg-type]
+    )
+    window.check(op)
+    return window
+
+
+def conv2d(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Size = 1,
+    padding: Size = 0,
+    dilation: Size = 1,
+    groups: int = 1,
+) -> Tensor:
+    """Cross-correlate ``x`` (N, C, H, W) with ``weight`` (O, C/groups, KH, KW), plus ``bias`` (O,)."""
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"conv2d: groups must be an integer >= 1, got {groups!r}")
+    if not isinstance(weight, Tensor) or weight.ndim != 4:
+        raise ValueError(
+            "conv2d: the weight must be a 4-D Tensor (O, C/groups, KH, KW), got "
+            f"{getattr(weight, 'shape', type(weight).__name__)}"
+        )
+    out_channels, per_group, kh, kw = weight.shape
+    if out_channels % groups:
+        raise ValueError(f"conv2d: {out_channels} output channels do not split into {groups} groups")
+    _image("conv2d", x, per_group * groups)
+    if x.dtype != weight.dtype:
+        raise TypeError(
+            f"conv2d: the input is {x.dtype} but the weight is {weight.dtype}; convert one of them"
+        )
+    if bias is not None and bias.shape != (out_channels,):
+        raise ValueError(f"conv2d: bias has shape {bias.shape}, expected ({out_channels},)")
+    window = _window("conv2d", x, (kh, kw), stride, padding, dilation)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return apply(C.CONV2D, inputs, window=window, groups=int(groups), saved={})
+
+
+def max_pool2d(
+    x: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0, dilation: Size = 1
+) -> Tensor:
+    """The largest value of each window (the stride defaults to the kernel size, as in PyTorch)."""
+    window = _window("max_pool2d", _image("max_pool2d", x), kernel_size, stride, padding, dilation)
+    return apply(C.MAX_POOL2D, (x,), window=window, saved={})
+
+
+def avg_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0) -> Tensor:
+    """The mean of each window; padded positions count as zeros (PyTorch's count_include_pad=True)."""
+    window = _window("avg_pool2d", _image("avg_pool2d", x), kernel_size, stride, padding, 1)
+    return apply(C.AVG_POOL2D, (x,), window=window)
+
+
+def adaptive_avg_pool2d(x: Tensor, output_size: Size) -> Tensor:
+    """Average pooling to a fixed (OH, OW): cell i spans rows floor(i·H/OH) .. ceil((i+1)·H/OH), as in
+    PyTorch. Evenly dividing sizes are one avg_pool2d node; others are built from slices and means."""
+    _image("adaptive_avg_pool2d", x)
+    (h, w), (oh, ow) = x.shape[2:], pair(output_size, "output_size")
+    if min(oh, ow) < 1:
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be positive, got {(oh, ow)}")
+    if h % oh == 0 and w % ow == 0:
+        return avg_pool2d(x, (h // oh, w // ow))
+    rows = []
+    for i in range(oh):
+        top, bottom = (i * h) // oh, -((-(i + 1) * h) // oh)
+        cells = [
+            x[:, :, top:bottom, (j * w) // ow : -((-(j + 1) * w) // ow)].mean(axis=(2, 3)) for j in range(ow)
+        ]
+        rows.append(stack(cells, axis=-1))
+    return stack(rows, axis=-2)

@@ -1,0 +1,178 @@
+"""The derivative table's window ops: 2-D convolution, max and average pooling, and ``im2col`` /
+``col2im`` themselves. Each op is one graph node; its VJP is written once against a space ``m`` in terms
+of ``m.im2col`` / ``m.col2im`` (each the other's adjoint, both rules here), so every op supports
+``create_graph``. The forward passes save what their backward reuses (the im2col rows, the argmax) in the
+node's ``saved`` dict: one copy, freed with the graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.tensor_rules import Grads, Structural
+from autograd.windows import Window, col2im, im2col, window_view
+
+# -- im2col / col2im: the adjoint pair every window op's backward is made of -----------------------------
+
+IM2COL = Structural(
+    "im2col",
+    lambda x, window: np.ascontiguousarray(im2col(x, window)),
+    lambda m, g, out, inputs, needs, window: (m.col2im(g, window),),
+    saves=False,
+)
+COL2IM = Structural(
+    "col2im",
+    col2im,
+    lambda m, g, out, inputs, needs, window: (m.im2col(g, window, None),),
+    saves=False,
+)
+
+
+# -- convolution -------------------------------------------------------------------------------------------
+
+
+def _weight_matrix(w: np.ndarray) -> np.ndarray:
+    """(O, C/g, KH, KW) -> (KH·KW·C/g, O): rows in im2col's column order (kh, kw, c)."""
+    return w.transpose(2, 3, 1, 0).reshape(-1, w.shape[0])
+
+
+def _group_columns(m: Any, cols: Any, window: Window, groups: int, group: int) -> Any:
+    """The im2col columns of one channel group, (M, KH·KW·C/g)."""
+    if groups == 1:
+        return cols
+    per_group = window.image[1] // groups
+    split = m.reshape(cols, (-1, window.taps, window.image[1]))
+    part = m.getitem(split, (slice(None), slice(None), slice(group * per_group, (group + 1) * per_group)))
+    return m.reshape(part, (-1, window.taps * per_group))
+
+
+def _conv_forward(
+    x: np.ndarray, w: np.ndarray, *bias: np.ndarray, window: Window, groups: int, saved: dict
+) -> Any:
+    cols = saved["cols"] = im2col(x, window)
+    weights = _weight_matrix(w)
+    if groups == 1:
+        out = cols @ weights
+    else:
+        per_out, per_in = w.shape[0] // groups, w.shape[1]
+        split = cols.reshape(-1, window.taps, window.image[1])
+        out = np.concatenate(
+            [
+                split[:, :, g * per_in : (g + 1) * per_in].reshape(-1, window.taps * per_in)
+                @ weights[:, g * per_out : (g + 1) * per_out]
+                for g in range(groups)
+            ],
+            axis=1,
+        )
+    if bias:
+        out += bias[0]
+    oh, ow = window.output
+    return out.reshape(window.image[0], oh, ow, w.shape[0]).transpose(0, 3, 1, 2)
+
+
+def _conv_backward(
+    m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool, ...], window: Window, groups: int, saved: dict
+) -> Grads:
+    x, w = inputs[0], inputs[1]
+    channels_out, per_group_in, kh, kw = w.shape
+    per_group_out = channels_out // groups
+    rows = m.reshape(m.transpose(g, (0, 2, 3, 1)), (-1, channels_out))  # (N·OH·OW, O)
+    weights = m.reshape(m.transpose(w, (2, 3, 1, 0)), (-1, channels_out))
+    cols = m.im2col(x, window, saved) if needs[1] else None
+    weight_parts, column_parts = [], []
+    for group in range(groups):
+        outputs = (slice(None), slice(group * per_group_out, (group + 1) * per_group_out))
+        rows_g = rows if groups == 1 else m.getitem(rows, outputs)
+        if needs[1]:
+            cols_g = _group_columns(m, cols, window, groups, group)
+            weight_parts.append(m.matmul(m.transpose(cols_g, (1, 0)), rows_g))
+        if needs[0]:
+            weights_g = weights if groups == 1 else m.getitem(weights, outputs)
+            part = m.matmul(rows_g, m.transpose(weights_g, (1, 0)))
+            column_parts.append(part if groups == 1 else m.reshape(part, (-1, window.taps, per_group_in)))
+    grad_x = grad_w = None
+    if needs[0]:
+        columns = column_parts[0] if groups == 1 else m.concatenate(column_parts, 2)
+        grad_x = m.col2im(m.reshape(columns, (-1, window.taps * window.image[1])), window)
+    if needs[1]:
+        weight_rows = weight_parts[0] if groups == 1 else m.concatenate(weight_parts, 1)
+        grad_w = m.transpose(m.reshape(weight_rows, (kh, kw, per_group_in, channels_out)), (3, 2, 0, 1))
+    grad_b = m.sum(rows, axis=0) if len(inputs) == 3 and needs[2] else None
+    return (grad_x, grad_w, grad_b)[: len(inputs)]
+
+
+CONV2D = Structural("conv2d", _conv_forward, _conv_backward)
+
+
+# -- pooling: windows reduced to one value; the backward spreads g back through col2im --------------------
+
+
+def _spread(m: Any, weights: Any, g: Any, window: Window) -> Any:
+    """col2im of ``g`` (N, C, OH, OW) times per-tap ``weights`` (N, C, OH, OW, K): each output's gradient
+    sent back to the window positions it came from."""
+    c = window.image[1]
+    per_tap = m.reshape(g, (*g.shape, 1)) * weights
+    rows = m.reshape(m.transpose(per_tap, (0, 2, 3, 4, 1)), (-1, window.taps * c))
+    return m.col2im(rows, window)
+
+
+def _is_quartering(window: Window) -> bool:
+    """2×2 windows, stride 2, no padding or dilation: four strided views beat any window copy."""
+    return (
+        window.kernel == (2, 2)
+        and window.stride == (2, 2)
+        and window.padding == (0, 0)
+        and window.dilation == (1, 1)
+    )
+
+
+def _quarters(x: np.ndarray, window: Window) -> list[np.ndarray]:
+    oh, ow = window.output
+    return [x[:, :, i : i + 2 * oh : 2, j : j + 2 * ow : 2] for i in (0, 1) for j in (0, 1)]
+
+
+def _max_pool_forward(x: np.ndarray, window: Window, saved: dict) -> np.ndarray:
+    if _is_quartering(window):
+        a, b, c, d = _quarters(x, window)
+        return np.maximum(np.maximum(a, b), np.maximum(c, d))
+    view = window_view(x, window, fill=-np.inf)
+    n, oh, ow, kh, kw, c = view.shape
+    flat = view.reshape(n, oh, ow, kh * kw, c)
+    first_max = flat.argmax(axis=3)  # the first largest element of a window takes the gradient, as PyTorch
+    saved["argmax"] = first_max.transpose(0, 3, 1, 2)
+    return np.take_along_axis(flat, first_max[:, :, :, None], axis=3)[:, :, :, 0].transpose(0, 3, 1, 2)
+
+
+def _argmax(x: np.ndarray, out: np.ndarray, window: Window, saved: dict) -> np.ndarray:
+    if "argmax" in saved:
+        return saved["argmax"]
+    a, b, c, _ = _quarters(x, window)
+    return np.where(a == out, 0, np.where(b == out, 1, np.where(c == out, 2, 3)))
+
+
+def _max_pool_backward(
+    m: Any, g: Any, out: Any, inputs: Grads, needs: Any, window: Window, saved: dict
+) -> Grads:
+    winner = _argmax(m.data(inputs[0]), m.data(out), window, saved)
+    chosen = (winner[..., None] == np.arange(window.taps)).astype(m.data(g).dtype)
+    return (_spread(m, chosen, g, window),)
+
+
+MAX_POOL2D = Structural("max_pool2d", _max_pool_forward, _max_pool_backward)
+
+
+def _avg_pool_forward(x: np.ndarray, window: Window) -> np.ndarray:
+    if _is_quartering(window):
+        a, b, c, d = _quarters(x, window)
+        return (a + b + c + d) * x.dtype.type(0.25)
+    view = window_view(x, window, fill=0.0)  # padding counts as zeros (PyTorch's count_include_pad)
+    return view.mean(axis=(3, 4), dtype=x.dtype).transpose(0, 3, 1, 2)
+
+
+def _avg_pool_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, window: Window) -> Grads:
+    share = np.full(window.taps, 1.0 / window.taps, dtype=m.data(g).dtype)
+    return (_spread(m, share, g, window),)
+
+
+AVG_POOL2D = Structural("avg_pool2d", _avg_pool_forward, _avg_pool_backward, saves=False)
