@@ -54,6 +54,7 @@ bench: install
 	$(PY) -m pip install --quiet micrograd==0.1.0 torch==2.13.0
 	$(PY) benchmarks/scalar.py
 	$(PY) benchmarks/mnist.py $(if $(DATA),--data $(DATA),)
+	$(PY) benchmarks/cnn.py $(if $(DATA),--data $(DATA),)
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

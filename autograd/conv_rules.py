@@ -89,7 +89,8 @@ def _conv_backward(
             weight_parts.append(m.matmul(m.transpose(cols_g, (1, 0)), rows_g))
         if needs[0]:
             weights_g = weights if groups == 1 else m.getitem(weights, outputs)
-            part = m.matmul(rows_g, m.transpose(weights_g, (1, 0)))
+            # (KH·KW·C/g, M), transposed: col2im then reads contiguous taps
+            part = m.transpose(m.matmul(weights_g, m.transpose(rows_g, (1, 0))), (1, 0))
             column_parts.append(part if groups == 1 else m.reshape(part, (-1, window.taps, per_group_in)))
     grad_x = grad_w = None
     if needs[0]:
@@ -109,12 +110,11 @@ CONV2D = Structural("conv2d", _conv_forward, _conv_backward)
 
 
 def _spread(m: Any, weights: Any, g: Any, window: Window) -> Any:
-    """col2im of ``g`` (N, C, OH, OW) times per-tap ``weights`` (N, C, OH, OW, K): each output's gradient
+    """col2im of ``g`` (N, C, OH, OW) times per-tap ``weights`` (K, C, N, OH, OW): each output's gradient
     sent back to the window positions it came from."""
-    c = window.image[1]
-    per_tap = m.reshape(g, (*g.shape, 1)) * weights
-    rows = m.reshape(m.transpose(per_tap, (0, 2, 3, 4, 1)), (-1, window.taps * c))
-    return m.col2im(rows, window)
+    channels_first = m.transpose(g, (1, 0, 2, 3))
+    per_tap = m.reshape(channels_first, (1, *channels_first.shape)) * weights
+    return m.col2im(m.transpose(m.reshape(per_tap, (window.taps * window.image[1], -1)), (1, 0)), window)
 
 
 def _is_quartering(window: Window) -> bool:
@@ -151,11 +151,26 @@ def _argmax(x: np.ndarray, out: np.ndarray, window: Window, saved: dict) -> np.n
     return np.where(a == out, 0, np.where(b == out, 1, np.where(c == out, 2, 3)))
 
 
+def _quartered_max_backward(g: np.ndarray, x: np.ndarray, out: np.ndarray, window: Window) -> np.ndarray:
+    """2×2 / stride 2 on arrays: each quarter takes g where it holds the window's first maximum."""
+    grad = np.zeros_like(x, dtype=g.dtype)  # in x's memory order, so the quarter writes stream
+    oh, ow = window.output
+    taken = np.zeros_like(out, dtype=bool)
+    for (i, j), quarter in zip(((0, 0), (0, 1), (1, 0), (1, 1)), _quarters(x, window)):
+        wins = quarter == out
+        wins &= ~taken
+        taken |= wins
+        np.multiply(g, wins, out=grad[:, :, i : i + 2 * oh : 2, j : j + 2 * ow : 2])
+    return grad
+
+
 def _max_pool_backward(
     m: Any, g: Any, out: Any, inputs: Grads, needs: Any, window: Window, saved: dict
 ) -> Grads:
-    winner = _argmax(m.data(inputs[0]), m.data(out), window, saved)
-    chosen = (winner[..., None] == np.arange(window.taps)).astype(m.data(g).dtype)
+    if isinstance(g, np.ndarray) and _is_quartering(window):  # arrays: the direct path; nodes: the general
+        return (_quartered_max_backward(g, inputs[0], out, window),)
+    winner = _argmax(m.data(inputs[0]), m.data(out), window, saved).transpose(1, 0, 2, 3)
+    chosen = (winner == np.arange(window.taps).reshape(-1, 1, 1, 1, 1)).astype(m.data(g).dtype)
     return (_spread(m, chosen, g, window),)
 
 
@@ -171,7 +186,7 @@ def _avg_pool_forward(x: np.ndarray, window: Window) -> np.ndarray:
 
 
 def _avg_pool_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, window: Window) -> Grads:
-    share = np.full(window.taps, 1.0 / window.taps, dtype=m.data(g).dtype)
+    share = np.full((window.taps, 1, 1, 1, 1), 1.0 / window.taps, dtype=m.data(g).dtype)
     return (_spread(m, share, g, window),)
 
 

@@ -79,21 +79,38 @@ def window_view(x: np.ndarray, window: Window, fill: float = 0.0) -> np.ndarray:
 
 
 def im2col(x: np.ndarray, window: Window, fill: float = 0.0) -> np.ndarray:
-    """Every window as a row: (N·OH·OW, KH·KW·C), columns ordered (kh, kw, c). One copy of the data."""
-    view = window_view(x, window, fill)
-    return view.reshape(-1, view.shape[3] * view.shape[4] * view.shape[5])
+    """Every window as a row: (N·OH·OW, KH·KW·C), columns ordered (kh, kw, c). One copy of the data,
+    made the faster way: a strided window view for many channels; for few, one slice copy per tap into
+    a tap-major buffer (then returned transposed: the same matrix, another memory order)."""
+    n, c = window.image[:2]
+    if c > 2:
+        view = window_view(x, window, fill)
+        return view.reshape(-1, view.shape[3] * view.shape[4] * view.shape[5])
+    (kh, kw), (th, tw), (dh, dw), (ph, pw) = window.kernel, window.stride, window.dilation, window.padding
+    oh, ow = window.output
+    image = x.transpose(1, 0, 2, 3)
+    if ph or pw:
+        image = np.pad(image, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
+    taps = np.empty((kh, kw, c, n, oh, ow), dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            taps[i, j] = image[
+                :, :, i * dh : i * dh + th * (oh - 1) + 1 : th, j * dw : j * dw + tw * (ow - 1) + 1 : tw
+            ]
+    return taps.reshape(kh * kw * c, n * oh * ow).T
 
 
 def col2im(cols: np.ndarray, window: Window) -> np.ndarray:
-    """The adjoint of ``im2col``: each row's entries added back where they were read, (N, C, H, W)."""
+    """The adjoint of ``im2col``: each row's entries added back where they were read, (N, C, H, W).
+    The adds run tap by tap over (C, N, OH, OW) blocks, which are contiguous when ``cols`` is the
+    transpose of a (KH·KW·C, N·OH·OW) array (how the backward passes make it): no copy, long rows."""
     n, c, h, w = window.image
     oh, ow = window.output
     (kh, kw), (th, tw), (dh, dw), (ph, pw) = window.kernel, window.stride, window.dilation, window.padding
-    rows = cols.reshape(n, oh, ow, kh, kw, c)
-    image = np.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=cols.dtype)
+    taps = np.ascontiguousarray(cols.T).reshape(kh, kw, c, n, oh, ow)
+    image = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
     for i in range(kh):
+        rows = slice(i * dh, i * dh + th * (oh - 1) + 1, th)
         for j in range(kw):
-            image[:, i * dh : i * dh + th * (oh - 1) + 1 : th, j * dw : j * dw + tw * (ow - 1) + 1 : tw] += (
-                rows[:, :, :, i, j]
-            )
-    return image[:, ph : ph + h, pw : pw + w].transpose(0, 3, 1, 2)
+            image[:, :, rows, j * dw : j * dw + tw * (ow - 1) + 1 : tw] += taps[i, j]
+    return image[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3)
