@@ -34,6 +34,8 @@ demo: install dot
 	$(PY) -m examples.optimizers --out $(OUT)
 	$(PY) -m examples.mnist_mlp --sample --out $(OUT)
 	$(PY) -m examples.notes_pytorch --out $(OUT)
+	$(PY) -m examples.convolution --out $(OUT)
+	$(PY) -m examples.mnist_cnn --out $(OUT)
 
 shell: install  ## a Python prompt with chainrule importable (or: . .venv/bin/activate)
 	$(PY)

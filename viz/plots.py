@@ -211,3 +211,30 @@ def lines(
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, ncol=2)
     return save_figure(figure, path)
+
+
+def image_grid(
+    images: Any,
+    path: str | os.PathLike[str],
+    title: str = "",
+    labels: list[str] | None = None,
+    columns: int = 8,
+) -> Path:
+    """Small greyscale images (K, H, W) in a grid, each scaled to its own range (filters, feature maps,
+    gradients), with optional per-image labels."""
+    plt = _pyplot()
+    stack = np.asarray(images, dtype=np.float64)
+    if stack.ndim != 3:
+        raise ValueError(f"image_grid expects images of shape (K, H, W), got {stack.shape}")
+    columns = max(1, min(columns, len(stack)))
+    rows = -(-len(stack) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.5 * rows + 0.4), squeeze=False)
+    for k, axis in enumerate(axes.flat):
+        axis.axis("off")
+        if k < len(stack):
+            axis.imshow(stack[k], cmap="gray", interpolation="nearest")
+            if labels:
+                axis.set_title(labels[k], fontsize=8)
+    if title:
+        figure.suptitle(title)
+    return save_figure(figure, path)

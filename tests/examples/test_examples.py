@@ -141,3 +141,33 @@ def test_anomaly_lesson_finds_where_the_nan_is_born(
     assert "without anomaly mode, losses: 2.324, nan" in out
     assert "with anomaly mode: FloatingPointError: anomaly in the forward pass: 'linear' produced NaN" in out
     assert "'log' produced -Inf" in out and "anomaly.py:" in out
+
+
+def test_mnist_cnn_lenet_reaches_98_percent_on_the_bundled_sample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examples import mnist_cnn
+
+    _, accuracy = mnist_cnn.main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert accuracy >= 0.98, out
+    assert "parameters: 61,706 here against 535,818 in the MLP lesson's" in out
+    names = [
+        "mnist_cnn_lenet.npz",
+        "mnist_cnn_lenet_filters.png",
+        "mnist_cnn_lenet_maps0.png",
+        "mnist_cnn_lenet_maps3.png",
+    ]
+    assert all((tmp_path / name).stat().st_size > 0 for name in names)
+
+
+def test_convolution_lesson_by_hand_edges_and_receptive_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run("convolution", tmp_path, capsys)
+    assert (
+        "out[0][1] = 2·1 + 0·-1 + 1·2 + 3·0 = 4" in out
+        and "F.conv2d gives [[-1.0, 4.0], [3.0, 0.0]]: the same" in out
+    )
+    assert "depends on a 14×14 patch of the input" in out
+    assert (tmp_path / "convolution_receptive_field.png").stat().st_size > 0
