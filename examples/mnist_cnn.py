@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
 import chainrule as torch
 import nn
 from examples._common import lesson_parser
-from examples.mnist_mlp import accuracy, load
+from examples.mnist_mlp import accuracy, add_dataset_options, load
 from nn import functional as F
 from nn import optim
 from nn.data import DataLoader, Dataset
@@ -79,8 +78,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--model", choices=tuple(MODELS), default="lenet", help="the network (default: lenet)"
     )
-    parser.add_argument("--data", type=Path, help="a folder with the four IDX files")
-    parser.add_argument("--kind", choices=("digits", "fashion"), default="digits", help="IDX contents")
+    add_dataset_options(parser)
     parser.add_argument(
         "--full", action="store_true", help="the full MNIST (cache or download), not the sample"
     )

@@ -61,6 +61,14 @@ def accuracy(model: nn.Module, x: np.ndarray, t: np.ndarray) -> float:
     return float((predictions == t).mean())
 
 
+def add_dataset_options(parser: argparse.ArgumentParser) -> None:
+    """``--data DIR`` and ``--kind digits|fashion``: where ``load`` finds IDX files and what they hold."""
+    parser.add_argument("--data", type=Path, help="a folder with the four IDX files")
+    parser.add_argument(
+        "--kind", choices=("digits", "fashion"), default="digits", help="what the IDX files hold"
+    )
+
+
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = lesson_parser(
         __doc__ or "",
@@ -72,10 +80,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         validation=(0.1, "share of training data held out"),
         seed=(0, "random seed for weights, dropout and shuffling"),
     )
-    parser.add_argument("--data", type=Path, help="a folder with the four IDX files")
-    parser.add_argument(
-        "--kind", choices=("digits", "fashion"), default="digits", help="what the IDX files hold"
-    )
+    add_dataset_options(parser)
     parser.add_argument("--sample", action="store_true", help="train on the bundled sample (offline)")
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256], help="hidden layer widths")
     return parser.parse_args(argv)
