@@ -53,22 +53,23 @@ def _conv_forward(
     cols = saved["cols"] = im2col(x, window)
     weights = _weight_matrix(w)
     if groups == 1:
-        out = cols @ weights
+        out = weights.T @ cols.T  # (O, N·OH·OW): the result is channels-first in memory
     else:
         per_out, per_in = w.shape[0] // groups, w.shape[1]
         split = cols.reshape(-1, window.taps, window.image[1])
         out = np.concatenate(
             [
-                split[:, :, g * per_in : (g + 1) * per_in].reshape(-1, window.taps * per_in)
-                @ weights[:, g * per_out : (g + 1) * per_out]
+                weights[:, g * per_out : (g + 1) * per_out].T
+                @ split[:, :, g * per_in : (g + 1) * per_in].reshape(-1, window.taps * per_in).T
                 for g in range(groups)
-            ],
-            axis=1,
+            ]
         )
     if bias:
-        out += bias[0]
+        out += bias[0][:, None]
     oh, ow = window.output
-    return out.reshape(window.image[0], oh, ow, w.shape[0]).transpose(0, 3, 1, 2)
+    # (N, O, OH, OW) over (O, N, OH, OW) memory: the next im2col, the activations and the pooling all read
+    # it along rows of the image, and the backward's (O, N·OH·OW) view of the gradient needs no copy
+    return out.reshape(w.shape[0], window.image[0], oh, ow).transpose(1, 0, 2, 3)
 
 
 def _conv_backward(
@@ -77,7 +78,7 @@ def _conv_backward(
     x, w = inputs[0], inputs[1]
     channels_out, per_group_in, kh, kw = w.shape
     per_group_out = channels_out // groups
-    rows = m.reshape(m.transpose(g, (0, 2, 3, 1)), (-1, channels_out))  # (N·OH·OW, O)
+    rows = m.transpose(m.reshape(m.transpose(g, (1, 0, 2, 3)), (channels_out, -1)), (1, 0))  # (N·OH·OW, O)
     weights = m.reshape(m.transpose(w, (2, 3, 1, 0)), (-1, channels_out))
     cols = m.im2col(x, window, saved) if needs[1] else None
     weight_parts, column_parts = [], []

@@ -6,6 +6,7 @@ strided slice-adds; never ``np.add.at``, which is several times slower)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -30,7 +31,7 @@ class Window:
     dilation: tuple[int, int]
     image: tuple[int, int, int, int]  # the input's (N, C, H, W)
 
-    @property
+    @cached_property
     def output(self) -> tuple[int, int]:
         return tuple(  # type: ignore[return-value]
             (n + 2 * p - d * (k - 1) - 1) // s + 1
@@ -80,10 +81,11 @@ def window_view(x: np.ndarray, window: Window, fill: float = 0.0) -> np.ndarray:
 
 def im2col(x: np.ndarray, window: Window, fill: float = 0.0) -> np.ndarray:
     """Every window as a row: (N·OH·OW, KH·KW·C), columns ordered (kh, kw, c). One copy of the data,
-    made the faster way: a strided window view for many channels; for few, one slice copy per tap into
-    a tap-major buffer (then returned transposed: the same matrix, another memory order)."""
+    made the faster way for the input's memory order: a strided window view of a channels-last image
+    with several channels; otherwise one slice copy per tap into a tap-major buffer, returned transposed
+    (the same matrix in another memory order, which the convolution's matmuls take as it is)."""
     n, c = window.image[:2]
-    if c > 2:
+    if c > 2 and x.transpose(0, 2, 3, 1).flags.c_contiguous:  # channels-last in memory: read windows whole
         view = window_view(x, window, fill)
         return view.reshape(-1, view.shape[3] * view.shape[4] * view.shape[5])
     (kh, kw), (th, tw), (dh, dw), (ph, pw) = window.kernel, window.stride, window.dilation, window.padding
