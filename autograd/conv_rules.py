@@ -154,14 +154,20 @@ def _argmax(x: np.ndarray, out: np.ndarray, window: Window, saved: dict) -> np.n
 
 def _quartered_max_backward(g: np.ndarray, x: np.ndarray, out: np.ndarray, window: Window) -> np.ndarray:
     """2×2 / stride 2 on arrays: each quarter takes g where it holds the window's first maximum."""
-    grad = np.zeros_like(x, dtype=g.dtype)  # in x's memory order, so the quarter writes stream
     oh, ow = window.output
-    taken = np.zeros_like(out, dtype=bool)
-    for (i, j), quarter in zip(((0, 0), (0, 1), (1, 0), (1, 1)), _quarters(x, window)):
+    covered = x.shape[2:] == (2 * oh, 2 * ow)  # else an odd last row or column gets no gradient
+    grad = (np.empty_like if covered else np.zeros_like)(x, dtype=g.dtype)  # x's memory order: writes stream
+    if g.strides != out.strides:  # one copy into out's memory order beats four strided reads of g
+        copy = np.empty_like(out, dtype=g.dtype)
+        copy[...] = g
+        g = copy
+    free = np.ones_like(out, dtype=bool)  # windows whose maximum no earlier quarter has claimed
+    for (i, j), quarter in zip(((0, 0), (0, 1), (1, 0)), _quarters(x, window)):
         wins = quarter == out
-        wins &= ~taken
-        taken |= wins
+        wins &= free
+        free ^= wins
         np.multiply(g, wins, out=grad[:, :, i : i + 2 * oh : 2, j : j + 2 * ow : 2])
+    np.multiply(g, free, out=grad[:, :, 1 : 1 + 2 * oh : 2, 1 : 1 + 2 * ow : 2])  # the last quarter: the rest
     return grad
 
 
