@@ -13,26 +13,26 @@ import numpy as np
 from autograd._files import atomic_write_bytes
 
 
-def _pyplot() -> Any:
-    """matplotlib's pyplot on the non-interactive Agg backend, or an ImportError saying what to install."""
+def _subplots(*grid: int, figsize: tuple[float, float], squeeze: bool = True) -> tuple[Any, Any]:
+    """A new figure and its axes, drawn by the Agg renderer without pyplot: the user's matplotlib backend
+    (e.g. a notebook's inline one) is never switched, and no figure lingers in pyplot's registry."""
     try:
-        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
     except ImportError as error:
         raise ImportError(
             "plots need matplotlib: `pip install matplotlib` (or `pip install -e '.[plot]'` in the chainrule "
             "checkout; `make demo` installs it into .venv)"
         ) from error
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    figure = Figure(figsize=figsize)
+    FigureCanvasAgg(figure)
+    return figure, figure.subplots(*grid, squeeze=squeeze)
 
 
 def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
-    """Write a figure atomically (PNG, SVG or PDF by suffix) and close it."""
+    """Write a figure atomically (PNG, SVG or PDF by suffix)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format=Path(path).suffix.lstrip(".") or "png", dpi=120, bbox_inches="tight")
-    _pyplot().close(figure)
     return atomic_write_bytes(path, buffer.getvalue())
 
 
@@ -45,13 +45,12 @@ def decision_boundary(
     resolution: int = 60,
 ) -> Path:
     """Colour the plane by ``predict`` (2-D points -> scores; class = score > 0), then scatter the data."""
-    plt = _pyplot()
     margin = 0.5
     x_range = np.linspace(points[:, 0].min() - margin, points[:, 0].max() + margin, resolution)
     y_range = np.linspace(points[:, 1].min() - margin, points[:, 1].max() + margin, resolution)
     grid_x, grid_y = np.meshgrid(x_range, y_range)
     scores = np.asarray(predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]))).reshape(grid_x.shape)
-    figure, axes = plt.subplots(figsize=(5, 4))
+    figure, axes = _subplots(figsize=(5, 4))
     axes.contourf(grid_x, grid_y, scores > 0, alpha=0.3, cmap="coolwarm")
     axes.scatter(points[:, 0], points[:, 1], c=labels, s=25, cmap="coolwarm", edgecolors="k")
     axes.set_title(title)
@@ -60,9 +59,8 @@ def decision_boundary(
 
 def training_curves(history: Any, path: str | os.PathLike[str], title: str = "") -> Path:
     """Loss and accuracy per epoch (training and, when present, validation) from an ``nn.train.History``."""
-    plt = _pyplot()
     epochs = np.arange(1, len(history.loss) + 1)
-    figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(9, 3.5))
+    figure, (loss_axes, accuracy_axes) = _subplots(1, 2, figsize=(9, 3.5))
     loss_axes.plot(epochs, history.loss, label="training")
     if history.accuracy:  # a regression has no accuracy
         accuracy_axes.plot(epochs, history.accuracy, label="training")
@@ -87,9 +85,8 @@ def function_curves(
     columns: int = 4,
 ) -> Path:
     """One small panel per function: its values and its derivative over ``x`` (name -> (f(x), f'(x)))."""
-    plt = _pyplot()
     rows = -(-len(curves) // columns)
-    figure, grid = plt.subplots(rows, columns, figsize=(3 * columns, 2.4 * rows), squeeze=False)
+    figure, grid = _subplots(rows, columns, figsize=(3 * columns, 2.4 * rows), squeeze=False)
     for axes, (name, (values, slopes)) in zip(grid.ravel(), curves.items()):
         axes.plot(x, values, label="f(x)")
         axes.plot(x, slopes, "--", label="f'(x)")
@@ -110,14 +107,13 @@ def trajectories(
     extent: tuple[float, float, float, float] = (-10, 10, -5, 5),
 ) -> Path:
     """Contours of a 2-D function and one optimizer path (rows of (x, y)) per panel."""
-    plt = _pyplot()
     xs = np.linspace(extent[0], extent[1], 200)
     ys = np.linspace(extent[2], extent[3], 200)
     grid_x, grid_y = np.meshgrid(xs, ys)
     heights = function(grid_x, grid_y)
     columns = min(len(paths), 3)
     rows = -(-len(paths) // columns)
-    figure, grid = plt.subplots(rows, columns, figsize=(4 * columns, 3 * rows), squeeze=False)
+    figure, grid = _subplots(rows, columns, figsize=(4 * columns, 3 * rows), squeeze=False)
     for axes, (name, points) in zip(grid.ravel(), paths.items()):
         axes.contour(grid_x, grid_y, heights, levels=np.logspace(-2, 2, 12), colors="grey", linewidths=0.5)
         axes.plot(points[:, 0], points[:, 1], "o-", color="tab:red", markersize=2, linewidth=1)
@@ -140,8 +136,7 @@ def curves(
     log_y: bool = False,
 ) -> Path:
     """Several named lines on one set of axes (e.g. loss per iteration for each optimizer)."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(6, 4))
+    figure, axes = _subplots(figsize=(6, 4))
     for name, values in series.items():
         axes.plot(
             np.arange(1, len(values) + 1), values, label=name, marker="o" if len(values) <= 20 else None
@@ -166,8 +161,7 @@ def paths_on_curve(
     ylabel: str = "f(x)",
 ) -> Path:
     """A function's curve with each method's iterates (1-D points) marked on it, one colour per method."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(6, 4))
+    figure, axes = _subplots(figsize=(6, 4))
     axes.plot(x, y, color="grey", linewidth=1, label="f(x)")
     for (name, points), marker in zip(paths.items(), "os^vD"):
         heights = np.interp(points, x, y)
@@ -198,8 +192,7 @@ def lines(
 ) -> Path:
     """Several functions of the same ``x`` on one set of axes, with a legend; ``symlog`` shows curves of
     very different sizes together (linear near 0, logarithmic beyond ±1)."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(7, 4.5))
+    figure, axes = _subplots(figsize=(7, 4.5))
     for name, values in series.items():
         axes.plot(x, values, label=name, linewidth=1.2)
     if symlog:
@@ -222,13 +215,12 @@ def image_grid(
 ) -> Path:
     """Small greyscale images (K, H, W) in a grid, each scaled to its own range (filters, feature maps,
     gradients), with optional per-image labels."""
-    plt = _pyplot()
     stack = np.asarray(images, dtype=np.float64)
     if stack.ndim != 3:
         raise ValueError(f"image_grid expects images of shape (K, H, W), got {stack.shape}")
     columns = max(1, min(columns, len(stack)))
     rows = -(-len(stack) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.5 * rows + 0.4), squeeze=False)
+    figure, axes = _subplots(rows, columns, figsize=(1.4 * columns, 1.5 * rows + 0.4), squeeze=False)
     for k, axis in enumerate(axes.flat):
         axis.axis("off")
         if k < len(stack):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import viz
@@ -91,3 +94,16 @@ def test_k1_k2_unknown_suffixes_and_max_nodes() -> None:
     with pytest.raises(ValueError, match="max_nodes must be a positive integer or None"):
         viz.to_dot(v, max_nodes=2.5)  # type: ignore[arg-type]
     assert "digraph" in viz.to_dot(v, max_nodes=None)
+
+
+def test_plots_leave_the_users_matplotlib_backend_alone(tmp_path) -> None:
+    """A notebook's inline backend must survive a plot (it was switched to Agg for the whole session)."""
+    pytest.importorskip("matplotlib")
+    script = (
+        "import matplotlib; matplotlib.use('svg'); import numpy as np; from viz import plots; "
+        f"plots.image_grid(np.zeros((2, 3, 3)), r'{tmp_path / 'grid.png'}'); "
+        "import matplotlib.pyplot as plt; print(matplotlib.get_backend(), len(plt.get_fignums()))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["svg", "0"] and (tmp_path / "grid.png").stat().st_size > 0
