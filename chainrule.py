@@ -72,7 +72,7 @@ from autograd.factories import (  # noqa: E402
     zeros,
     zeros_like,
 )
-from autograd.random import manual_seed  # noqa: E402
+from autograd.random import Generator, manual_seed  # noqa: E402
 from autograd.serialization import load, save  # noqa: E402
 from nn import optim  # noqa: E402
 
@@ -161,6 +161,7 @@ var = _function("var")
 
 __all__ = [
     "FloatTensor",
+    "Generator",
     "LongTensor",
     "Tensor",
     "__version__",

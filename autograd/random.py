@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.device import device as check_device
+
 Rng = np.random.Generator | int | None
 
 _DEFAULT = np.random.default_rng()
@@ -24,6 +26,23 @@ def manual_seed(seed: int) -> np.random.Generator:
         raise ValueError(f"manual_seed takes a non-negative integer, got {seed!r}")
     _DEFAULT.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
     return _DEFAULT
+
+
+class Generator(np.random.Generator):
+    """PyTorch's ``torch.Generator()``: a random stream of its own, ``manual_seed(s)`` returning itself, so
+    ``random_split(data, [0.8, 0.2], generator=torch.Generator().manual_seed(42))`` repeats. It is a NumPy
+    Generator, accepted wherever chainrule takes ``rng``, ``seed`` or ``generator``."""
+
+    def __init__(self, device: Any = "cpu") -> None:
+        check_device(device)
+        super().__init__(np.random.PCG64())
+
+    def manual_seed(self, seed: int) -> Generator:
+        """Restart the stream from ``seed``; returns self."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"manual_seed takes a non-negative integer, got {seed!r}")
+        self.bit_generator.state = np.random.PCG64(int(seed)).state
+        return self
 
 
 def as_generator(rng: Rng) -> np.random.Generator:

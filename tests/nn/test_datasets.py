@@ -71,3 +71,13 @@ def test_manual_seed_makes_shuffling_repeat() -> None:
     assert sorted(seen) == list(range(50)) and seen != list(range(50))
     with pytest.raises(ValueError, match="num_workers must be an integer >= 0"):
         DataLoader(Squares(2), num_workers=-1)
+
+
+def test_a_torch_generator_makes_random_split_repeat() -> None:
+    first = random_split(range(20), [0.75, 0.25], generator=torch.Generator().manual_seed(42))
+    again = random_split(range(20), [0.75, 0.25], generator=torch.Generator().manual_seed(42))
+    assert first[0].indices == again[0].indices and len(first[1]) == 5
+    seeded = torch.Generator().manual_seed(1)
+    loader = DataLoader(TensorDataset(torch.arange(8)), 8, shuffle=True, generator=seeded)
+    order = [int(i) for i in next(iter(loader))[0]]
+    assert sorted(order) == list(range(8))
