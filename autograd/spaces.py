@@ -59,6 +59,7 @@ class ArrayMath:
     log = staticmethod(np.log)
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
+    tanh = staticmethod(np.tanh)
     erf = staticmethod(erf_array)
     sigmoid = staticmethod(sigmoid_array)
     power = staticmethod(np.power)
@@ -67,6 +68,7 @@ class ArrayMath:
     where = staticmethod(np.where)
     matmul = staticmethod(np.matmul)
     concatenate = staticmethod(np.concatenate)
+    stack = staticmethod(np.stack)
     col2im = staticmethod(col2im)
     swapaxes = staticmethod(np.swapaxes)
     transpose = staticmethod(np.transpose)
@@ -144,6 +146,10 @@ class NodeMath:
     @staticmethod
     def cos(x: Any) -> Any:
         return x.cos()
+
+    @staticmethod
+    def tanh(x: Any) -> Any:
+        return x.tanh()
 
     @staticmethod
     def erf(x: Any) -> Any:

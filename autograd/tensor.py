@@ -708,6 +708,10 @@ class TensorMath(NodeMath):
         return joined(T.CONCATENATE, parts, axis, "concatenate")
 
     @staticmethod
+    def stack(parts: list[Tensor], axis: int) -> Tensor:
+        return joined(T.STACK, parts, axis, "stack")
+
+    @staticmethod
     def im2col(x: Tensor, window: Any, saved: Any) -> Tensor:
         return apply(C.IM2COL, (x,), window=window)
 

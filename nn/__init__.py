@@ -41,13 +41,17 @@ from nn.layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Linear, Module
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, Loss, MSELoss, NLLLoss
 from nn.module import Module, Parameter
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
+from nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "AND",
     "ELU",
     "GELU",
+    "GRU",
+    "LSTM",
     "NAND",
     "OR",
+    "RNN",
     "SELU",
     "XOR",
     "Activation",
@@ -63,9 +67,11 @@ __all__ = [
     "Dropout2d",
     "Embedding",
     "Flatten",
+    "GRUCell",
     "Hardsigmoid",
     "Identity",
     "L1Loss",
+    "LSTMCell",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
@@ -80,6 +86,7 @@ __all__ = [
     "PReLU",
     "Parameter",
     "Perceptron",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "SiLU",
