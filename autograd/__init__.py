@@ -4,6 +4,7 @@ table for both, the graph walk, ``grad`` (gradients of gradients), grad mode and
 __chainrule__ = True  # chainrule's own package (another "autograd" on PyPI can shadow it; see chainrule.py)
 
 from autograd import functional
+from autograd._memory import keep_freed_memory
 from autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -11,6 +12,8 @@ from autograd.graph import grad, topological_order, zero_grad
 from autograd.tensor import Tensor
 from autograd.tensor_ops import concatenate, stack, where
 from autograd.value import Value
+
+keep_freed_memory()
 
 __all__ = [
     "GradcheckError",
