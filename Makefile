@@ -36,6 +36,9 @@ demo: install dot
 	$(PY) -m examples.notes_pytorch --out $(OUT)
 	$(PY) -m examples.convolution --out $(OUT)
 	$(PY) -m examples.mnist_cnn --out $(OUT)
+	$(PY) -m examples.sine_rnn --out $(OUT)
+	$(PY) -m examples.vanishing_time --out $(OUT)
+	$(PY) -m examples.addition_rnn --out $(OUT)
 
 shell: install  ## a Python prompt with chainrule importable (or: . .venv/bin/activate)
 	$(PY)
@@ -53,10 +56,11 @@ test: install dot lint
 	$(PY) -m pytest
 
 bench: install
-	$(PY) -m pip install --quiet micrograd==0.1.0 torch==2.13.0
+	$(PY) -m pip install --quiet micrograd==0.1.0 torch==2.13.0 dezero==0.0.13
 	$(PY) benchmarks/scalar.py
 	$(PY) benchmarks/mnist.py $(if $(DATA),--data $(DATA),)
 	$(PY) benchmarks/cnn.py $(if $(DATA),--data $(DATA),)
+	$(PY) benchmarks/rnn.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -75,3 +75,9 @@ def test_every_lesson_explains_itself_and_each_option(lesson: str) -> None:
                 following.startswith(" " * 10) and not following.strip().startswith("-")
             )
             assert has_help, f"{lesson}: option without help: {line!r}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_make_demo_runs_every_lesson_and_the_readme_lists_it(lesson: str) -> None:
+    assert f"-m examples.{lesson} " in (REPO / "Makefile").read_text()
+    assert f"| `{lesson}` |" in (REPO / "README.md").read_text()

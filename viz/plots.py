@@ -189,15 +189,19 @@ def lines(
     xlabel: str = "x",
     ylabel: str = "",
     symlog: bool = False,
+    log_y: bool = False,
 ) -> Path:
     """Several functions of the same ``x`` on one set of axes, with a legend; ``symlog`` shows curves of
-    very different sizes together (linear near 0, logarithmic beyond ±1)."""
+    very different sizes together (linear near 0, logarithmic beyond ±1), ``log_y`` positive ones."""
     figure, axes = _subplots(figsize=(7, 4.5))
     for name, values in series.items():
         axes.plot(x, values, label=name, linewidth=1.2)
     if symlog:
         axes.set_yscale("symlog", linthresh=1.0)
-    axes.axhline(0, color="grey", linewidth=0.5)
+    if log_y:
+        axes.set_yscale("log")
+    else:
+        axes.axhline(0, color="grey", linewidth=0.5)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.set_title(title)

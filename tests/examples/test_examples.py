@@ -171,3 +171,38 @@ def test_convolution_lesson_by_hand_edges_and_receptive_field(
     )
     assert "depends on a 14×14 patch of the input" in out
     assert (tmp_path / "convolution_receptive_field.png").stat().st_size > 0
+
+
+def test_sine_rnn_predicts_a_cosine_it_never_saw(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from examples import sine_rnn
+
+    errors = sine_rnn.main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert errors["RNN"] < 0.01 and errors["LSTM"] < 0.01, out
+    assert "the state carried across windows with detach()" in out
+    assert (tmp_path / "sine_rnn.png").stat().st_size > 0
+
+
+def test_vanishing_time_the_lstm_learns_the_adding_problem_and_the_rnn_does_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examples import vanishing_time
+
+    errors = vanishing_time.main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert errors["LSTM"] < 0.05 and errors["RNN"] > 0.1, out
+    assert "RNN: |d loss / d input(t)| at the first step is" in out and "LSTM: test MSE" in out
+    assert all(
+        (tmp_path / f"vanishing_time_{name}.png").stat().st_size > 0 for name in ("gradients", "adding")
+    )
+
+
+def test_addition_rnn_adds_problems_it_never_saw(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from examples import addition_rnn
+
+    assert addition_rnn.answer(502, 3) == "2050" and addition_rnn.question(37, 465, 3) == " 37+465="
+    accuracy = addition_rnn.main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert accuracy >= 0.95, out
+    assert "(right)" in out and "test problems answered right" in out
+    assert (tmp_path / "addition_rnn_2digits.npz").stat().st_size > 0
