@@ -1,5 +1,5 @@
 """Forward + backward of one batch through an LSTM and a GRU in chainrule, PyTorch CPU and DeZero: the
-ratio of each engine's fastest of several interleaved runs to chainrule's, for a large configuration
+ratio of each engine's fastest run (engines taking turns, five runs per turn) to chainrule's, for a large configuration
 (input 32, hidden 128, sequence 50, batch 64) and a small one (input 1, hidden 32, sequence 30, batch 1).
 
 PyTorch runs its default CPU path (for an LSTM that is oneDNN's fused kernel) and, for reference, its
@@ -118,14 +118,18 @@ ENGINES: dict[str, Callable[..., tuple[Run, Any]]] = {
 }
 
 
-def fastest(runs: dict[str, Run], repeats: int) -> dict[str, float]:
-    """Each engine's fastest run, the engines taking turns so drifts in machine speed hit all alike."""
+def fastest(runs: dict[str, Run], turns: int, block: int = 5) -> dict[str, float]:
+    """Each engine's fastest run. Engines take turns, each running ``block`` times in a row: a run right
+    after another engine's finds that engine's idle threads still spinning on the two cores (PyTorch's
+    LSTM measured 5.7 ms alone and 10-15 ms right after a NumPy run), so each block's first run only
+    warms up and the fastest comes from the runs that had the machine to themselves."""
     best = dict.fromkeys(runs, np.inf)
-    for _ in range(repeats):
+    for _ in range(turns):
         for engine, run in runs.items():
-            start = time.perf_counter()
-            run()
-            best[engine] = min(best[engine], time.perf_counter() - start)
+            for _ in range(block):
+                start = time.perf_counter()
+                run()
+                best[engine] = min(best[engine], time.perf_counter() - start)
     return best
 
 
@@ -133,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repeats", type=int, default=30, help="interleaved runs per engine (default: 30)")
+    parser.add_argument("--turns", type=int, default=6, help="turns per engine, 5 runs each (default: 6)")
     parser.add_argument(
         "--threads", type=int, default=2, help="PyTorch's threads (NumPy's BLAS uses its own)"
     )
@@ -160,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
             x = rng.standard_normal((length, batch, inputs)).astype(np.float32)
             built = {engine: make(kind, x, weights) for engine, make in engines.items()}
             difference = np.abs(built["chainrule"][1] - built["pytorch"][1]).max()
-            best = fastest({engine: run for engine, (run, _) in built.items()}, args.repeats)
+            best = fastest({engine: run for engine, (run, _) in built.items()}, args.turns)
             ratio = best["chainrule"] / best["pytorch"]
             peers = ", ".join(
                 f"{engine} {best[engine] / best['chainrule']:.2f}"
