@@ -1,6 +1,7 @@
 """Forward + backward of one batch through an LSTM and a GRU in chainrule, PyTorch CPU and DeZero: the
-ratio of each engine's fastest run (engines taking turns, five runs per turn) to chainrule's, for a large configuration
-(input 32, hidden 128, sequence 50, batch 64) and a small one (input 1, hidden 32, sequence 30, batch 1).
+ratio of each engine's fastest run (engines taking turns, five runs per turn) to chainrule's, for a
+large configuration (input 32, hidden 128, sequence 50, batch 64) and a small one (input 1, hidden 32,
+sequence 30, batch 1).
 
 PyTorch runs its default CPU path (for an LSTM that is oneDNN's fused kernel) and, for reference, its
 generic path with oneDNN switched off. DeZero 0.0.13 (PyPI) steps its own LSTM layer over time; it has
