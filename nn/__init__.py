@@ -41,16 +41,19 @@ from nn.layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Linear, Module
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, Loss, MSELoss, NLLLoss
 from nn.module import Module, Parameter
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
+from nn.rbm import DBN, RBM, RBMHistory
 from nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "AND",
+    "DBN",
     "ELU",
     "GELU",
     "GRU",
     "LSTM",
     "NAND",
     "OR",
+    "RBM",
     "RNN",
     "SELU",
     "XOR",
@@ -86,6 +89,7 @@ __all__ = [
     "PReLU",
     "Parameter",
     "Perceptron",
+    "RBMHistory",
     "RNNCell",
     "ReLU",
     "Sequential",

@@ -99,7 +99,7 @@ def evaluate(
     return tally.results("evaluate")
 
 
-class _Progress:
+class ProgressBar:
     """tqdm's bar when it is installed and output is a terminal; otherwise silence until the epoch line."""
 
     def __init__(self, total: int, epoch: int, epochs: int, enabled: bool) -> None:
@@ -151,7 +151,7 @@ def fit(
         model.train()
         tally = _Tally()
         batches = len(train_loader) if isinstance(train_loader, Sized) else 0
-        bar = _Progress(batches, epoch, epochs, progress)
+        bar = ProgressBar(batches, epoch, epochs, progress)
         for inputs, labels in train_loader:
             outputs = model(inputs)
             loss = loss_fn(outputs, labels)
