@@ -39,6 +39,8 @@ demo: install dot
 	$(PY) -m examples.sine_rnn --out $(OUT)
 	$(PY) -m examples.vanishing_time --out $(OUT)
 	$(PY) -m examples.addition_rnn --out $(OUT)
+	$(PY) -m examples.rbm --out $(OUT)
+	$(PY) -m examples.dbn --out $(OUT)
 
 shell: install  ## a Python prompt with chainrule importable (or: . .venv/bin/activate)
 	$(PY)
@@ -56,11 +58,12 @@ test: install dot lint
 	$(PY) -m pytest
 
 bench: install
-	$(PY) -m pip install --quiet micrograd==0.1.0 torch==2.13.0 dezero==0.0.13
+	$(PY) -m pip install --quiet micrograd==0.1.0 torch==2.13.0 dezero==0.0.13 scikit-learn
 	$(PY) benchmarks/scalar.py
 	$(PY) benchmarks/mnist.py $(if $(DATA),--data $(DATA),)
 	$(PY) benchmarks/cnn.py $(if $(DATA),--data $(DATA),)
 	$(PY) benchmarks/rnn.py
+	$(PY) benchmarks/rbm.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

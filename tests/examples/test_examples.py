@@ -206,3 +206,26 @@ def test_addition_rnn_adds_problems_it_never_saw(tmp_path: Path, capsys: pytest.
     assert accuracy >= 0.95, out
     assert "(right)" in out and "test problems answered right" in out
     assert (tmp_path / "addition_rnn_2digits.npz").stat().st_size > 0
+
+
+def test_rbm_lesson_learns_and_draws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from examples import rbm
+
+    error = rbm.main(["--out", str(tmp_path), "--epochs", "3"])
+    out = capsys.readouterr().out
+    assert error < 0.03, out
+    assert "epoch 3/3: reconstruction error" in out and "pseudo-likelihood" in out
+    names = ("rbm_filters.png", "rbm_reconstructions.png", "rbm_gibbs_chain.png")
+    assert all((tmp_path / name).stat().st_size > 0 for name in names)
+
+
+def test_dbn_lesson_reports_pretrained_against_random(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examples import dbn
+
+    results = dbn.main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert results["pretrained, 8000 labels"] > 0.85 and results["pretrained, 300 labels"] > 0.6, out
+    assert "step 2: RBM 256-128 on RBM 1's hidden probabilities (frozen)" in out
+    assert "The notes claim pretraining" in out
