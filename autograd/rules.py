@@ -48,6 +48,7 @@ class Elementwise:
     label: str = ""
     constant: Any = None
     doc: str = ""
+    constant_side: int | None = None  # with_constant: the operand fixed to a number (0 left, 1 right)
 
     def __post_init__(self) -> None:
         if (self.partials is None) == (self.constant is None):
@@ -100,9 +101,16 @@ def with_constant(rule: Elementwise, side: int) -> Elementwise:
     label = f"{{0:g}}{symbol}" if side == 0 else f"{symbol}{{0:g}}"
     if rule.constant is not None:
         return Elementwise(
-            rule.name, 1, on_float, on_array, params=1, label=label, constant=rule.constant[other]
+            rule.name,
+            1,
+            on_float,
+            on_array,
+            params=1,
+            label=label,
+            constant=rule.constant[other],
+            constant_side=side,
         )
-    return Elementwise(rule.name, 1, on_float, on_array, partials, params=1, label=label)
+    return Elementwise(rule.name, 1, on_float, on_array, partials, params=1, label=label, constant_side=side)
 
 
 def times(g: Any, partial: Any) -> Any:

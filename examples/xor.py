@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     x = [Value(1.0, "x1"), Value(0.0, "x2")]
     out = model.score(x)
     out.label = "y"
+    model.zero_grad()  # the picture shows this input's gradients, not the last training step's as well
     out.backward()
     save_graph(out, args.out / "xor_mlp.png")
 

@@ -4,6 +4,7 @@ assigned, in definition order, and saves / loads them as a plain ``.npz`` file (
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,16 +29,43 @@ class Parameter(Tensor):
     """A Tensor that a Module learns: listed by ``parameters()``; ``nn.Parameter(torch.randn(3, 4))`` as in
     PyTorch (the data is shared with the Tensor or array given, as PyTorch shares storage)."""
 
-    __slots__ = ()
+    __slots__ = ("_owner",)
 
     def __init__(
         self, data: Any = None, requires_grad: bool = True, dtype: Any = None, label: str = ""
     ) -> None:
         source = np.zeros(0, np.float32) if data is None else data.data if isinstance(data, Tensor) else data
         super().__init__(source, requires_grad=requires_grad, dtype=dtype, label=label)
+        self._owner: tuple[weakref.ref[Module], str] | None = None
+
+    @property
+    def module_path(self) -> str:
+        """The dotted name under which the module tree it was first registered in holds it, e.g.
+        ``0.weight`` for a Sequential's first Linear ('' before it is registered): how pictures name it."""
+        return _path(getattr(self, "_owner", None))
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+def _path(owner: tuple[weakref.ref[Module], str] | None) -> str:
+    """The dotted path of a name held by a module, up to the outermost module still alive."""
+    parts = []
+    while owner is not None:
+        holder, name = owner[0](), owner[1]
+        if holder is None:
+            break
+        parts.append(name)
+        owner = holder.__dict__.get("_owner")
+    return ".".join(reversed(parts))
+
+
+def _adopt(holder: Module, name: str, value: Any) -> None:
+    """Remember the first module and name that hold a Parameter or a Module (for ``module_path``)."""
+    if isinstance(value, Parameter) and getattr(value, "_owner", None) is None:
+        value._owner = (weakref.ref(holder), name)
+    elif isinstance(value, Module) and value.__dict__.get("_owner") is None:
+        object.__setattr__(value, "_owner", (weakref.ref(holder), name))
 
 
 def _as_buffer(name: str, value: Any) -> Tensor | None:
@@ -84,9 +112,11 @@ class Module:
         if isinstance(value, Parameter) or (value is None and name in self._parameters):
             self._forget(name)
             self._parameters[name] = value
+            _adopt(self, name, value)
         elif isinstance(value, Module):
             self._forget(name)
             self._modules[name] = value
+            _adopt(self, name, value)
         elif name in self._buffers:
             value = self._buffers[name] = _as_buffer(name, value)
         else:
@@ -122,6 +152,7 @@ class Module:
             )
         self._forget(name)
         self._parameters[name] = param
+        _adopt(self, name, param)
         object.__setattr__(self, name, param)
 
     def add_module(self, name: str, module: Module | None) -> None:
@@ -131,6 +162,7 @@ class Module:
         self._forget(name)
         if module is not None:
             self._modules[name] = module
+            _adopt(self, name, module)
         object.__setattr__(self, name, module)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:

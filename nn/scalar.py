@@ -32,15 +32,17 @@ class ScalarModule:
 
 
 class Neuron(ScalarModule):
-    """activation(w · x + b), weights drawn uniformly from (-1, 1) by the given Generator."""
+    """activation(w · x + b), weights drawn uniformly from (-1, 1) by the given Generator. ``name``
+    prefixes the parameters' labels (``L0.N1.w0``), so pictures of a network tell them apart."""
 
     def __init__(
-        self, n_inputs: int, activation: str = "relu", rng: np.random.Generator | None = None
+        self, n_inputs: int, activation: str = "relu", rng: np.random.Generator | None = None, name: str = ""
     ) -> None:
         rng = rng if rng is not None else np.random.default_rng(0)
         self.activation = _check_activation(activation)
-        self.weights = [Value(w, f"w{i}") for i, w in enumerate(rng.uniform(-1.0, 1.0, n_inputs))]
-        self.bias = Value(0.0, "b")
+        prefix = f"{name}." if name else ""
+        self.weights = [Value(w, f"{prefix}w{i}") for i, w in enumerate(rng.uniform(-1.0, 1.0, n_inputs))]
+        self.bias = Value(0.0, f"{prefix}b")
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         if len(x) != len(self.weights):
@@ -56,13 +58,19 @@ class Neuron(ScalarModule):
 
 
 class Layer(ScalarModule):
-    """``n_outputs`` neurons reading the same inputs."""
+    """``n_outputs`` neurons reading the same inputs (named ``{name}.N0``, ``{name}.N1``...)."""
 
     def __init__(
-        self, n_inputs: int, n_outputs: int, activation: str = "relu", rng: np.random.Generator | None = None
+        self,
+        n_inputs: int,
+        n_outputs: int,
+        activation: str = "relu",
+        rng: np.random.Generator | None = None,
+        name: str = "",
     ) -> None:
         rng = rng if rng is not None else np.random.default_rng(0)
-        self.neurons = [Neuron(n_inputs, activation, rng) for _ in range(n_outputs)]
+        prefix = f"{name}." if name else ""
+        self.neurons = [Neuron(n_inputs, activation, rng, f"{prefix}N{j}") for j in range(n_outputs)]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         return [neuron(x) for neuron in self.neurons]
@@ -91,7 +99,7 @@ class MLP(ScalarModule):
         sizes = [n_inputs, *layer_sizes]
         last = len(layer_sizes) - 1
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation, rng)
+            Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation, rng, f"L{i}")
             for i in range(len(layer_sizes))
         ]
 

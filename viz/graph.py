@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,73 +31,238 @@ def escape(text: str) -> str:
     return text.translate(_RECORD_SPECIALS)
 
 
-def _fields(node: Any) -> list[str]:
-    """The rows of a node's box: its label, then its value (or shape and dtype) and its gradient."""
-    fields = [node.label] if node.label else []
+COMMUTATIVE = frozenset({"add", "mul"})  # ops whose inputs need no a/b marks
+DEEP = 4  # graphs with longer chains of ops than this are laid out top to bottom (rankdir "auto")
+
+
+def _number(x: float) -> str:
+    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """How one frame of an animation marks the graph: each box's gradient row (``grad_text``), extra
+    DOT attributes per node, and per edge (the child node, the input's position among its parents)."""
+
+    grad_text: Callable[[Any], str]
+    node_attributes: dict[Any, str] = field(default_factory=dict)
+    edge_attributes: dict[tuple[Any, int | None], str] = field(default_factory=dict)
+
+
+def _title(node: Any) -> str:
+    """What a box is called: its label, else its module path (``0.weight``), else "const" for a number
+    lifted into a Tensor graph."""
+    if node.label:
+        return str(node.label)
+    path = getattr(node, "module_path", "")
+    if path:
+        return str(path)
+    if not isinstance(node, Value) and not node._parents and not node.requires_grad and node.data.size == 1:
+        return "const"
+    return ""
+
+
+def grad_text(node: Any, grad: Any) -> str:
+    """A box's gradient row: ``grad 6`` for a Value, ``|grad| 1.414`` (the norm) for a Tensor."""
     if isinstance(node, Value):
-        return [*fields, f"data {node.data:.4f}", f"grad {node.grad:.4f}"]
+        return f"grad {_number(grad.data if isinstance(grad, Value) else grad)}"
+    if grad is None:
+        return "grad —"
+    return f"|grad| {float(np.linalg.norm(grad.data if hasattr(grad, 'data') else grad)):.4g}"
+
+
+def _fields(node: Any, highlight: Highlight | None) -> list[str]:
+    """The rows of a node's box: its name, then its value (or shape and dtype) and its gradient."""
+    title = _title(node)
+    fields = [title] if title else []
+    grad = highlight.grad_text(node) if highlight else grad_text(node, node.grad)
+    if isinstance(node, Value):
+        return [*fields, f"data {_number(node.data)}", grad]
     if node.data.size == 1:
-        fields.append(f"data {node.data.item():.4f}")
+        fields.append(f"data {_number(node.data.item())}")
     shape = "×".join(map(str, node.shape)) or "scalar"
-    grad = "grad —" if node.grad is None else f"|grad| {float(np.linalg.norm(node.grad)):.4g}"
     return [*fields, f"{shape} {node.dtype}", grad]
 
 
-def to_dot(root: Any, rankdir: str = "LR", max_nodes: int | None = DEFAULT_MAX_NODES) -> str:
-    """DOT text of everything ``root`` was computed from: a box per value, an ellipse per operation.
+def _constant(node: Any) -> tuple[int, float] | None:
+    """(side, number) of a Value op with a number fixed on one side (``b - 1.0``, ``3.0 * a``)."""
+    rule = node._op
+    side = getattr(rule, "constant_side", None)
+    if not isinstance(node, Value) or side is None:
+        return None
+    return side, float(node._db)
 
-    Needs no graphviz binary, so it is what tests compare. Raises ValueError for a graph of more
-    than ``max_nodes`` values (None: no limit): such a picture is unreadable and slow to lay out.
+
+def _op_text(node: Any) -> str:
+    if _constant(node) is not None:
+        return str(node._op.label).replace("{0:g}", "")  # the constant has its own box
+    return str(node.op)
+
+
+def _depth(order: list[Any]) -> int:
+    """The longest chain of ops from a leaf to the root."""
+    level: dict[Any, int] = {}
+    for node in order:
+        level[node] = 1 + max((level.get(p, 0) for p in node._parents), default=-1) if node._parents else 0
+    return max(level.values(), default=0)
+
+
+def _within(root: Any, max_depth: int) -> set[Any]:
+    """The nodes at most ``max_depth`` ops below ``root``."""
+    kept, frontier = {root}, [root]
+    for _ in range(max_depth):
+        frontier = [p for node in frontier for p in node._parents if p not in kept]
+        kept.update(frontier)
+    return kept
+
+
+def _module_of(node: Any) -> Any:
+    """(path, module) of the module a Parameter belongs to, else None."""
+    owner = getattr(node, "_owner", None)
+    module = owner[0]() if owner else None
+    if module is None:
+        return None
+    path = str(node.module_path)
+    return (path.rpartition(".")[0], module)
+
+
+def _clusters(order: list[Any]) -> dict[Any, tuple[str, Any]]:
+    """Each parameter, and each op output computed from a module's parameters, mapped to that module."""
+    found: dict[Any, tuple[str, Any]] = {}
+    for node in order:
+        module = _module_of(node)
+        if module is not None:
+            found[node] = module
+        elif node._parents:
+            owners = {found[p][0]: found[p] for p in node._parents if p in found and not p._parents}
+            if len(owners) == 1:
+                found[node] = next(iter(owners.values()))
+    return found
+
+
+def to_dot(
+    root: Any,
+    rankdir: str = "auto",
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    max_depth: int | None = None,
+    group_modules: bool = False,
+    highlight: Highlight | None = None,
+) -> str:
+    """DOT text of everything ``root`` was computed from: a box per value (its name, value or shape and
+    dtype, and gradient), an ellipse per operation, a dashed box per constant mixed into a Value op, and
+    a/b marks on the inputs of ops whose order matters (``-``, ``/``, ``**``, ``@``...).
+
+    Parameters of a Module are named by their path (``0.weight``); ``group_modules`` draws each module's
+    parameters and the ops that use them inside one labelled cluster. ``rankdir`` "auto" lays deep
+    graphs top to bottom and shallow ones left to right; ``max_depth`` keeps only the nodes that many
+    ops below ``root``; ``highlight`` marks one frame of an animation. Needs no graphviz binary.
+    Raises ValueError for a graph of more than ``max_nodes`` values (None: no limit): such a picture
+    is unreadable and slow to lay out.
     """
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"max_nodes must be a positive integer or None (no limit), got {max_nodes!r}")
+    if rankdir not in (*RANKDIRS, "auto"):
+        raise ValueError(f"rankdir must be one of {(*RANKDIRS, 'auto')}, got {rankdir!r}")
+    for name, limit in (("max_nodes", max_nodes), ("max_depth", max_depth)):
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ValueError(f"{name} must be a positive integer or None (no limit), got {limit!r}")
     order = topological_order(root)
     if max_nodes is not None and len(order) > max_nodes:
         raise ValueError(
             f"the graph has {len(order)} nodes, more than max_nodes={max_nodes}; draw a smaller "
-            "expression or pass a larger max_nodes"
+            "expression, pass max_depth, or pass a larger max_nodes (None: no limit)"
         )
+    if max_depth is not None:
+        kept = _within(root, max_depth)
+        order = [node for node in order if node in kept]
+    if rankdir == "auto":
+        rankdir = "TB" if _depth(order) > DEEP else "LR"
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     lines = [
         "digraph backprop {",
-        f"  graph [rankdir={rankdir}];",
+        f"  graph [rankdir={rankdir}, forcelabels=true];",
         '  node [fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9];',
     ]
+    clusters = _clusters(order) if group_modules else {}
+    grouped: dict[str, list[str]] = {}
     for node in order:
         name = ids[node]
-        label = " | ".join(escape(field) for field in _fields(node))
-        lines.append(f'  {name} [shape=record, label="{{ {label} }}"];')
+        body = " | ".join(escape(text) for text in _fields(node, highlight))
+        extra = (
+            f", {highlight.node_attributes[node]}" if highlight and node in highlight.node_attributes else ""
+        )
+        statements = [f'  {name} [shape=record, label="{{ {body} }}"{extra}];']
         if node._parents:
-            lines.append(f'  {name}_op [shape=ellipse, label="{escape(node.op)}"];')
-            lines.append(f"  {name}_op -> {name};")
-            lines.extend(f"  {ids[parent]} -> {name}_op;" for parent in node._parents)
+            statements += _op_statements(node, name, ids, highlight.edge_attributes if highlight else {})
+        if node in clusters:
+            grouped.setdefault(clusters[node][0], []).extend(statements)
+        else:
+            lines.extend(statements)
+    for number, (path, members) in enumerate(grouped.items()):
+        module = next(m for key, m in clusters.values() if key == path)
+        title = f"{path}: {type(module).__name__}" if path else type(module).__name__
+        lines += [
+            f"  subgraph cluster_{number} {{",
+            f'    label="{escape(title)}"; style=rounded;',
+            *members,
+            "  }",
+        ]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _op_statements(
+    node: Any, name: str, ids: dict[Any, str], edge_attributes: dict[tuple[Any, int | None], str]
+) -> list[str]:
+    """The op's ellipse and its edges: inputs (marked a, b... where their order matters), output."""
+    statements = [
+        f'  {name}_op [shape=ellipse, label="{escape(_op_text(node))}"];',
+        f"  {name}_op -> {name};",
+    ]
+    sources: list[tuple[str | None, int | None]] = [(ids.get(p), i) for i, p in enumerate(node._parents)]
+    constant = _constant(node)
+    if constant is not None:
+        side, number = constant
+        box = f'label="{{ const | {_number(number)} }}"'
+        statements.append(f"  {name}_c [shape=record, style=dashed, {box}];")
+        sources.insert(side, (f"{name}_c", None))
+    if any(source is None for source, _ in sources):
+        statements.append(f'  {name}_more [shape=plaintext, label="…"];')
+    marked = len(sources) > 1 and node._op.name not in COMMUTATIVE
+    for position, (source, index) in enumerate(sources):
+        attributes = [f'label="{chr(ord("a") + position)}"'] if marked else []
+        if (node, index) in edge_attributes:
+            attributes.append(edge_attributes[node, index])
+        listed = f" [{', '.join(attributes)}]" if attributes else ""
+        statements.append(f"  {source or name + '_more'} -> {name}_op{listed};")
+    return statements
 
 
 def draw(
     root: Any,
     filename: str | os.PathLike[str] | None = None,
     format: str | None = None,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    max_depth: int | None = None,
+    group_modules: bool = False,
 ) -> graphviz.Source:
     """A graphviz object of the graph (shown inline by Jupyter); also rendered to ``filename`` if given.
 
-    ``format`` is png, svg or pdf; by default it is taken from the file's suffix, else svg.
+    ``format`` is png, svg or pdf; by default it is taken from the file's suffix, else svg. The other
+    options are ``to_dot``'s.
     """
     if format is None:
         suffix = Path(filename).suffix.lstrip(".").lower() if filename is not None else ""
         if suffix and suffix not in FORMATS:
-            raise ValueError(f"cannot draw to {filename}: the suffix .{suffix} is not one of {FORMATS}")
+            raise ValueError(
+                f"cannot draw to {filename}: the suffix .{suffix} is not a supported format; use one of "
+                f"{', '.join('.' + f for f in FORMATS)}"
+            )
         format = suffix or "svg"
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
-    source = graphviz.Source(to_dot(root, rankdir=rankdir, max_nodes=max_nodes), format=format)
+    dot = to_dot(root, rankdir=rankdir, max_nodes=max_nodes, max_depth=max_depth, group_modules=group_modules)
+    source = graphviz.Source(dot, format=format)
     if filename is not None:
         render(source, filename)
     return source

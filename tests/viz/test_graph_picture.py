@@ -22,10 +22,10 @@ def apple_price() -> Value:
 
 def test_dot_text_shows_values_ops_and_gradients() -> None:
     dot = viz.to_dot(apple_price())
-    assert dot.splitlines()[:2] == ["digraph backprop {", "  graph [rankdir=LR];"]
-    assert 'label="{ apple | data 100.0000 | grad 2.0000 }"' in dot
-    assert 'label="{ count | data 2.0000 | grad 100.0000 }"' in dot
-    assert 'label="{ price | data 200.0000 | grad 1.0000 }"' in dot
+    assert dot.splitlines()[:2] == ["digraph backprop {", "  graph [rankdir=LR, forcelabels=true];"]
+    assert 'label="{ apple | data 100 | grad 2 }"' in dot
+    assert 'label="{ count | data 2 | grad 100 }"' in dot
+    assert 'label="{ price | data 200 | grad 1 }"' in dot
     assert '[shape=ellipse, label="*"]' in dot
     assert dot.count("->") == 3
     assert viz.to_dot(apple_price()) == dot, "the picture is deterministic"
@@ -79,7 +79,7 @@ def test_tensor_nodes_show_shape_dtype_and_gradient_norm() -> None:
     dot = viz.to_dot(loss)
     assert 'label="{ W | 3×2 float32 | \\|grad\\| 9.798 }"' in dot
     assert 'label="{ x | 4×3 float32 | grad — }"' in dot
-    assert "data 12.0000 | scalar float32 | \\|grad\\| 1" in dot
+    assert "data 12 | scalar float32 | \\|grad\\| 1" in dot
     assert 'label="@"' in dot and 'label="relu"' in dot and 'label="sum"' in dot
 
 
@@ -89,7 +89,9 @@ def test_k1_k2_unknown_suffixes_and_max_nodes() -> None:
     from autograd import Value
 
     v = Value(1.0) * 2
-    with pytest.raises(ValueError, match=r"the suffix \.gif is not one of"):
+    with pytest.raises(
+        ValueError, match=r"the suffix \.gif is not a supported format; use one of \.png, \.svg, \.pdf"
+    ):
         viz.draw(v, "g.gif")
     with pytest.raises(ValueError, match="max_nodes must be a positive integer or None"):
         viz.to_dot(v, max_nodes=2.5)  # type: ignore[arg-type]
