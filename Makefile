@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: demo test lint format dot install bench clean shell
+.PHONY: demo test lint format dot chromium install bench clean shell
 
 install: $(INSTALLED)
 
@@ -20,6 +20,9 @@ $(INSTALLED): setup.cfg pyproject.toml | $(PY)
 
 dot:
 	@sh scripts/ensure-dot.sh
+
+chromium:  ## only for the test that clicks through viz.animate's page; skipped without it
+	@sh scripts/ensure-chromium.sh
 
 demo: install dot
 	$(PY) -m examples.gates --out $(OUT)
@@ -54,7 +57,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install dot lint
+test: install dot chromium lint
 	$(PY) -m pytest
 
 bench: install

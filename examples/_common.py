@@ -34,7 +34,7 @@ def parse_args(description: str, argv: Sequence[str] | None, **extra: tuple[Any,
     return lesson_parser(description, **extra).parse_args(argv)
 
 
-def save_graph(root: Any, path: Path, rankdir: str = "LR") -> Path:
+def save_graph(root: Any, path: Path, rankdir: str = "auto") -> Path:
     """Render ``root``'s graph to ``path`` (PNG); without graphviz's ``dot``, write the DOT text instead."""
     if viz.dot_available():
         viz.draw(root, path, rankdir=rankdir)
@@ -45,3 +45,13 @@ def save_graph(root: Any, path: Path, rankdir: str = "LR") -> Path:
     dot_path.write_text(viz.to_dot(root, rankdir=rankdir))
     print(f"  graphviz's 'dot' is not installed: wrote the DOT text to {dot_path} instead")
     return dot_path
+
+
+def save_animation(root: Any, path: Path) -> Path | None:
+    """Write backpropagation from ``root`` as a step-by-step HTML page (needs graphviz's ``dot``)."""
+    if not viz.dot_available():
+        print(f"  graphviz's 'dot' is not installed: no animation written to {path}")
+        return None
+    viz.animate(root, path)
+    print(f"  wrote {path} (open it in a browser and step through backpropagation)")
+    return path

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import viz
 from autograd import Value
-from examples._common import parse_args, save_graph
+from examples._common import parse_args, save_animation, save_graph
 
 
 def apples() -> tuple[Value, dict[str, Value]]:
@@ -38,6 +39,8 @@ def apples_and_oranges() -> tuple[Value, dict[str, Value]]:
 def report(title: str, price: Value, leaves: dict[str, Value]) -> None:
     price.backward()
     print(f"\n{title}\n  forward: price = {price.data:g}")
+    print("  backward, one edge at a time (upstream gradient × local derivative):")
+    viz.explain(price, lambda line: print(f"    {line}"))
     for name, leaf in leaves.items():
         print(f"  d price / d {name:<12} = {leaf.grad:g}")
 
@@ -50,9 +53,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     price, leaves = apples()
     report("Apples: 100 x 2, tax 1.1", price, leaves)
     save_graph(price, args.out / "apple.png")
+    save_animation(price, args.out / "apple_backprop.html")
     price, leaves = apples_and_oranges()
     report("Apples and oranges: (100 x 2 + 150 x 3) x 1.1", price, leaves)
     save_graph(price, args.out / "apple_orange.png")
+    save_animation(price, args.out / "apple_orange_backprop.html")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import viz
 from autograd import Value
-from examples._common import parse_args, save_graph
+from examples._common import parse_args, save_animation, save_graph
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -21,7 +22,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"  x = {args.x:g}, y = {args.y:g}, t = x + y = {t.data:g}, z = t**2 = {z.data:g}")
     print(f"  by hand: dz/dt = 2t = {2 * t.data:g}, dt/dx = dt/dy = 1, so dz/dx = dz/dy = {by_hand:g}")
     print(f"  engine:  dz/dt = {t.grad:g}, dz/dx = {x.grad:g}, dz/dy = {y.grad:g}")
+    print("  the engine's steps, one edge at a time:")
+    viz.explain(z, lambda line: print(f"    {line}"))
     save_graph(z, args.out / "chain_rule.png")
+    save_animation(z, args.out / "chain_rule_backprop.html")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,20 @@ if not getattr(_autograd, "__chainrule__", False):
     import chainrule  # noqa: F401  (its import stops with an error naming the package that shadows ours)
 
 from viz import plots
+from viz.animate import Animation, animate
 from viz.graph import GraphvizNotFoundError, dot_available, draw, escape, render, to_dot
+from viz.steps import backward_steps, explain
 
-__all__ = ["GraphvizNotFoundError", "dot_available", "draw", "escape", "plots", "render", "to_dot"]
+__all__ = [
+    "Animation",
+    "GraphvizNotFoundError",
+    "animate",
+    "backward_steps",
+    "dot_available",
+    "draw",
+    "escape",
+    "explain",
+    "plots",
+    "render",
+    "to_dot",
+]
