@@ -185,6 +185,12 @@ class Tensor(TorchMethods):
     def __format__(self, spec: str) -> str:
         return format(self._single("a format spec"), spec) if spec else repr(self)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the Tensor, and the picture of the graph that computed it (see ``viz.notebook``)."""
+        from viz.notebook import rich_html
+
+        return rich_html(self)
+
     def __repr__(self) -> str:
         """PyTorch's layout: ``tensor([0.1000, 2.0000], requires_grad=True)``, the dtype named when it is
         not the default of its kind (float32, int64, bool), and ``grad_fn`` for a result of an op."""

@@ -382,6 +382,12 @@ class Value:
                 for parent, partial in zip(parents, rule.partials(ValueMath, node, *parents)):
                     _add_grad(parent, times(grad, partial))
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the Value, and the picture of the graph that computed it (see ``viz.notebook``)."""
+        from viz.notebook import rich_html
+
+        return rich_html(self)
+
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d self / d parent for each parent, in order: the numbers on the graph's edges (() for a leaf)."""

@@ -34,15 +34,15 @@ def parse_args(description: str, argv: Sequence[str] | None, **extra: tuple[Any,
     return lesson_parser(description, **extra).parse_args(argv)
 
 
-def save_graph(root: Any, path: Path, rankdir: str = "auto") -> Path:
+def save_graph(root: Any, path: Path, title: str, rankdir: str = "auto") -> Path:
     """Render ``root``'s graph to ``path`` (PNG); without graphviz's ``dot``, write the DOT text instead."""
     if viz.dot_available():
-        viz.draw(root, path, rankdir=rankdir)
+        viz.draw(root, path, rankdir=rankdir, title=title)
         print(f"  wrote {path}")
         return path
     dot_path = path.with_suffix(".dot")
     dot_path.parent.mkdir(parents=True, exist_ok=True)
-    dot_path.write_text(viz.to_dot(root, rankdir=rankdir))
+    dot_path.write_text(viz.to_dot(root, rankdir=rankdir, title=title))
     print(f"  graphviz's 'dot' is not installed: wrote the DOT text to {dot_path} instead")
     return dot_path
 

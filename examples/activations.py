@@ -96,9 +96,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ImportError:
         return
     try:
-        print(f"  wrote {function_curves(table, x, args.out / 'activations.png')}")
+        title = "activation functions and their derivatives, computed by backpropagation"
+        print(f"  wrote {function_curves(table, x, args.out / 'activations.png', title=title)}")
         path = curves(
-            norms, args.out / "vanishing_gradients.png", "layer", "|dL/dW|", "gradient per layer", True
+            norms,
+            args.out / "vanishing_gradients.png",
+            "layer",
+            "norm of dL/dW (log scale)",
+            "gradient norm per layer",
+            True,
         )
         print(f"  wrote {path}")
     except ImportError as error:

@@ -52,11 +52,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("other input, an add node passes it through unchanged.")
     price, leaves = apples()
     report("Apples: 100 x 2, tax 1.1", price, leaves)
-    save_graph(price, args.out / "apple.png")
+    save_graph(price, args.out / "apple.png", "apples: price = 100 × 2 × 1.1; grad = d price / d node")
     save_animation(price, args.out / "apple_backprop.html")
     price, leaves = apples_and_oranges()
     report("Apples and oranges: (100 x 2 + 150 x 3) x 1.1", price, leaves)
-    save_graph(price, args.out / "apple_orange.png")
+    save_graph(price, args.out / "apple_orange.png", "apples and oranges; grad = d price / d node")
     save_animation(price, args.out / "apple_orange_backprop.html")
 
 

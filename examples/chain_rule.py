@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"  engine:  dz/dt = {t.grad:g}, dz/dx = {x.grad:g}, dz/dy = {y.grad:g}")
     print("  the engine's steps, one edge at a time:")
     viz.explain(z, lambda line: print(f"    {line}"))
-    save_graph(z, args.out / "chain_rule.png")
+    save_graph(z, args.out / "chain_rule.png", "z = t², t = x + y; grad = dz / d node")
     save_animation(z, args.out / "chain_rule_backprop.html")
 
 

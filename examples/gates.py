@@ -20,7 +20,12 @@ def truth_table(name: str, gate_function: object) -> list[tuple[int, int, int]]:
 
 def xor_network() -> graphviz.Digraph:
     """The two-layer perceptron that computes XOR: NAND and OR feed AND."""
-    picture = graphviz.Digraph("xor", graph_attr={"rankdir": "LR"}, node_attr={"fontname": "Helvetica"})
+    title = {"label": "XOR as a two-layer perceptron: AND(NAND(x1, x2), OR(x1, x2))", "labelloc": "t"}
+    picture = graphviz.Digraph(
+        "xor",
+        graph_attr={"rankdir": "LR", "fontname": "Helvetica", **title},
+        node_attr={"fontname": "Helvetica"},
+    )
     for name in ("x1", "x2"):
         picture.node(name, shape="circle")
     for name in ("NAND", "OR", "AND"):

@@ -53,8 +53,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     graphs = backward_graphs(0.5, args.orders)
     sizes = [len(topological_order(node)) for node in graphs]
     print("  nodes in the graph of the k-th derivative at x = 0.5: " + ", ".join(map(str, sizes)))
-    save_graph(graphs[1], args.out / "tanh_second_derivative.png", rankdir="TB")
-    save_graph(graphs[2], args.out / "tanh_third_derivative.png", rankdir="TB")
+    save_graph(graphs[1], args.out / "tanh_second_derivative.png", "the graph of d²/dx² tanh(x)", "TB")
+    save_graph(graphs[2], args.out / "tanh_third_derivative.png", "the graph of d³/dx³ tanh(x)", "TB")
     try:
         from viz import plots
     except ImportError:

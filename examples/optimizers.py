@@ -114,10 +114,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ImportError:
         return
     try:
-        print(f"  wrote {trajectories(surface, paths, args.out / 'optimizer_paths.png')}")
+        title = "f(x, y) = x²/20 + y²: each optimizer's path from (-7, 2)"
+        print(f"  wrote {trajectories(surface, paths, args.out / 'optimizer_paths.png', title=title)}")
         loss_series = {name: losses for name, (losses, _) in results.items()}
         picture = curves(
-            loss_series, args.out / "optimizer_mnist.png", "iteration", "loss", "MNIST", log_y=True
+            loss_series,
+            args.out / "optimizer_mnist.png",
+            "iteration",
+            "training loss (log scale)",
+            "each optimizer on MNIST: training loss per iteration",
+            log_y=True,
         )
         print(f"  wrote {picture}")
     except ImportError as error:

@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     out.label = "y"
     model.zero_grad()  # the picture shows this input's gradients, not the last training step's as well
     out.backward()
-    save_graph(out, args.out / "xor_mlp.png")
+    save_graph(out, args.out / "xor_mlp.png", "MLP 2-4-1 on input (1, 0); grad = dy / d node")
 
 
 if __name__ == "__main__":

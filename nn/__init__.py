@@ -43,6 +43,7 @@ from nn.module import Module, Parameter
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
 from nn.rbm import DBN, RBM, RBMHistory
 from nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from nn.summary import Summary, summary
 
 __all__ = [
     "AND",
@@ -99,6 +100,7 @@ __all__ = [
     "Softplus",
     "Softsign",
     "Step",
+    "Summary",
     "Swish",
     "Tanh",
     "TrainingResult",
@@ -106,6 +108,7 @@ __all__ = [
     "functional",
     "init",
     "optim",
+    "summary",
     "train",
     "train_perceptron",
     "utils",

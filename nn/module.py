@@ -25,6 +25,20 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
+class RemovableHandle:
+    """What ``register_forward_hook`` returns: ``remove()`` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict[int, Any]) -> None:
+        self.hooks, self.id = hooks, RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        """Unregister the hook (again: nothing happens)."""
+        self.hooks.pop(self.id, None)
+
+
 class Parameter(Tensor):
     """A Tensor that a Module learns: listed by ``parameters()``; ``nn.Parameter(torch.randn(3, 4))`` as in
     PyTorch (the data is shared with the Tensor or array given, as PyTorch shares storage)."""
@@ -170,7 +184,32 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_forward_hooks")
+        if hooks:
+            for hook in list(hooks.values()):
+                replaced = hook(self, args, output)
+                if replaced is not None:
+                    output = replaced
+        return output
+
+    def register_forward_hook(self, hook: Callable[[Module, tuple[Any, ...], Any], Any]) -> RemovableHandle:
+        """Call ``hook(module, inputs, output)`` after every forward pass (a non-None result replaces the
+        output), as PyTorch does; returns a handle whose ``remove()`` unregisters it."""
+        hooks = self.__dict__.get("_forward_hooks")
+        if hooks is None:
+            hooks = {}
+            object.__setattr__(self, "_forward_hooks", hooks)
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def summary(self, input_size: tuple[int, ...], dtype: Any = np.float32) -> Any:
+        """A table of the layers, their output shapes and parameter counts for one input of
+        ``input_size`` (batch included), with totals: ``nn.summary(self, input_size)``."""
+        from nn.summary import summary
+
+        return summary(self, input_size, dtype)
 
     # -- traversal (PyTorch's names and order) -------------------------------------------------------
 

@@ -99,17 +99,27 @@ def evaluate(
     return tally.results("evaluate")
 
 
+def in_notebook() -> bool:
+    """Whether code runs in a Jupyter kernel (where tqdm draws an HTML widget instead of text)."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
 class ProgressBar:
-    """tqdm's bar when it is installed and output is a terminal; otherwise silence until the epoch line."""
+    """tqdm's bar when it is installed: a notebook widget in Jupyter (``tqdm.auto``), a text bar on a
+    terminal; elsewhere (logs, pipes) silence until the epoch line."""
 
     def __init__(self, total: int, epoch: int, epochs: int, enabled: bool) -> None:
         self.bar = None
-        if enabled and sys.stderr.isatty():
+        notebook = in_notebook()
+        if enabled and (notebook or sys.stderr.isatty()):
             try:
                 from tqdm import tqdm
+                from tqdm.auto import tqdm as auto_tqdm
             except ImportError:
                 return
-            self.bar = tqdm(total=total, desc=f"epoch {epoch}/{epochs}", leave=False, unit="batch")
+            bar = auto_tqdm if notebook else tqdm
+            self.bar = bar(total=total, desc=f"epoch {epoch}/{epochs}", leave=False, unit="batch")
 
     def update(self, loss: float) -> None:
         if self.bar is not None:

@@ -147,6 +147,7 @@ def to_dot(
     max_depth: int | None = None,
     group_modules: bool = False,
     highlight: Highlight | None = None,
+    title: str = "",
 ) -> str:
     """DOT text of everything ``root`` was computed from: a box per value (its name, value or shape and
     dtype, and gradient), an ellipse per operation, a dashed box per constant mixed into a Value op, and
@@ -155,7 +156,8 @@ def to_dot(
     Parameters of a Module are named by their path (``0.weight``); ``group_modules`` draws each module's
     parameters and the ops that use them inside one labelled cluster. ``rankdir`` "auto" lays deep
     graphs top to bottom and shallow ones left to right; ``max_depth`` keeps only the nodes that many
-    ops below ``root``; ``highlight`` marks one frame of an animation. Needs no graphviz binary.
+    ops below ``root``; ``highlight`` marks one frame of an animation; ``title`` is printed above the
+    picture. Needs no graphviz binary.
     Raises ValueError for a graph of more than ``max_nodes`` values (None: no limit): such a picture
     is unreadable and slow to lay out.
     """
@@ -182,6 +184,8 @@ def to_dot(
         '  node [fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
+    if title:
+        lines.append(f'  label="{escape(title)}"; labelloc=t; fontname="Helvetica"; fontsize=14;')
     clusters = _clusters(order) if group_modules else {}
     grouped: dict[str, list[str]] = {}
     for node in order:
@@ -245,6 +249,7 @@ def draw(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     max_depth: int | None = None,
     group_modules: bool = False,
+    title: str = "",
 ) -> graphviz.Source:
     """A graphviz object of the graph (shown inline by Jupyter); also rendered to ``filename`` if given.
 
@@ -261,7 +266,14 @@ def draw(
         format = suffix or "svg"
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
-    dot = to_dot(root, rankdir=rankdir, max_nodes=max_nodes, max_depth=max_depth, group_modules=group_modules)
+    dot = to_dot(
+        root,
+        rankdir=rankdir,
+        max_nodes=max_nodes,
+        max_depth=max_depth,
+        group_modules=group_modules,
+        title=title,
+    )
     source = graphviz.Source(dot, format=format)
     if filename is not None:
         render(source, filename)

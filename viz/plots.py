@@ -29,11 +29,34 @@ def _subplots(*grid: int, figsize: tuple[float, float], squeeze: bool = True) ->
     return figure, figure.subplots(*grid, squeeze=squeeze)
 
 
-def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
-    """Write a figure atomically (PNG, SVG or PDF by suffix)."""
+class Plot:
+    """What every plot returns: the matplotlib ``figure`` and the ``path`` it was saved to. It prints as
+    the path (``f"wrote {plot}"``), opens as one (``os.fspath``), and a notebook shows the picture."""
+
+    def __init__(self, figure: Any, path: Path) -> None:
+        self.figure, self.path = figure, path
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        return f"Plot({str(self.path)!r})"
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def _repr_png_(self) -> bytes:
+        """Jupyter: the figure itself, drawn by its own Agg canvas (no pyplot, no backend switch)."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def save_figure(figure: Any, path: str | os.PathLike[str]) -> Plot:
+    """Write a figure atomically (PNG, SVG or PDF by suffix); returns it with its path."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format=Path(path).suffix.lstrip(".") or "png", dpi=120, bbox_inches="tight")
-    return atomic_write_bytes(path, buffer.getvalue())
+    return Plot(figure, atomic_write_bytes(path, buffer.getvalue()))
 
 
 def decision_boundary(
@@ -43,21 +66,30 @@ def decision_boundary(
     path: str | os.PathLike[str],
     title: str = "",
     resolution: int = 60,
-) -> Path:
-    """Colour the plane by ``predict`` (2-D points -> scores; class = score > 0), then scatter the data."""
+    axis_labels: tuple[str, str] = ("x₁", "x₂"),
+) -> Plot:
+    """Colour the plane by ``predict`` (2-D points -> scores; class = score > 0), then scatter the data,
+    one colour and legend entry per class."""
     margin = 0.5
     x_range = np.linspace(points[:, 0].min() - margin, points[:, 0].max() + margin, resolution)
     y_range = np.linspace(points[:, 1].min() - margin, points[:, 1].max() + margin, resolution)
     grid_x, grid_y = np.meshgrid(x_range, y_range)
     scores = np.asarray(predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]))).reshape(grid_x.shape)
     figure, axes = _subplots(figsize=(5, 4))
-    axes.contourf(grid_x, grid_y, scores > 0, alpha=0.3, cmap="coolwarm")
-    axes.scatter(points[:, 0], points[:, 1], c=labels, s=25, cmap="coolwarm", edgecolors="k")
-    axes.set_title(title)
+    axes.contourf(
+        grid_x, grid_y, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["tab:blue", "tab:red"], alpha=0.2
+    )
+    for value, colour in zip(np.unique(labels), ("tab:blue", "tab:red")):
+        chosen = labels == value
+        axes.scatter(*points[chosen].T, s=25, color=colour, edgecolors="k", label=f"class {value:g}")
+    axes.set_title(title + ("\n" if title else "") + "shaded: the class the network predicts", fontsize=10)
+    axes.set_xlabel(axis_labels[0])
+    axes.set_ylabel(axis_labels[1])
+    axes.legend(loc="upper right", fontsize=8)
     return save_figure(figure, path)
 
 
-def training_curves(history: Any, path: str | os.PathLike[str], title: str = "") -> Path:
+def training_curves(history: Any, path: str | os.PathLike[str], title: str = "") -> Plot:
     """Loss and accuracy per epoch (training and, when present, validation) from an ``nn.train.History``."""
     epochs = np.arange(1, len(history.loss) + 1)
     figure, (loss_axes, accuracy_axes) = _subplots(1, 2, figsize=(9, 3.5))
@@ -83,19 +115,25 @@ def function_curves(
     x: np.ndarray,
     path: str | os.PathLike[str],
     columns: int = 4,
-) -> Path:
-    """One small panel per function: its values and its derivative over ``x`` (name -> (f(x), f'(x)))."""
+    title: str = "",
+) -> Plot:
+    """One small panel per function: its values and its derivative over ``x`` (name -> (f(x), f'(x))),
+    each panel with its legend and axis labels."""
     rows = -(-len(curves) // columns)
     figure, grid = _subplots(rows, columns, figsize=(3 * columns, 2.4 * rows), squeeze=False)
     for axes, (name, (values, slopes)) in zip(grid.ravel(), curves.items()):
         axes.plot(x, values, label="f(x)")
         axes.plot(x, slopes, "--", label="f'(x)")
         axes.set_title(name, fontsize=10)
+        axes.set_xlabel("x", fontsize=8)
+        axes.set_ylabel("value", fontsize=8)
+        axes.legend(fontsize=7)
         axes.axhline(0, color="grey", linewidth=0.5)
         axes.axvline(0, color="grey", linewidth=0.5)
     for axes in grid.ravel()[len(curves) :]:
         axes.axis("off")
-    grid.ravel()[0].legend(fontsize=8)
+    if title:
+        figure.suptitle(title)
     figure.tight_layout()
     return save_figure(figure, path)
 
@@ -105,8 +143,10 @@ def trajectories(
     paths: dict[str, np.ndarray],
     path: str | os.PathLike[str],
     extent: tuple[float, float, float, float] = (-10, 10, -5, 5),
-) -> Path:
-    """Contours of a 2-D function and one optimizer path (rows of (x, y)) per panel."""
+    title: str = "",
+) -> Plot:
+    """Contours of a 2-D function and one optimizer path (rows of (x, y)) per panel: the start, the
+    path and the minimum at (0, 0) marked and named in each panel's legend."""
     xs = np.linspace(extent[0], extent[1], 200)
     ys = np.linspace(extent[2], extent[3], 200)
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -116,13 +156,19 @@ def trajectories(
     figure, grid = _subplots(rows, columns, figsize=(4 * columns, 3 * rows), squeeze=False)
     for axes, (name, points) in zip(grid.ravel(), paths.items()):
         axes.contour(grid_x, grid_y, heights, levels=np.logspace(-2, 2, 12), colors="grey", linewidths=0.5)
-        axes.plot(points[:, 0], points[:, 1], "o-", color="tab:red", markersize=2, linewidth=1)
-        axes.plot(0, 0, "+", color="black")
+        axes.plot(points[:, 0], points[:, 1], "o-", color="tab:red", markersize=2, linewidth=1, label="path")
+        axes.plot(*points[0], "s", color="tab:green", markersize=6, label="start")
+        axes.plot(0, 0, "+", color="black", markersize=10, label="minimum")
         axes.set_title(name)
+        axes.set_xlabel("x")
+        axes.set_ylabel("y")
         axes.set_xlim(extent[0], extent[1])
         axes.set_ylim(extent[2], extent[3])
+        axes.legend(fontsize=7, loc="lower right")
     for axes in grid.ravel()[len(paths) :]:
         axes.axis("off")
+    if title:
+        figure.suptitle(title)
     figure.tight_layout()
     return save_figure(figure, path)
 
@@ -134,7 +180,7 @@ def curves(
     ylabel: str,
     title: str = "",
     log_y: bool = False,
-) -> Path:
+) -> Plot:
     """Several named lines on one set of axes (e.g. loss per iteration for each optimizer)."""
     figure, axes = _subplots(figsize=(6, 4))
     for name, values in series.items():
@@ -159,7 +205,7 @@ def paths_on_curve(
     title: str,
     xlabel: str = "x",
     ylabel: str = "f(x)",
-) -> Path:
+) -> Plot:
     """A function's curve with each method's iterates (1-D points) marked on it, one colour per method."""
     figure, axes = _subplots(figsize=(6, 4))
     axes.plot(x, y, color="grey", linewidth=1, label="f(x)")
@@ -190,7 +236,7 @@ def lines(
     ylabel: str = "",
     symlog: bool = False,
     log_y: bool = False,
-) -> Path:
+) -> Plot:
     """Several functions of the same ``x`` on one set of axes, with a legend; ``symlog`` shows curves of
     very different sizes together (linear near 0, logarithmic beyond ±1), ``log_y`` positive ones."""
     figure, axes = _subplots(figsize=(7, 4.5))
@@ -216,7 +262,7 @@ def image_grid(
     title: str = "",
     labels: list[str] | None = None,
     columns: int = 8,
-) -> Path:
+) -> Plot:
     """Small greyscale images (K, H, W) in a grid, each scaled to its own range (filters, feature maps,
     gradients), with optional per-image labels."""
     stack = np.asarray(images, dtype=np.float64)

@@ -1,0 +1,67 @@
+"""What Jupyter shows: Values and Tensors with their graph, plots as their picture, and every picture a
+lesson writes carries a title, labelled axes and (with more than one curve) a legend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nn
+import viz
+from autograd import Tensor, Value
+from viz import plots
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.skipif(not viz.dot_available(), reason="needs graphviz's dot")
+def test_values_and_tensors_show_their_graph_in_a_notebook() -> None:
+    a = Value(2.0, "a")
+    shown = (a * 3.0)._repr_html_()
+    assert shown.startswith("<pre>Value(data=6") and "<svg" in shown and "const" in shown
+    assert "<svg" not in a._repr_html_()  # a leaf has no graph: its text only
+    layer = nn.Linear(2, 1)
+    loss = layer(Tensor(np.ones((1, 2), np.float32))).sum()
+    assert "grad_fn=&lt;SumBackward&gt;" in loss._repr_html_() and "weight" in loss._repr_html_()
+
+
+def test_plots_return_their_figure_and_print_as_their_path(tmp_path: Path) -> None:
+    plot = plots.lines(
+        np.arange(3), {"a": np.arange(3), "b": np.ones(3)}, tmp_path / "l.png", "two lines", "x", "y"
+    )
+    assert str(plot) == str(tmp_path / "l.png") and Path(plot).stat().st_size > 0
+    assert plot._repr_png_().startswith(PNG)
+    axes = plot.figure.axes[0]
+    assert axes.get_title() == "two lines" and axes.get_xlabel() == "x" and axes.get_legend() is not None
+
+
+def _labelled(figure: object) -> None:
+    for axes in figure.axes:  # type: ignore[attr-defined]
+        if not axes.axison:
+            continue
+        assert axes.get_xlabel() and axes.get_ylabel(), axes
+        assert len(axes.get_lines()) + len(axes.collections) < 2 or axes.get_legend() is not None, axes
+
+
+def test_every_kind_of_plot_has_titles_axis_labels_and_legends(tmp_path: Path) -> None:
+    points = np.random.default_rng(0).normal(size=(20, 2))
+    labels = (points[:, 0] > 0).astype(float)
+    boundary = plots.decision_boundary(lambda grid: grid[:, 0], points, labels, tmp_path / "b.png", "moons")
+    assert boundary.figure.axes[0].get_title().startswith("moons")
+    paths = {"SGD": np.array([[-7.0, 2.0], [-3.0, 1.0], [0.0, 0.0]])}
+    walk = plots.trajectories(lambda x, y: x**2 / 20 + y**2, paths, tmp_path / "t.png", title="paths")
+    functions = plots.function_curves(
+        {"tanh": (np.tanh(np.ones(5)), np.ones(5))}, np.arange(5.0), tmp_path / "f.png", title="activations"
+    )
+    for plot in (boundary, walk, functions):
+        _labelled(plot.figure)
+    assert (
+        walk.figure._suptitle.get_text() == "paths" and functions.figure._suptitle.get_text() == "activations"
+    )
+
+
+def test_graph_pictures_take_a_title() -> None:
+    dot = viz.to_dot(Value(1.0, "x") * 2.0, title="a title")
+    assert 'label="a title"; labelloc=t' in dot
