@@ -254,7 +254,8 @@ def draw(
     """A graphviz object of the graph (shown inline by Jupyter); also rendered to ``filename`` if given.
 
     ``format`` is png, svg or pdf; by default it is taken from the file's suffix, else svg. The other
-    options are ``to_dot``'s.
+    options are ``to_dot``'s. Without graphviz's ``dot`` it raises GraphvizNotFoundError saying what to
+    install (``to_dot`` needs no binary).
     """
     if format is None:
         suffix = Path(filename).suffix.lstrip(".").lower() if filename is not None else ""
@@ -266,6 +267,8 @@ def draw(
         format = suffix or "svg"
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
+    if not dot_available():  # else a notebook would show graphviz's bare ExecutableNotFound on display
+        raise GraphvizNotFoundError(NO_DOT)
     dot = to_dot(
         root,
         rankdir=rankdir,
@@ -290,15 +293,17 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
+NO_DOT = (
+    "rendering a graph needs graphviz's 'dot' program, which was not found on PATH: install "
+    "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; conda: "
+    "conda install graphviz). viz.to_dot() works without it."
+)
+
+
 def _pipe(source: graphviz.Source) -> bytes:
-    message = (
-        "rendering a graph needs graphviz's 'dot' program, which was not found on PATH: install "
-        "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; conda: "
-        "conda install graphviz). viz.to_dot() works without it."
-    )
     if not dot_available():
-        raise GraphvizNotFoundError(message)
+        raise GraphvizNotFoundError(NO_DOT)
     try:
         return source.pipe()
     except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFoundError(message) from error
+        raise GraphvizNotFoundError(NO_DOT) from error

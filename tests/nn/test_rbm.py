@@ -191,3 +191,29 @@ def test_weight_decay_momentum_and_other_optimizers_go_through_the_usual_optimiz
     optimizer = nn.optim.Adam(rbm.parameters(), lr=0.01)
     rbm.fit(data, epochs=1, batch_size=10, seed=0, optimizer=optimizer, progress=False, log=None)
     assert optimizer.state[rbm.weight]["step"] == 4
+
+
+def test_persistent_cd_is_scikit_learns_update_rule_batch_after_batch() -> None:
+    """scikit-learn's BernoulliRBM._fit, written out with the same random draws: the same weights."""
+    data = _binary(60, 8, 11)
+    rbm = _tiny(8, 5)
+    w, c, b = rbm.weight.data.copy(), rbm.hidden_bias.data.copy(), rbm.visible_bias.data.copy()
+    rbm.fit(data, epochs=2, batch_size=6, lr=0.2, seed=4, progress=False, log=None)
+    rng, chain = np.random.default_rng(4), np.zeros((6, 5))
+    for _ in range(2):
+        for start in range(0, 60, 6):
+            v = data[start : start + 6]
+            h_data = _sigmoid(v @ w.T + c)
+            v_model = (rng.random(v.shape) < _sigmoid(chain @ w + b)).astype(float)
+            h_model = _sigmoid(v_model @ w.T + c)
+            step = 0.2 / len(v)
+            w = w + step * (h_data.T @ v - h_model.T @ v_model)
+            c = c + step * (h_data.sum(0) - h_model.sum(0))
+            b = b + step * (v.sum(0) - v_model.sum(0))
+            chain = (rng.random(h_model.shape) < h_model).astype(float)
+        rng.integers(
+            0, 8, 60
+        )  # fit's per-epoch pseudo-likelihood draws its flipped bits from the same stream
+    np.testing.assert_allclose(rbm.weight.data, w, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(rbm.hidden_bias.data, c, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(rbm.visible_bias.data, b, rtol=1e-10, atol=1e-12)

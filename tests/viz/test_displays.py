@@ -65,3 +65,13 @@ def test_every_kind_of_plot_has_titles_axis_labels_and_legends(tmp_path: Path) -
 def test_graph_pictures_take_a_title() -> None:
     dot = viz.to_dot(Value(1.0, "x") * 2.0, title="a title")
     assert 'label="a title"; labelloc=t' in dot
+
+
+def test_drawing_without_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("viz.graph.dot_available", lambda: False)
+    monkeypatch.setattr("viz.notebook.dot_available", lambda: False)
+    with pytest.raises(
+        viz.GraphvizNotFoundError, match=r"needs graphviz's 'dot' program.*apt-get install graphviz"
+    ):
+        viz.draw(Value(1.0) * 2.0)
+    assert "<svg" not in (Value(1.0) * 2.0)._repr_html_()
