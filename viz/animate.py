@@ -17,7 +17,7 @@ from typing import Any
 import graphviz
 
 from autograd._files import atomic_write_bytes
-from viz.graph import Highlight, _pipe, grad_text, to_dot
+from viz.graph import Highlight, grad_text, pipe, to_dot
 from viz.steps import Step, backward_steps, describe, names, seed_of
 
 PROCESSING = 'style=filled, fillcolor="#ffe08a"'  # the node whose gradient is being sent back
@@ -79,7 +79,7 @@ class Animation:
 
     def html(self) -> str:
         """A self-contained page: every frame's SVG inline, a few lines of script, no network."""
-        svgs = [_inline_svg(_pipe(graphviz.Source(frame.dot, format="svg"))) for frame in self.frames]
+        svgs = [_inline_svg(pipe(graphviz.Source(frame.dot, format="svg"))) for frame in self.frames]
         slides = "\n".join(
             f'<div class="frame" data-caption="{html.escape(frame.caption)}" hidden>{svg}</div>'
             for frame, svg in zip(self.frames, svgs)
@@ -100,7 +100,7 @@ class Animation:
                 "`pip install -e '.[gif]'`); viz.animate(root, 'backprop.html') needs nothing more"
             ) from error
         images = [
-            Image.open(io.BytesIO(_pipe(graphviz.Source(f.dot, format="png")))).convert("RGB")
+            Image.open(io.BytesIO(pipe(graphviz.Source(f.dot, format="png")))).convert("RGB")
             for f in self.frames
         ]
         width, height = max(i.width for i in images), max(i.height for i in images)

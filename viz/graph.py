@@ -285,7 +285,7 @@ def draw(
 
 def render(source: graphviz.Source, filename: str | os.PathLike[str]) -> Path:
     """Render with ``dot`` in the source's format and write the image atomically to ``filename``."""
-    return atomic_write_bytes(filename, _pipe(source))
+    return atomic_write_bytes(filename, pipe(source))
 
 
 def dot_available() -> bool:
@@ -300,7 +300,8 @@ NO_DOT = (
 )
 
 
-def _pipe(source: graphviz.Source) -> bytes:
+def pipe(source: graphviz.Source) -> bytes:
+    """The rendered bytes of ``source`` in its format, or GraphvizNotFoundError saying what to install."""
     if not dot_available():
         raise GraphvizNotFoundError(NO_DOT)
     try:

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from autograd import topological_order
-from viz.graph import _pipe, dot_available, draw
+from viz.graph import dot_available, draw, pipe
 
 LARGEST = 60  # nodes; a bigger graph is shown as text (draw it with viz.draw and max_depth)
 
@@ -17,5 +17,5 @@ def rich_html(node: Any) -> str:
     text = f"<pre>{html.escape(repr(node))}</pre>"
     if not node._parents or not dot_available() or len(topological_order(node)) > LARGEST:
         return text
-    svg = _pipe(draw(node, format="svg")).decode()
+    svg = pipe(draw(node, format="svg")).decode()
     return text + svg[svg.index("<svg") :]
