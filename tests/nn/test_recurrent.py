@@ -261,3 +261,19 @@ def test_cells_equal_pytorchs_and_state_dicts_carry_over(name: str) -> None:
     np.testing.assert_allclose(mine_x.grad.data, their_x.grad.numpy(), rtol=1e-5, atol=1e-6)
     for mine_p, their_p in zip(ours.parameters(), theirs.parameters()):
         np.testing.assert_allclose(mine_p.grad.data, their_p.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cell_modules_match_central_differences_with_given_states(name: str) -> None:
+    cell = getattr(nn, name)(3, 4, dtype=np.float64)
+    states = 2 if name == "LSTMCell" else 1
+    x, *given = _tensors((2, 3), *[(2, 4)] * states)
+
+    def f(x: Tensor, *rest: Tensor) -> Tensor:
+        state = tuple(rest[:states]) if states == 2 else rest[0]
+        new = cell(x, state)
+        return (
+            _loss_of_everything(new[0], new[1:]) if isinstance(new, tuple) else _loss_of_everything(new, ())
+        )
+
+    assert gradcheck(f, [x, *given, *cell.parameters()])
