@@ -47,6 +47,10 @@ def recurrence(
             f"{op}: expected a floating-point input of shape (seq_len, batch, input_size) or, for one step, "
             f"(batch, input_size); got shape {x.shape}, dtype {x.dtype}"
         )
+    if x.ndim == 3 and x.shape[0] == 0:
+        raise ValueError(
+            f"{op}: the sequence is empty (seq_len 0, input shape {x.shape}); give at least one step"
+        )
     if not isinstance(w_hh, Tensor) or w_hh.ndim != 2:
         raise ValueError(f"{op}: weight_hh must be a 2-D Tensor, got {getattr(w_hh, 'shape', w_hh)!r}")
     size = w_hh.shape[1]

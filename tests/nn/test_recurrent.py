@@ -184,6 +184,11 @@ def test_truncated_backpropagation_through_time_stops_at_a_detached_state() -> N
             r"LSTMCell: weight_ih has dtype float32, the input float64",
         ),
         (lambda: nn.RNN(3, 4, nonlinearity="sigmoid"), None, r"RNN: nonlinearity must be 'tanh' or 'relu'"),
+        (
+            lambda: nn.GRU(3, 4),
+            lambda m: m(Tensor(np.zeros((0, 2, 3), np.float32))),
+            r"GRU: the sequence is empty \(seq_len 0",
+        ),
         (lambda: nn.GRU(3, 0), None, r"GRU: hidden_size must be a positive integer"),
         (lambda: nn.LSTM(3, 4, dropout=1.0), None, r"LSTM: dropout must be in \[0, 1\)"),
     ],
