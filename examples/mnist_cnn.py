@@ -73,6 +73,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         batch_size=(64, "samples per mini-batch"),
         lr=(2e-3, "Adam's starting learning rate (cosine-annealed to 0)"),
         shift=(2, "largest random shift of a training image in pixels (0: no augmentation)"),
+        validation=(0.1, "share of training data held out for the validation curve"),
         seed=(0, "random seed for weights, shifts and shuffling"),
     )
     parser.add_argument(
@@ -104,15 +105,19 @@ def main(argv: Sequence[str] | None = None) -> tuple[History, float]:
     args = parse(argv)
     (x, t), (x_test, t_test), source = load(args)
     x, x_test = x.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
+    order = np.random.default_rng(args.seed).permutation(len(x))
+    held_out = int(len(x) * args.validation)
+    validation, kept = order[:held_out], order[held_out:]
     torch.manual_seed(args.seed)
     model = MODELS[args.model]()
     parameters = sum(p.numel() for p in model.parameters())
-    print(f"{args.model} on {source}: {len(x)} training and {len(x_test)} test images; Adam lr {args.lr}, "
-          f"batch {args.batch_size}, {args.epochs} epochs, random shifts up to {args.shift} px")  # fmt: skip
+    print(f"{args.model} on {source}: {len(kept)} training images, {held_out} for validation, "
+          f"{len(x_test)} for the test; Adam lr {args.lr}, batch {args.batch_size}, {args.epochs} epochs, "
+          f"random shifts up to {args.shift} px")  # fmt: skip
     print(f"parameters: {parameters:,} here against {MLP_PARAMETERS:,} in the MLP lesson's 784-512-256-10 "
           f"({MLP_PARAMETERS / parameters:.1f}x more): filters are shared across the image")  # fmt: skip
     print(model)
-    training = Shifted(x, t, args.shift, args.seed) if args.shift else (x, t)
+    training = Shifted(x[kept], t[kept], args.shift, args.seed) if args.shift else (x[kept], t[kept])
     optimizer = optim.Adam(model.parameters(), lr=args.lr)
     history = fit(
         model,
@@ -120,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> tuple[History, float]:
         optimizer,
         DataLoader(training, args.batch_size, shuffle=True),
         args.epochs,
-        val_loader=DataLoader((x_test, t_test), 1000),
+        val_loader=DataLoader((x[validation], t[validation]), 1000) if held_out else None,
         scheduler=optim.lr_scheduler.CosineAnnealingLR(optimizer, args.epochs),
     )
     test_accuracy = accuracy(model, x_test, t_test)

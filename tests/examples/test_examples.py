@@ -148,9 +148,11 @@ def test_mnist_cnn_lenet_reaches_98_percent_on_the_bundled_sample(
 ) -> None:
     from examples import mnist_cnn
 
-    _, accuracy = mnist_cnn.main(["--out", str(tmp_path)])
+    history, accuracy = mnist_cnn.main(["--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert accuracy >= 0.98, out
+    assert "7200 training images, 800 for validation, 2000 for the test" in out  # the curve is not the test
+    assert len(history.val_accuracy) == 20 and history.val_accuracy[-1] != accuracy
     assert "parameters: 61,706 here against 535,818 in the MLP lesson's" in out
     names = [
         "mnist_cnn_lenet.npz",
