@@ -22,6 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from blas_kernels import describe as describe_blas
+
 import nn
 from autograd import Tensor, no_grad
 from nn import functional as F
@@ -185,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     data = load(args.data, args.limit)
     order = batches(len(data[0]))
     print(f"{len(data[0])} training images in {len(order)} batches of {BATCH}, {len(data[2])} test images; "
-          f"PyTorch {torch.__version__} with {args.threads} threads")  # fmt: skip
+          f"PyTorch {torch.__version__} with {args.threads} threads; {describe_blas()}")  # fmt: skip
     for model in args.models:
         fastest = {engine: np.inf for engine in ENGINES}
         accuracy = {}

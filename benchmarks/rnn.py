@@ -27,6 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from blas_kernels import describe as describe_blas
+
 import nn
 from autograd import Tensor
 
@@ -156,7 +158,8 @@ def main(argv: list[str] | None = None) -> None:
         print("(DeZero is not installed: pip install dezero==0.0.13 adds its column)")
         del engines["dezero"]
     print(f"forward + backward of one batch; PyTorch {torch.__version__} with {args.threads} threads; "
-          f"ratios are engine time / chainrule time (above 1: chainrule is faster)")  # fmt: skip
+          f"{describe_blas()}")  # fmt: skip
+    print("ratios are engine time / chainrule time (above 1: chainrule is faster)")
     rng = np.random.default_rng(0)
     for kind in ("LSTM", "GRU"):
         for config, (inputs, hidden, length, batch) in CONFIGS.items():
