@@ -2,31 +2,30 @@
 
 Each op stores its inputs, its rule from a derivative table (``autograd.rules`` for elementwise ops,
 shared with Value; ``autograd.tensor_rules`` for the rest) and the rule's constants (axes, shapes...).
-Backward calls the rule's VJP on arrays (``ArrayMath``), or on Tensors (``TensorMath``) when a graph
-of the backward pass is wanted. A node refers to its inputs, never to itself, so there is no reference
-cycle and a graph is freed by reference counting. Broadcasting is undone in exactly one place,
-``_accumulate``.
+Backward (``autograd.tensor_backprop``) calls the rule's VJP on arrays, or on Tensors when a graph of
+the backward pass is wanted. A node refers to its inputs, never to itself, so there is no reference
+cycle and a graph is freed by reference counting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import conv_rules as C
-from autograd import graph, rules
+from autograd import axes, graph, rules, tensor_backprop
 from autograd import tensor_rules as T
 from autograd.anomaly import recording
 from autograd.grad_mode import _everyone, is_grad_enabled
 from autograd.rules import Elementwise
-from autograd.spaces import ArrayMath, NodeMath, sum_to
+from autograd.spaces import ArrayMath
+from autograd.tensor_reductions import ReductionMethods
 from autograd.tensor_rules import Structural
+from autograd.tensor_shapes import ShapeMethods
 from autograd.tensor_torch import TorchMethods
 
 Rule = Elementwise | Structural
-Axis = int | tuple[int, ...] | None
 FLOAT_TYPES = (np.float32, np.float64)
 
 
@@ -63,7 +62,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
     return method
 
 
-class Tensor(TorchMethods):
+class Tensor(ReductionMethods, ShapeMethods, TorchMethods):
     """An n-dimensional array node: ``data`` (ndarray), ``grad`` (same shape and dtype, or None)."""
 
     __slots__ = {
@@ -218,20 +217,6 @@ class Tensor(TorchMethods):
         """The same data (shared, in its dtype), cut from the graph."""
         return Tensor(self.data, dtype=self.data.dtype)
 
-    def any(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
-    ) -> Tensor:
-        """Whether any element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
-        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
-        return Tensor(self.data.any(axis=axes, keepdims=keep), dtype=bool)
-
-    def all(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
-    ) -> Tensor:
-        """Whether every element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
-        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
-        return Tensor(self.data.all(axis=axes, keepdims=keep), dtype=bool)
-
     # -- arithmetic: the shared elementwise rules ----------------------------------------------------
 
     __add__ = _binary_method(rules.ADD)
@@ -343,11 +328,6 @@ class Tensor(TorchMethods):
     def __ge__(self, other: Any) -> Tensor:
         return Tensor(self.data >= _raw(other), dtype=bool)
 
-    @property
-    def T(self) -> Tensor:
-        """The axes reversed (the matrix transpose of a 2-D Tensor)."""
-        return self.permute(tuple(reversed(range(self.ndim))))
-
     # -- elementary functions and activations: one binding per rule -----------------------------------
 
     exp = _unary_method(rules.EXP)
@@ -394,11 +374,11 @@ class Tensor(TorchMethods):
     def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim`` (or ``axis``; the last by default), shifted by the maximum
         first so nothing overflows."""
-        return apply(T.SOFTMAX, (self,), axis=_one_axis(dim, axis))
+        return apply(T.SOFTMAX, (self,), axis=axes.one_axis(dim, axis))
 
     def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``dim`` (or ``axis``; the last by default), stable for any finite input."""
-        return apply(T.LOG_SOFTMAX, (self,), axis=_one_axis(dim, axis))
+        return apply(T.LOG_SOFTMAX, (self,), axis=axes.one_axis(dim, axis))
 
     def astype(self, dtype: Any) -> Tensor:
         """The same values in another dtype; to a float dtype the gradient is cast back, while an integer
@@ -407,130 +387,6 @@ class Tensor(TorchMethods):
         if target.kind != "f":
             return Tensor(self.data.astype(target), dtype=target)
         return apply(T.ASTYPE, (self,), dtype=target)
-
-    # -- reductions ---------------------------------------------------------------------------------
-
-    def sum(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
-    ) -> Tensor:
-        """Sum over ``axis`` (PyTorch: ``dim``), all axes by default."""
-        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
-        return apply(T.SUM, (self,), axes=axes, keepdims=keep)
-
-    def mean(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
-    ) -> Tensor:
-        """Mean over ``axis`` (PyTorch: ``dim``); integer and bool Tensors average as float32."""
-        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
-        source = self if self.data.dtype.kind == "f" else Tensor(self.data, dtype=np.float32)
-        return apply(T.MEAN, (source,), axes=axes, keepdims=keep)
-
-    def var(
-        self,
-        axis: Axis = None,
-        keepdims: bool = False,
-        ddof: int = 0,
-        *,
-        dim: Axis = None,
-        keepdim: bool | None = None,
-    ) -> Tensor:
-        """Variance with NumPy's default ``ddof=0`` (the population variance, as batch norm uses)."""
-        axes, keep = _reduction(self, axis, keepdims, dim, keepdim)
-        count = int(np.prod([self.shape[ax] for ax in axes]))
-        if count - ddof <= 0:
-            raise ValueError(f"var: {count} elements leave no degrees of freedom with ddof={ddof}")
-        return apply(T.VAR, (self,), axes=axes, keepdims=keep, ddof=ddof)
-
-    def max(
-        self, dim: Any = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
-    ) -> Any:
-        """The largest element(s). ``x.max()`` and ``x.max(axis=...)`` give the values (NumPy's way);
-        ``x.max(dim)`` gives PyTorch's pair ``(values, indices)``. The gradient goes to the first maximum
-        along one axis, and is split equally among tied maxima over all or several axes; NaN wins."""
-        return _extreme(T.MAX, np.argmax, self, dim, keepdim, axis, keepdims)
-
-    def min(
-        self, dim: Any = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
-    ) -> Any:
-        """The smallest element(s), with ``max``'s conventions."""
-        return _extreme(T.MIN, np.argmin, self, dim, keepdim, axis, keepdims)
-
-    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
-        """Indices of the largest elements as an int64 Tensor (indices have no gradient)."""
-        return _indices(np.argmax, self, dim if axis is None else axis, keepdim)
-
-    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
-        """Indices of the smallest elements as an int64 Tensor."""
-        return _indices(np.argmin, self, dim if axis is None else axis, keepdim)
-
-    # -- shapes -------------------------------------------------------------------------------------
-
-    def reshape(self, *shape: Any) -> Tensor:
-        """``reshape(2, 3)`` or ``reshape((2, 3))``; one dimension may be -1."""
-        target = _shape_argument(shape)
-        try:
-            out = self.data.reshape(target)
-        except ValueError as error:
-            raise ValueError(
-                f"reshape: cannot reshape a Tensor of shape {self.shape} into {target}"
-            ) from error
-        return result(out, (self,), T.RESHAPE, {"shape": out.shape})
-
-    def permute(self, *dims: Any) -> Tensor:
-        """Reorder the axes: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``; result axis i is ``dims[i]``."""
-        given = _shape_argument(dims)
-        order = tuple(int(a) % self.ndim if -self.ndim <= a < self.ndim else a for a in given)
-        if sorted(order) != list(range(self.ndim)):
-            raise ValueError(f"permute: dims {given} are not a permutation of a {self.ndim}-D Tensor's axes")
-        return apply(T.TRANSPOSE, (self,), order=order)
-
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
-        """Swap two axes, as PyTorch's ``transpose(dim0, dim1)`` (``permute`` reorders them all)."""
-        limit = max(self.ndim, 1)  # a 0-d Tensor accepts 0 and -1, as in PyTorch
-        for dim in (dim0, dim1):
-            if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -limit <= dim < limit:
-                raise ValueError(f"transpose: dim {dim!r} is out of range for a {self.ndim}-D Tensor")
-        order = list(range(self.ndim))
-        if self.ndim:
-            order[dim0], order[dim1] = order[dim1], order[dim0]
-        return self.permute(order)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        """Merge axes ``start_dim..end_dim`` into one (``flatten(1)`` turns images into rows)."""
-        shape = self.shape
-        if not shape:
-            return self.reshape(1)
-        start, end = (_normalise_axis(a, len(shape))[0] for a in (start_dim, end_dim))
-        if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} in {shape}")
-        return self.reshape(*shape[:start], int(np.prod(shape[start : end + 1])), *shape[end + 1 :])
-
-    def broadcast_to(self, *shape: Any) -> Tensor:
-        """The Tensor repeated along new or size-1 axes (NumPy's rules); the gradient sums them back."""
-        target = _shape_argument(shape)
-        try:
-            np.broadcast_shapes(self.shape, target)
-        except ValueError as error:
-            raise ValueError(f"broadcast_to: shape {self.shape} cannot be broadcast to {target}") from error
-        return apply(T.BROADCAST_TO, (self,), shape=target)
-
-    def sum_to(self, *shape: Any) -> Tensor:
-        """Sum over the axes broadcasting would add or stretch to reach this shape from ``shape``."""
-        return apply(T.SUM_TO, (self,), shape=_shape_argument(shape))
-
-    def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
-        """Constant padding with numpy.pad's ``pad_width``; the gradient is the un-padded middle."""
-        if self.ndim == 0:
-            raise ValueError("pad: a 0-d Tensor has no axis to pad")
-        try:
-            widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (self.ndim, 2))
-            if (widths < 0).any():
-                raise ValueError("negative")
-        except (ValueError, TypeError) as error:
-            raise ValueError(
-                f"pad: pad_width {pad_width!r} does not fit a Tensor of shape {self.shape}"
-            ) from error
-        return apply(T.PAD, (self,), widths=tuple(map(tuple, widths.tolist())), value=value)
 
     # -- composites ---------------------------------------------------------------------------------
 
@@ -549,7 +405,7 @@ class Tensor(TorchMethods):
         """Split ``axis`` into groups of ``pieces`` and keep each group's maximum (Goodfellow et al.)."""
         if self.ndim == 0:
             raise ValueError("maxout: a 0-d Tensor has no axis to group")
-        axis = _normalise_axis(axis, self.ndim)[0]
+        axis = axes.normalise_axis(axis, self.ndim)[0]
         size = self.shape[axis]
         if pieces < 1 or size % pieces:
             raise ValueError(f"maxout: axis {axis} has size {size}, not a multiple of pieces={pieces}")
@@ -614,160 +470,17 @@ class Tensor(TorchMethods):
 
     @staticmethod
     def _seed_grad(root: Tensor, seed: Any) -> None:
-        _accumulate(root, seed, None)
+        tensor_backprop.accumulate(root, seed, None)
 
     @staticmethod
     def _backprop(order: list[Tensor]) -> None:
         """Children before parents: each node's rule turns its gradient into its inputs' gradients."""
-        _propagate(order, ArrayMath, graph_mode=False)
+        tensor_backprop.propagate(order, ArrayMath, graph_mode=False)
 
     @staticmethod
     def _backprop_graph(order: list[Tensor]) -> None:
         """The same walk with every rule evaluated on Tensors, recording the backward pass (create_graph)."""
-        _propagate(order, TensorMath, graph_mode=True)
-
-
-def _propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
-    with np.errstate(all="ignore"):  # inf and NaN are results here, as in NumPy and PyTorch
-        for node in reversed(order):
-            rule, held = node._op, node._grad
-            if rule is None or held is None:
-                continue
-            grad = held if graph_mode else held.data
-            parents = node._parents
-            if node._versions is not None:
-                _check_versions(node, parents)
-            needs = tuple(p.requires_grad for p in parents)
-            if graph_mode:
-                grads = rule.vjp(m, grad, node, parents, needs, node._ctx)
-            else:
-                grads = rule.vjp(m, grad, node.data, tuple(p.data for p in parents), needs, node._ctx)
-            for parent, parent_grad, need in zip(parents, grads, needs):
-                if need and parent_grad is not None:
-                    _accumulate(parent, parent_grad, grad)
-
-
-def _check_versions(node: Tensor, parents: tuple[Tensor, ...]) -> None:
-    """The values an op's backward reads (its inputs and output) must be those it computed with."""
-    recorded: tuple[int, ...] = node._versions or ()
-    changed = [
-        (f"input {i}", p, then) for i, (p, then) in enumerate(zip(parents, recorded)) if p._version != then
-    ]
-    if node._version:
-        changed.append(("output", node, 0))
-    if changed:
-        what, tensor, then = changed[0]
-        raise RuntimeError(
-            f"backward(): {what} (shape {tensor.shape}) of '{node.op}' was changed in place after the op "
-            f"used it (version {tensor._version}, recorded {then}); its gradient would be wrong. That "
-            "happens e.g. with optimizer.step() between two backward() calls over one graph: compute the "
-            "forward pass again after changing the weights. (Writes to the raw .data array are not tracked.)"
-        )
-
-
-def _accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
-    """Add ``grad`` into ``node._grad`` (a Tensor, as in PyTorch): un-broadcast to its shape, cast to its
-    dtype, never alias. A Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays
-    differentiable; an array is added in place into the plain Tensor that holds it."""
-    target = node.data
-    if isinstance(grad, Tensor):
-        if grad.shape != target.shape:
-            grad = grad.sum_to(target.shape)
-        if grad.dtype != target.dtype:
-            grad = grad.astype(target.dtype)
-        node._grad = grad if node._grad is None else grad + node._grad
-        return
-    if grad.shape != target.shape:
-        grad = sum_to(grad, target.shape)
-    if grad.dtype != target.dtype:
-        grad = grad.astype(target.dtype)
-    held = node._grad
-    if held is None:
-        # own the array: a pass-through gradient (add, reshape...) is the upstream array or a view of
-        # it, and a broadcast one is read-only; either would break the in-place += below
-        if not grad.flags.writeable or (upstream is not None and np.may_share_memory(grad, upstream)):
-            grad = grad.copy()
-        node._grad = plain(grad)
-    elif held._op is not None or held.requires_grad:
-        node._grad = held + plain(grad)  # a recorded gradient is never changed in place
-    else:
-        held.data += grad
-
-
-class TensorMath(NodeMath):
-    """Rules evaluated on Tensors: ``where`` takes masks (bool Tensors or arrays) as constants."""
-
-    @staticmethod
-    def sign(x: Tensor) -> np.ndarray:
-        return np.sign(x.data)
-
-    @staticmethod
-    def where(condition: np.ndarray, a: Any, b: Any) -> Tensor:
-        return where(condition, a, b)
-
-    @staticmethod
-    def matmul(a: Tensor, b: Tensor) -> Tensor:
-        return matmul(a, b)
-
-    @staticmethod
-    def concatenate(parts: list[Tensor], axis: int) -> Tensor:
-        return joined(T.CONCATENATE, parts, axis, "concatenate")
-
-    @staticmethod
-    def stack(parts: list[Tensor], axis: int) -> Tensor:
-        return joined(T.STACK, parts, axis, "stack")
-
-    @staticmethod
-    def im2col(x: Tensor, window: Any, saved: Any) -> Tensor:
-        return apply(C.IM2COL, (x,), window=window)
-
-    @staticmethod
-    def col2im(cols: Tensor, window: Any) -> Tensor:
-        return apply(C.COL2IM, (cols,), window=window)
-
-    @staticmethod
-    def swapaxes(x: Tensor, first: int, second: int) -> Tensor:
-        return x.transpose(first, second)
-
-    @staticmethod
-    def transpose(x: Tensor, order: tuple[int, ...]) -> Tensor:
-        return x.permute(order)
-
-    @staticmethod
-    def reshape(x: Tensor, shape: tuple[int, ...]) -> Tensor:
-        return x.reshape(shape)
-
-    @staticmethod
-    def sum(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return x.sum(axis, keepdims)
-
-    @staticmethod
-    def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return x.mean(axis, keepdims)
-
-    @staticmethod
-    def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
-        return x.broadcast_to(shape)
-
-    @staticmethod
-    def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
-        return x.sum_to(shape)
-
-    @staticmethod
-    def getitem(x: Tensor, index: Any) -> Tensor:
-        return getitem(x, index)
-
-    @staticmethod
-    def scatter_add(x: Tensor, index: Any, shape: tuple[int, ...], repeats: bool) -> Tensor:
-        return apply(T.SCATTER_ADD, (x,), index=index, shape=shape, repeats=repeats)
-
-    @staticmethod
-    def softmax(x: Tensor, axis: int) -> Tensor:
-        return x.softmax(axis)
-
-    @staticmethod
-    def astype(x: Tensor, dtype: Any) -> Tensor:
-        return x.astype(dtype)
+        tensor_backprop.propagate(order, tensor_backprop.TensorMath, graph_mode=True)
 
 
 # -- recording ops ------------------------------------------------------------------------------------
@@ -888,86 +601,7 @@ def _repeats_possible(index: Any) -> bool:
     )
 
 
-class ValuesIndices(NamedTuple):
-    """What ``max(dim)`` / ``min(dim)`` return, as in PyTorch."""
-
-    values: Tensor
-    indices: Tensor
-
-
-def _reduction(
-    x: Tensor, axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None
-) -> tuple[tuple[int, ...], bool]:
-    """Axes and keepdims from NumPy's (``axis``, ``keepdims``) or PyTorch's (``dim``, ``keepdim``)."""
-    if dim is not None and axis is not None:
-        raise ValueError("give axis= or dim=, not both")
-    return _normalise_axis(axis if dim is None else dim, x.ndim), keepdims if keepdim is None else keepdim
-
-
-def _extreme(
-    rule: Structural, locate: Any, x: Tensor, dim: Any, keepdim: bool, axis: Axis, keepdims: bool | None
-) -> Any:
-    if x.data.size == 0:
-        raise ValueError(f"{rule.name} of an empty Tensor")
-    if dim is not None:
-        if axis is not None:
-            raise ValueError("give axis= or dim=, not both")
-        if not isinstance(dim, (int, np.integer)):
-            raise TypeError(f"{rule.name}(dim) takes one int dim, got {dim!r}; for several axes use axis=")
-        values = apply(rule, (x,), axes=_normalise_axis(int(dim), x.ndim), keepdims=keepdim, first=True)
-        return ValuesIndices(values, _indices(locate, x, int(dim), keepdim))
-    keep = bool(keepdims)
-    first = isinstance(axis, (int, np.integer))
-    return apply(rule, (x,), axes=_normalise_axis(axis, x.ndim), keepdims=keep, first=first)
-
-
-def _indices(locate: Any, x: Tensor, axis: int | None, keepdim: bool) -> Tensor:
-    found = np.asarray(locate(x.data, axis=axis), dtype=np.int64)
-    if keepdim and axis is not None:
-        found = np.expand_dims(found, axis)
-    return Tensor(found, dtype=np.int64)
-
-
-def _normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
-    """Reduction axes as sorted non-negative ints, or a ValueError naming the bad axis."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (
-        (axis,)
-        if isinstance(axis, (int, np.integer))
-        else tuple(axis)
-        if isinstance(axis, (tuple, list))
-        else None
-    )
-    if axes is None or any(isinstance(ax, bool) or not isinstance(ax, (int, np.integer)) for ax in axes):
-        raise TypeError(f"axis must be an int, a tuple of ints or None, got {type(axis).__name__} {axis!r}")
-    normalised = []
-    for ax in axes:
-        if not -ndim <= ax < ndim:
-            raise ValueError(f"axis {ax} is out of range for a Tensor with {ndim} dimensions")
-        normalised.append(int(ax) % ndim)
-    if len(set(normalised)) != len(normalised):
-        raise ValueError(f"axis {axis} repeats an axis")
-    return tuple(sorted(normalised))
-
-
-def _one_axis(dim: int | None, axis: int | None) -> int:
-    """PyTorch's ``dim`` or NumPy's ``axis`` (not both); the last axis when neither is given."""
-    if dim is not None and axis is not None and dim != axis:
-        raise TypeError(f"give dim or axis, not both (got dim={dim}, axis={axis})")
-    chosen = dim if dim is not None else axis
-    return -1 if chosen is None else chosen
-
-
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(bool))
-
-
-def _shape_argument(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """``(2, 3)``, ``((2, 3),)``, ``([2, 3],)`` or an integer array, as a tuple of ints."""
-    sizes = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list, np.ndarray)) else shape
-    if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in sizes):
-        raise TypeError(f"a shape is made of ints, got {sizes!r}")
-    return tuple(int(n) for n in sizes)
 
 
 def joined(rule: Structural, tensors: Iterable[Any], axis: int, op: str) -> Tensor:

@@ -1,0 +1,95 @@
+"""Tensor's shape operations (reshape, permute, transpose, flatten, broadcast_to, sum_to, pad, ``.T``),
+as a mixin: each checks its argument against the Tensor's shape and names both in its error."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd import (
+    axes,
+    tensor,  # a cycle: Tensor is made with this mixin; its names are read at call time
+)
+from autograd import tensor_rules as T
+
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
+
+
+class ShapeMethods:
+    """Mixed into Tensor: views and rearrangements whose gradient is the inverse rearrangement."""
+
+    __slots__ = ()
+
+    @property
+    def T(self: Any) -> Tensor:
+        """The axes reversed (the matrix transpose of a 2-D Tensor)."""
+        return self.permute(tuple(reversed(range(self.ndim))))
+
+    def reshape(self: Any, *shape: Any) -> Tensor:
+        """``reshape(2, 3)`` or ``reshape((2, 3))``; one dimension may be -1."""
+        target = axes.shape_argument(shape)
+        try:
+            out = self.data.reshape(target)
+        except ValueError as error:
+            raise ValueError(
+                f"reshape: cannot reshape a Tensor of shape {self.shape} into {target}"
+            ) from error
+        return tensor.result(out, (self,), T.RESHAPE, {"shape": out.shape})
+
+    def permute(self: Any, *dims: Any) -> Tensor:
+        """Reorder the axes: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``; result axis i is ``dims[i]``."""
+        given = axes.shape_argument(dims)
+        order = tuple(int(a) % self.ndim if -self.ndim <= a < self.ndim else a for a in given)
+        if sorted(order) != list(range(self.ndim)):
+            raise ValueError(f"permute: dims {given} are not a permutation of a {self.ndim}-D Tensor's axes")
+        return tensor.apply(T.TRANSPOSE, (self,), order=order)
+
+    def transpose(self: Any, dim0: int, dim1: int) -> Tensor:
+        """Swap two axes, as PyTorch's ``transpose(dim0, dim1)`` (``permute`` reorders them all)."""
+        limit = max(self.ndim, 1)  # a 0-d Tensor accepts 0 and -1, as in PyTorch
+        for dim in (dim0, dim1):
+            if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -limit <= dim < limit:
+                raise ValueError(f"transpose: dim {dim!r} is out of range for a {self.ndim}-D Tensor")
+        order = list(range(self.ndim))
+        if self.ndim:
+            order[dim0], order[dim1] = order[dim1], order[dim0]
+        return self.permute(order)
+
+    def flatten(self: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes ``start_dim..end_dim`` into one (``flatten(1)`` turns images into rows)."""
+        shape = self.shape
+        if not shape:
+            return self.reshape(1)
+        start, end = (axes.normalise_axis(a, len(shape))[0] for a in (start_dim, end_dim))
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} in {shape}")
+        return self.reshape(*shape[:start], int(np.prod(shape[start : end + 1])), *shape[end + 1 :])
+
+    def broadcast_to(self: Any, *shape: Any) -> Tensor:
+        """The Tensor repeated along new or size-1 axes (NumPy's rules); the gradient sums them back."""
+        target = axes.shape_argument(shape)
+        try:
+            np.broadcast_shapes(self.shape, target)
+        except ValueError as error:
+            raise ValueError(f"broadcast_to: shape {self.shape} cannot be broadcast to {target}") from error
+        return tensor.apply(T.BROADCAST_TO, (self,), shape=target)
+
+    def sum_to(self: Any, *shape: Any) -> Tensor:
+        """Sum over the axes broadcasting would add or stretch to reach this shape from ``shape``."""
+        return tensor.apply(T.SUM_TO, (self,), shape=axes.shape_argument(shape))
+
+    def pad(self: Any, pad_width: Any, value: float = 0.0) -> Tensor:
+        """Constant padding with numpy.pad's ``pad_width``; the gradient is the un-padded middle."""
+        if self.ndim == 0:
+            raise ValueError("pad: a 0-d Tensor has no axis to pad")
+        try:
+            widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (self.ndim, 2))
+            if (widths < 0).any():
+                raise ValueError("negative")
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"pad: pad_width {pad_width!r} does not fit a Tensor of shape {self.shape}"
+            ) from error
+        return tensor.apply(T.PAD, (self,), widths=tuple(map(tuple, widths.tolist())), value=value)
