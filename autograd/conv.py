@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from autograd import conv_rules as C
-from autograd.tensor import Tensor, apply
+from autograd.tensor import Tensor
 from autograd.tensor_ops import stack
+from autograd.tensor_record import apply
 from autograd.windows import Window, pair
 
 Size = int | tuple[int, int]

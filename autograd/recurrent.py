@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from autograd.recurrent_rules import KINDS, RULES
-from autograd.tensor import Tensor, apply
+from autograd.tensor import Tensor
+from autograd.tensor_record import apply
 
 State = tuple[Tensor, ...]
 

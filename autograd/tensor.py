@@ -1,32 +1,31 @@
 """Tensor: a NumPy array that records the operations on it, with the same backward() as Value.
 
 Each op stores its inputs, its rule from a derivative table (``autograd.rules`` for elementwise ops,
-shared with Value; ``autograd.tensor_rules`` for the rest) and the rule's constants (axes, shapes...).
-Backward (``autograd.tensor_backprop``) calls the rule's VJP on arrays, or on Tensors when a graph of
-the backward pass is wanted. A node refers to its inputs, never to itself, so there is no reference
-cycle and a graph is freed by reference counting.
+shared with Value; ``autograd.tensor_rules`` for the rest) and the rule's constants (axes, shapes...),
+through ``autograd.tensor_record``. Backward (``autograd.tensor_backprop``) calls the rule's VJP on
+arrays, or on Tensors when a graph of the backward pass is wanted. A node refers to its inputs, never to
+itself, so there is no reference cycle and a graph is freed by reference counting. Reductions, shape
+operations, in-place writes and PyTorch's spellings are mixins, one file each (``tensor_*.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
 
 from autograd import axes, graph, rules, tensor_backprop
 from autograd import tensor_rules as T
-from autograd.anomaly import recording
-from autograd.grad_mode import _everyone, is_grad_enabled
 from autograd.rules import Elementwise
 from autograd.spaces import ArrayMath
+from autograd.tensor_inplace import InPlaceMethods
+from autograd.tensor_record import Rule, apply, elementwise, getitem, lift, matmul, raw, where
 from autograd.tensor_reductions import ReductionMethods
-from autograd.tensor_rules import Structural
 from autograd.tensor_shapes import ShapeMethods
 from autograd.tensor_torch import TorchMethods
 
-Rule = Elementwise | Structural
-FLOAT_TYPES = (np.float32, np.float64)
+_DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(bool))
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -62,7 +61,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
     return method
 
 
-class Tensor(ReductionMethods, ShapeMethods, TorchMethods):
+class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     """An n-dimensional array node: ``data`` (ndarray), ``grad`` (same shape and dtype, or None)."""
 
     __slots__ = {
@@ -230,70 +229,6 @@ class Tensor(ReductionMethods, ShapeMethods, TorchMethods):
     __pow__ = _binary_method(rules.POW)
     __rpow__ = _binary_method(rules.POW, reflected=True)
 
-    def _in_place(self, ufunc: np.ufunc, other: Any, out_of_place: Callable[[Tensor, Any], Tensor]) -> Tensor:
-        """``x op= y``: changes ``x.data`` in place (keeping identity and dtype, so a Parameter stays
-        registered and optimizers keep their state) when no graph is recorded through ``x``. A recorded
-        non-leaf gets the out-of-place result; a leaf that requires grad is an error, as in PyTorch."""
-        if self.requires_grad and is_grad_enabled() and self._parents:
-            return out_of_place(self, other)
-        self._write(lambda data: ufunc(data, _raw(other), out=data, casting="same_kind"), ufunc.__name__)
-        return self
-
-    def _write(self, change: Callable[[np.ndarray], Any], what: str) -> None:
-        """Change the data in place and count it in ``_version`` (so backward can tell that a value an op
-        recorded has changed); refused for a leaf that requires grad while the graph is recorded."""
-        if self.requires_grad and is_grad_enabled():
-            raise RuntimeError(
-                f"a leaf Tensor that requires grad cannot be changed in place ({what}) while the graph is "
-                "recorded; wrap the update in `with no_grad():`"
-            )
-        with np.errstate(all="ignore"):
-            change(self.data)
-        self._version += 1
-
-    def zero_(self) -> Tensor:
-        """Set every element to 0 in place (counted as an in-place change); returns self."""
-        return self.fill_(0.0)
-
-    def fill_(self, value: float) -> Tensor:
-        """Set every element to ``value`` in place; returns self."""
-        self._write(lambda data: data.fill(value), "fill_")
-        return self
-
-    def copy_(self, source: Any) -> Tensor:
-        """Copy ``source`` (broadcast to this shape, cast to this dtype) into the data in place."""
-        values = np.asarray(_raw(source))
-        try:
-            np.broadcast_to(values, self.shape)
-        except ValueError as error:
-            raise ValueError(
-                f"copy_: a source of shape {values.shape} does not fit shape {self.shape}"
-            ) from error
-        self._write(lambda data: np.copyto(data, values, casting="unsafe"), "copy_")
-        return self
-
-    def __iadd__(self, other: Any) -> Tensor:
-        return self._in_place(np.add, other, Tensor.__add__)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self._in_place(np.subtract, other, Tensor.__sub__)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self._in_place(np.multiply, other, Tensor.__mul__)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self._in_place(np.true_divide, other, Tensor.__truediv__)
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        """Write into the data in place: allowed where no graph is recorded through this Tensor."""
-        if isinstance(index, Tensor):
-            index = index.data
-
-        def assign(data: np.ndarray) -> None:
-            data[index] = _raw(value)
-
-        self._write(assign, "item assignment")
-
     def __neg__(self) -> Tensor:
         return elementwise(rules.NEG, (self,))
 
@@ -311,22 +246,22 @@ class Tensor(ReductionMethods, ShapeMethods, TorchMethods):
     __hash__ = object.__hash__
 
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
-        return Tensor(self.data == _raw(other), dtype=bool)
+        return Tensor(self.data == raw(other), dtype=bool)
 
     def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
-        return Tensor(self.data != _raw(other), dtype=bool)
+        return Tensor(self.data != raw(other), dtype=bool)
 
     def __lt__(self, other: Any) -> Tensor:
-        return Tensor(self.data < _raw(other), dtype=bool)
+        return Tensor(self.data < raw(other), dtype=bool)
 
     def __le__(self, other: Any) -> Tensor:
-        return Tensor(self.data <= _raw(other), dtype=bool)
+        return Tensor(self.data <= raw(other), dtype=bool)
 
     def __gt__(self, other: Any) -> Tensor:
-        return Tensor(self.data > _raw(other), dtype=bool)
+        return Tensor(self.data > raw(other), dtype=bool)
 
     def __ge__(self, other: Any) -> Tensor:
-        return Tensor(self.data >= _raw(other), dtype=bool)
+        return Tensor(self.data >= raw(other), dtype=bool)
 
     # -- elementary functions and activations: one binding per rule -----------------------------------
 
@@ -481,140 +416,3 @@ class Tensor(ReductionMethods, ShapeMethods, TorchMethods):
     def _backprop_graph(order: list[Tensor]) -> None:
         """The same walk with every rule evaluated on Tensors, recording the backward pass (create_graph)."""
         tensor_backprop.propagate(order, tensor_backprop.TensorMath, graph_mode=True)
-
-
-# -- recording ops ------------------------------------------------------------------------------------
-
-
-def plain(data: np.ndarray) -> Tensor:
-    """A Tensor around ``data`` as it is (no copy, no checks) outside any graph: gradients, masks."""
-    out = Tensor.__new__(Tensor)
-    out.data = data if type(data) is np.ndarray else np.asarray(data)
-    out._grad = None
-    out.label = ""
-    out.requires_grad = False
-    out._parents = ()
-    out._op = None
-    out._ctx = ()
-    out._versions = None
-    out._version = 0
-    return out
-
-
-def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) -> Tensor:
-    """The output of an op: records ``parents``, ``rule`` and its constants ``ctx`` only if grad mode is
-    on and an input requires grad."""
-    out = plain(data)
-    if (_everyone.records or recording(out, rule, parents)) and any(p.requires_grad for p in parents):
-        out.requires_grad = True
-        out._parents = parents
-        out._op = rule
-        out._ctx = ctx
-        out._versions = tuple(p._version for p in parents) if rule.saves else None
-    return out
-
-
-_INTEGER_CLOSED = frozenset({"add", "sub", "mul", "neg", "abs", "identity", "relu", "clip"})
-
-
-def elementwise(rule: Elementwise, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = ()) -> Tensor:
-    """Apply a shared elementwise rule to Tensors (broadcasting like NumPy). Integer or bool inputs of
-    an op whose result is not an integer (exp, sigmoid, /...) are promoted to float32, as in PyTorch."""
-    if rule.name not in _INTEGER_CLOSED and any(t.data.dtype.kind in "biu" for t in inputs):
-        inputs = tuple(t if t.data.dtype.kind == "f" else Tensor(t.data, dtype=np.float32) for t in inputs)
-    try:
-        with np.errstate(all="ignore"):  # inf and NaN are answers here, as in NumPy and PyTorch
-            out = rule.on_array(*(t.data for t in inputs), *params)
-    except ValueError as error:
-        shapes = " and ".join(str(t.shape) for t in inputs)
-        raise ValueError(f"{rule.name}: shapes {shapes} cannot be broadcast together") from error
-    return result(out, inputs, rule, params)
-
-
-def apply(rule: Structural, inputs: tuple[Tensor, ...], **ctx: Any) -> Tensor:
-    """Apply a Tensor rule: its forward on the inputs' arrays, recorded with ``ctx`` for its VJP."""
-    with np.errstate(all="ignore"):
-        out = rule.forward(*(t.data for t in inputs), **ctx)
-    return result(out if isinstance(out, np.ndarray) else np.asarray(out), inputs, rule, ctx)
-
-
-def lift(value: Any, like: Tensor) -> Tensor:
-    """An operand as a Tensor. Numbers and integer arrays take ``like``'s dtype (so float32 stays
-    float32, as with NumPy's Python scalars); float arrays and Tensors keep theirs."""
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, np.ndarray) and value.dtype in FLOAT_TYPES:
-        return Tensor(value)
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"cannot combine a Tensor with {type(value).__name__} of dtype {array.dtype}")
-    return Tensor(array.astype(like.data.dtype, copy=False), dtype=like.data.dtype)
-
-
-def _raw(value: Any) -> Any:
-    return value.data if isinstance(value, Tensor) else value
-
-
-def matmul(a: Tensor, b: Tensor) -> Tensor:
-    """Matrix product with NumPy's rules: 1-D vectors, 2-D matrices, batched (..., n, k) @ (..., k, m)."""
-    b = lift(b, a)
-    try:
-        return apply(T.MATMUL, (a, b))
-    except ValueError as error:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not line up") from error
-
-
-def where(condition: Any, a: Any, b: Any) -> Tensor:
-    """Elements of ``a`` where ``condition`` holds, else of ``b`` (broadcasting like numpy.where)."""
-    mask = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
-    first = next((t for t in (a, b) if isinstance(t, Tensor)), None)
-    a = lift(a, first) if first is not None else Tensor(a)
-    b = lift(b, a)
-    try:
-        return apply(T.WHERE, (a, b), mask=mask)
-    except ValueError as error:
-        raise ValueError(f"where: shapes {mask.shape}, {a.shape} and {b.shape} do not broadcast") from error
-
-
-def getitem(x: Tensor, index: Any) -> Tensor:
-    """Slices, integer arrays and boolean masks; the backward scatter-adds, so repeated indices add up."""
-    if isinstance(index, Tensor):
-        index = index.data
-    elif isinstance(index, tuple):
-        index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    try:
-        return apply(T.GETITEM, (x,), index=index, repeats=_repeats_possible(index))
-    except IndexError as error:
-        raise IndexError(f"index {index!r} does not fit a Tensor of shape {x.shape}: {error}") from error
-
-
-_BASIC_INDEX = (slice, int, np.integer, type(None), type(Ellipsis))
-
-
-def _repeats_possible(index: Any) -> bool:
-    """False only for indices that cannot pick an element twice (slices, ints, None, ..., boolean masks);
-    any other part (a list, tuple, range or integer array) is an advanced index that may repeat."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return not all(
-        isinstance(part, _BASIC_INDEX) or (isinstance(part, np.ndarray) and part.dtype == bool)
-        for part in parts
-    )
-
-
-_DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(bool))
-
-
-def joined(rule: Structural, tensors: Iterable[Any], axis: int, op: str) -> Tensor:
-    """concatenate / stack: every element of any iterable, numbers and arrays lifted to Tensors."""
-    items = list(tensors)
-    if not items:
-        raise ValueError(f"{op} needs at least one Tensor")
-    first = next((t for t in items if isinstance(t, Tensor)), None)
-    parts = tuple(lift(t, first) if first is not None else Tensor(t) for t in items)
-    ndim = parts[0].ndim + (1 if rule is T.STACK else 0)
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{op}: axis {axis} is out of range for {ndim}-D results")
-    try:
-        return apply(rule, parts, axis=axis % ndim)
-    except ValueError as error:
-        raise ValueError(f"{op}: shapes {[t.shape for t in parts]} do not fit along axis {axis}") from error

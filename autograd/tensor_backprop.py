@@ -4,18 +4,24 @@ broadcasting is undone and gradients are added up in exactly one place, ``accumu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from autograd import conv_rules as C
-from autograd import tensor  # a cycle: tensor's backward hooks call this module; names are read at call time
+
+# a cycle: Tensor's backward hooks call this module, which reads tensor.Tensor at call time
+from autograd import tensor, tensor_record
 from autograd import tensor_rules as T
 from autograd.axes import Axis
 from autograd.spaces import NodeMath, sum_to
 
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
 
-def propagate(order: list[tensor.Tensor], m: Any, graph_mode: bool) -> None:
+
+def propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
+    """Children before parents: each node's rule turns its gradient into its inputs' gradients."""
     with np.errstate(all="ignore"):  # inf and NaN are results here, as in NumPy and PyTorch
         for node in reversed(order):
             rule, held = node._op, node._grad
@@ -35,7 +41,7 @@ def propagate(order: list[tensor.Tensor], m: Any, graph_mode: bool) -> None:
                     accumulate(parent, parent_grad, grad)
 
 
-def check_versions(node: tensor.Tensor, parents: tuple[tensor.Tensor, ...]) -> None:
+def check_versions(node: Tensor, parents: tuple[Tensor, ...]) -> None:
     """The values an op's backward reads (its inputs and output) must be those it computed with."""
     recorded: tuple[int, ...] = node._versions or ()
     changed = [
@@ -44,16 +50,17 @@ def check_versions(node: tensor.Tensor, parents: tuple[tensor.Tensor, ...]) -> N
     if node._version:
         changed.append(("output", node, 0))
     if changed:
-        what, tensor, then = changed[0]
+        what, changed_node, then = changed[0]
         raise RuntimeError(
-            f"backward(): {what} (shape {tensor.shape}) of '{node.op}' was changed in place after the op "
-            f"used it (version {tensor._version}, recorded {then}); its gradient would be wrong. That "
-            "happens e.g. with optimizer.step() between two backward() calls over one graph: compute the "
-            "forward pass again after changing the weights. (Writes to the raw .data array are not tracked.)"
+            f"backward(): {what} (shape {changed_node.shape}) of '{node.op}' was changed in place after the "
+            f"op used it (version {changed_node._version}, recorded {then}); its gradient would be wrong. "
+            "That happens e.g. with optimizer.step() between two backward() calls over one graph: compute "
+            "the forward pass again after changing the weights. (Writes to the raw .data array are not "
+            "tracked.)"
         )
 
 
-def accumulate(node: tensor.Tensor, grad: Any, upstream: Any) -> None:
+def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
     """Add ``grad`` into ``node._grad`` (a Tensor, as in PyTorch): un-broadcast to its shape, cast to its
     dtype, never alias. A Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays
     differentiable; an array is added in place into the plain Tensor that holds it."""
@@ -75,9 +82,9 @@ def accumulate(node: tensor.Tensor, grad: Any, upstream: Any) -> None:
         # it, and a broadcast one is read-only; either would break the in-place += below
         if not grad.flags.writeable or (upstream is not None and np.may_share_memory(grad, upstream)):
             grad = grad.copy()
-        node._grad = tensor.plain(grad)
+        node._grad = tensor_record.plain(grad)
     elif held._op is not None or held.requires_grad:
-        node._grad = held + tensor.plain(grad)  # a recorded gradient is never changed in place
+        node._grad = held + tensor_record.plain(grad)  # a recorded gradient is never changed in place
     else:
         held.data += grad
 
@@ -86,73 +93,73 @@ class TensorMath(NodeMath):
     """Rules evaluated on Tensors: ``where`` takes masks (bool Tensors or arrays) as constants."""
 
     @staticmethod
-    def sign(x: tensor.Tensor) -> np.ndarray:
+    def sign(x: Tensor) -> np.ndarray:
         return np.sign(x.data)
 
     @staticmethod
-    def where(condition: np.ndarray, a: Any, b: Any) -> tensor.Tensor:
-        return tensor.where(condition, a, b)
+    def where(condition: np.ndarray, a: Any, b: Any) -> Tensor:
+        return tensor_record.where(condition, a, b)
 
     @staticmethod
-    def matmul(a: tensor.Tensor, b: tensor.Tensor) -> tensor.Tensor:
-        return tensor.matmul(a, b)
+    def matmul(a: Tensor, b: Tensor) -> Tensor:
+        return tensor_record.matmul(a, b)
 
     @staticmethod
-    def concatenate(parts: list[tensor.Tensor], axis: int) -> tensor.Tensor:
-        return tensor.joined(T.CONCATENATE, parts, axis, "concatenate")
+    def concatenate(parts: list[Tensor], axis: int) -> Tensor:
+        return tensor_record.joined(T.CONCATENATE, parts, axis, "concatenate")
 
     @staticmethod
-    def stack(parts: list[tensor.Tensor], axis: int) -> tensor.Tensor:
-        return tensor.joined(T.STACK, parts, axis, "stack")
+    def stack(parts: list[Tensor], axis: int) -> Tensor:
+        return tensor_record.joined(T.STACK, parts, axis, "stack")
 
     @staticmethod
-    def im2col(x: tensor.Tensor, window: Any, saved: Any) -> tensor.Tensor:
-        return tensor.apply(C.IM2COL, (x,), window=window)
+    def im2col(x: Tensor, window: Any, saved: Any) -> Tensor:
+        return tensor_record.apply(C.IM2COL, (x,), window=window)
 
     @staticmethod
-    def col2im(cols: tensor.Tensor, window: Any) -> tensor.Tensor:
-        return tensor.apply(C.COL2IM, (cols,), window=window)
+    def col2im(cols: Tensor, window: Any) -> Tensor:
+        return tensor_record.apply(C.COL2IM, (cols,), window=window)
 
     @staticmethod
-    def swapaxes(x: tensor.Tensor, first: int, second: int) -> tensor.Tensor:
+    def swapaxes(x: Tensor, first: int, second: int) -> Tensor:
         return x.transpose(first, second)
 
     @staticmethod
-    def transpose(x: tensor.Tensor, order: tuple[int, ...]) -> tensor.Tensor:
+    def transpose(x: Tensor, order: tuple[int, ...]) -> Tensor:
         return x.permute(order)
 
     @staticmethod
-    def reshape(x: tensor.Tensor, shape: tuple[int, ...]) -> tensor.Tensor:
+    def reshape(x: Tensor, shape: tuple[int, ...]) -> Tensor:
         return x.reshape(shape)
 
     @staticmethod
-    def sum(x: tensor.Tensor, axis: Axis = None, keepdims: bool = False) -> tensor.Tensor:
+    def sum(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         return x.sum(axis, keepdims)
 
     @staticmethod
-    def mean(x: tensor.Tensor, axis: Axis = None, keepdims: bool = False) -> tensor.Tensor:
+    def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         return x.mean(axis, keepdims)
 
     @staticmethod
-    def broadcast_to(x: tensor.Tensor, shape: tuple[int, ...]) -> tensor.Tensor:
+    def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
         return x.broadcast_to(shape)
 
     @staticmethod
-    def sum_to(x: tensor.Tensor, shape: tuple[int, ...]) -> tensor.Tensor:
+    def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
         return x.sum_to(shape)
 
     @staticmethod
-    def getitem(x: tensor.Tensor, index: Any) -> tensor.Tensor:
-        return tensor.getitem(x, index)
+    def getitem(x: Tensor, index: Any) -> Tensor:
+        return tensor_record.getitem(x, index)
 
     @staticmethod
-    def scatter_add(x: tensor.Tensor, index: Any, shape: tuple[int, ...], repeats: bool) -> tensor.Tensor:
-        return tensor.apply(T.SCATTER_ADD, (x,), index=index, shape=shape, repeats=repeats)
+    def scatter_add(x: Tensor, index: Any, shape: tuple[int, ...], repeats: bool) -> Tensor:
+        return tensor_record.apply(T.SCATTER_ADD, (x,), index=index, shape=shape, repeats=repeats)
 
     @staticmethod
-    def softmax(x: tensor.Tensor, axis: int) -> tensor.Tensor:
+    def softmax(x: Tensor, axis: int) -> Tensor:
         return x.softmax(axis)
 
     @staticmethod
-    def astype(x: tensor.Tensor, dtype: Any) -> tensor.Tensor:
+    def astype(x: Tensor, dtype: Any) -> Tensor:
         return x.astype(dtype)

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from autograd import tensor_rules as T
-from autograd.tensor import Tensor, joined, where
+from autograd.tensor import Tensor
+from autograd.tensor_record import joined, where
 
 __all__ = ["concatenate", "stack", "where"]
 

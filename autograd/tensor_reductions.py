@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from autograd import (
-    axes,
-    tensor,  # a cycle: Tensor is made with this mixin; its names are read at call time
-)
+# a cycle: Tensor is made with this mixin; it reads tensor.Tensor at call time
+from autograd import axes, tensor, tensor_record
 from autograd import tensor_rules as T
 from autograd.axes import Axis
 from autograd.tensor_rules import Structural
@@ -44,7 +42,7 @@ class ReductionMethods:
     ) -> Tensor:
         """Sum over ``axis`` (PyTorch: ``dim``), all axes by default."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
-        return tensor.apply(T.SUM, (self,), axes=reduced, keepdims=keep)
+        return tensor_record.apply(T.SUM, (self,), axes=reduced, keepdims=keep)
 
     def mean(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
@@ -52,7 +50,7 @@ class ReductionMethods:
         """Mean over ``axis`` (PyTorch: ``dim``); integer and bool Tensors average as float32."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
         source = self if self.data.dtype.kind == "f" else tensor.Tensor(self.data, dtype=np.float32)
-        return tensor.apply(T.MEAN, (source,), axes=reduced, keepdims=keep)
+        return tensor_record.apply(T.MEAN, (source,), axes=reduced, keepdims=keep)
 
     def var(
         self: Any,
@@ -68,7 +66,7 @@ class ReductionMethods:
         count = int(np.prod([self.shape[ax] for ax in reduced]))
         if count - ddof <= 0:
             raise ValueError(f"var: {count} elements leave no degrees of freedom with ddof={ddof}")
-        return tensor.apply(T.VAR, (self,), axes=reduced, keepdims=keep, ddof=ddof)
+        return tensor_record.apply(T.VAR, (self,), axes=reduced, keepdims=keep, ddof=ddof)
 
     def max(
         self: Any, dim: Any = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
@@ -114,13 +112,13 @@ def _extreme(
             raise ValueError("give axis= or dim=, not both")
         if not isinstance(dim, (int, np.integer)):
             raise TypeError(f"{rule.name}(dim) takes one int dim, got {dim!r}; for several axes use axis=")
-        values = tensor.apply(
+        values = tensor_record.apply(
             rule, (x,), axes=axes.normalise_axis(int(dim), x.ndim), keepdims=keepdim, first=True
         )
         return ValuesIndices(values, _indices(locate, x, int(dim), keepdim))
     keep = bool(keepdims)
     first = isinstance(axis, (int, np.integer))
-    return tensor.apply(rule, (x,), axes=axes.normalise_axis(axis, x.ndim), keepdims=keep, first=first)
+    return tensor_record.apply(rule, (x,), axes=axes.normalise_axis(axis, x.ndim), keepdims=keep, first=first)
 
 
 def _indices(locate: Any, x: Tensor, axis: int | None, keepdim: bool) -> Tensor:

@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd import (
-    axes,
-    tensor,  # a cycle: Tensor is made with this mixin; its names are read at call time
-)
+from autograd import axes, tensor_record
 from autograd import tensor_rules as T
 
 if TYPE_CHECKING:
@@ -36,7 +33,7 @@ class ShapeMethods:
             raise ValueError(
                 f"reshape: cannot reshape a Tensor of shape {self.shape} into {target}"
             ) from error
-        return tensor.result(out, (self,), T.RESHAPE, {"shape": out.shape})
+        return tensor_record.result(out, (self,), T.RESHAPE, {"shape": out.shape})
 
     def permute(self: Any, *dims: Any) -> Tensor:
         """Reorder the axes: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``; result axis i is ``dims[i]``."""
@@ -44,7 +41,7 @@ class ShapeMethods:
         order = tuple(int(a) % self.ndim if -self.ndim <= a < self.ndim else a for a in given)
         if sorted(order) != list(range(self.ndim)):
             raise ValueError(f"permute: dims {given} are not a permutation of a {self.ndim}-D Tensor's axes")
-        return tensor.apply(T.TRANSPOSE, (self,), order=order)
+        return tensor_record.apply(T.TRANSPOSE, (self,), order=order)
 
     def transpose(self: Any, dim0: int, dim1: int) -> Tensor:
         """Swap two axes, as PyTorch's ``transpose(dim0, dim1)`` (``permute`` reorders them all)."""
@@ -74,11 +71,11 @@ class ShapeMethods:
             np.broadcast_shapes(self.shape, target)
         except ValueError as error:
             raise ValueError(f"broadcast_to: shape {self.shape} cannot be broadcast to {target}") from error
-        return tensor.apply(T.BROADCAST_TO, (self,), shape=target)
+        return tensor_record.apply(T.BROADCAST_TO, (self,), shape=target)
 
     def sum_to(self: Any, *shape: Any) -> Tensor:
         """Sum over the axes broadcasting would add or stretch to reach this shape from ``shape``."""
-        return tensor.apply(T.SUM_TO, (self,), shape=axes.shape_argument(shape))
+        return tensor_record.apply(T.SUM_TO, (self,), shape=axes.shape_argument(shape))
 
     def pad(self: Any, pad_width: Any, value: float = 0.0) -> Tensor:
         """Constant padding with numpy.pad's ``pad_width``; the gradient is the un-padded middle."""
@@ -92,4 +89,4 @@ class ShapeMethods:
             raise ValueError(
                 f"pad: pad_width {pad_width!r} does not fit a Tensor of shape {self.shape}"
             ) from error
-        return tensor.apply(T.PAD, (self,), widths=tuple(map(tuple, widths.tolist())), value=value)
+        return tensor_record.apply(T.PAD, (self,), widths=tuple(map(tuple, widths.tolist())), value=value)

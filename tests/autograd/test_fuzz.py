@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp
 
 from autograd import Tensor, Value
 from autograd.rules import ELEMENTWISE, Elementwise
-from autograd.tensor import elementwise as tensor_elementwise
+from autograd.tensor_record import elementwise as tensor_elementwise
 from autograd.value import elementwise as value_elementwise
 from nn import functional as F
 

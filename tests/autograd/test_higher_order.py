@@ -23,7 +23,7 @@ from autograd import (
     tensor_rules,
     where,
 )
-from autograd.tensor import apply
+from autograd.tensor_record import apply
 from nn import functional as F
 from tests.autograd.strategies import separated_leaves
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from autograd import Tensor, Value, gradcheck, gradgradcheck, rules
 from autograd.rules import ELEMENTWISE, Elementwise, with_constant
-from autograd.tensor import elementwise as tensor_elementwise
+from autograd.tensor_record import elementwise as tensor_elementwise
 from autograd.value import elementwise as value_elementwise
 
 # inputs inside each rule's domain, and its parameters; kinks are listed so smooth checks avoid them
