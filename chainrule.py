@@ -98,7 +98,7 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory where it can (a Tensor of the right dtype is returned as is)."""
     if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
         return data
-    return tensor(data.data if isinstance(data, Tensor) else data, dtype=dtype)
+    return tensor(data.numpy() if isinstance(data, Tensor) else data, dtype=dtype)
 
 
 # PyTorch's legacy constructor names

@@ -10,6 +10,7 @@ from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import grad, topological_order, zero_grad
 from autograd.tensor import Tensor
+from autograd.tensor_inplace import increment_version
 from autograd.tensor_ops import concatenate, stack, where
 from autograd.value import Value
 
@@ -26,6 +27,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "increment_version",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",

@@ -57,10 +57,10 @@ def recording(node: Any, rule: Any, parents: tuple[Any, ...]) -> bool:
     new value and notes where in the user's code the op was created."""
     if _mode.anomaly:
         where = _user_line()
-        if not _finite(node.data):
+        if not _finite(node._data):
             shapes = ", ".join(str(_shape(p)) for p in parents)
             raise FloatingPointError(
-                f"anomaly in the forward pass: '{rule.name}' produced {_what(node.data)} "
+                f"anomaly in the forward pass: '{rule.name}' produced {_what(node._data)} "
                 f"(output shape {_shape(node)}, input shapes {shapes}) at {where}"
             )
         _ORIGINS[id(node)] = where
@@ -76,7 +76,7 @@ def check_backward(order: list[Any]) -> None:
             children.setdefault(parent, []).append(node)
     for node in reversed(order):
         grad = node.grad
-        if grad is None or _finite(grad.data if hasattr(grad, "_parents") else grad):
+        if grad is None or _finite(grad._data if hasattr(grad, "_parents") else grad):
             continue
         edge_grad = type(node)._edge_grad
         for child in children.get(node, []):
@@ -107,7 +107,7 @@ def _what(data: Any) -> str:
 
 
 def _shape(node: Any) -> tuple[int, ...]:
-    return tuple(np.shape(node.data))
+    return tuple(np.shape(node._data))
 
 
 def _user_line() -> str:

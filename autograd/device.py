@@ -58,8 +58,8 @@ def to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> np.dtype | No
     for arg in args:
         if isinstance(arg, (str, device)):
             device(arg)
-        elif hasattr(arg, "data") and isinstance(arg.data, np.ndarray):
-            dtype = arg.data.dtype
+        elif isinstance(getattr(arg, "_data", None), np.ndarray):
+            dtype = arg.dtype
         else:
             try:
                 dtype = np.dtype(arg)

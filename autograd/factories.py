@@ -34,7 +34,7 @@ def _make(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A new Tensor holding a copy of ``data`` (numbers, nested lists, arrays or a Tensor)."""
-    source = data.data if isinstance(data, Tensor) else data
+    source = data._data if isinstance(data, Tensor) else data
     values = np.array(source)
     return _make(values.astype(_dtype_of(values, data), copy=False), dtype, requires_grad)
 

@@ -29,7 +29,7 @@ def _leaves(inputs: Any, create_graph: bool) -> tuple[bool, tuple[Tensor, ...]]:
         if create_graph and x.requires_grad:
             leaves.append(x)
         else:
-            data = x.data if x.dtype.kind == "f" else x.data.astype(np.float32)
+            data = x._data if x.dtype.kind == "f" else x._data.astype(np.float32)
             leaves.append(Tensor(data, requires_grad=True))
     return is_tuple, tuple(leaves)
 
@@ -61,11 +61,11 @@ def _grads(outputs: Any, leaves: tuple[Tensor, ...], seeds: Any, create_graph: b
     """grad() with zeros for inputs the outputs do not depend on (as torch.autograd.functional does)."""
     live = [y for y in (outputs if isinstance(outputs, (tuple, list)) else (outputs,)) if y.requires_grad]
     if not live:
-        return tuple(Tensor(np.zeros_like(x.data)) for x in leaves)
+        return tuple(Tensor(np.zeros_like(x._data)) for x in leaves)
     if isinstance(outputs, (tuple, list)):
         seeds = [s for y, s in zip(outputs, seeds) if y.requires_grad]
     found = grad(live, list(leaves), seeds, create_graph=create_graph, allow_unused=True)
-    return tuple(Tensor(np.zeros_like(x.data)) if g is None else g for g, x in zip(found, leaves))
+    return tuple(Tensor(np.zeros_like(x._data)) if g is None else g for g, x in zip(found, leaves))
 
 
 def _shape(is_tuple: bool, items: tuple[Any, ...]) -> Any:
@@ -85,7 +85,7 @@ def vjp(
     if v is None:
         if len(outputs) != 1 or outputs[0].numel() != 1:
             raise ValueError("vjp: v can be omitted only when func returns a single one-element Tensor")
-        v = Tensor(np.ones_like(outputs[0].data))
+        v = Tensor(np.ones_like(outputs[0]._data))
     seeds = _vectors(v, outputs, "vjp")
     result = _grads(list(outputs), leaves, list(seeds), create_graph)
     return _shape(out_tuple, _detach(outputs, create_graph)), _shape(in_tuple, result)
@@ -101,9 +101,9 @@ def jvp(
     if v is None:
         if len(leaves) != 1 or leaves[0].numel() != 1:
             raise ValueError("jvp: v can be omitted only for a single one-element input")
-        v = Tensor(np.ones_like(leaves[0].data))
+        v = Tensor(np.ones_like(leaves[0]._data))
     tangents = _vectors(v, leaves, "jvp")
-    dummies = tuple(Tensor(np.zeros_like(y.data), requires_grad=True) for y in outputs)
+    dummies = tuple(Tensor(np.zeros_like(y._data), requires_grad=True) for y in outputs)
     pulled = _grads(list(outputs), leaves, list(dummies), create_graph=True)
     result = _grads(list(pulled), dummies, list(tangents), create_graph)
     return _shape(out_tuple, _detach(outputs, create_graph)), _shape(out_tuple, result)
@@ -118,7 +118,7 @@ def jacobian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = Fals
     for y in outputs:
         rows: list[tuple[Tensor, ...]] = []
         for index in np.ndindex(y.shape):
-            seed = np.zeros_like(y.data)
+            seed = np.zeros_like(y._data)
             seed[index] = 1
             rows.append(_grads(y, leaves, Tensor(seed), create_graph))
         per_input = []
@@ -127,7 +127,7 @@ def jacobian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = Fals
             if create_graph and parts:
                 block = stack(parts).reshape(*y.shape, *x.shape)
             else:
-                data = np.stack([p.data for p in parts]) if parts else np.zeros((0, *x.shape), x.dtype)
+                data = np.stack([p._data for p in parts]) if parts else np.zeros((0, *x.shape), x.dtype)
                 block = Tensor(data.reshape(y.shape + x.shape))
             per_input.append(block)
         blocks.append(_shape(in_tuple, tuple(per_input)))
@@ -166,7 +166,7 @@ def vhp(func: Callable[..., Any], inputs: Inputs, v: Any, create_graph: bool = F
     grads = _grads(outputs[0], leaves, None, create_graph=True)
     live = [(g * vector).sum() for g, vector in zip(grads, vectors) if g.requires_grad]
     if not live:
-        result = tuple(Tensor(np.zeros_like(x.data)) for x in leaves)
+        result = tuple(Tensor(np.zeros_like(x._data)) for x in leaves)
     else:
         total = live[0]
         for term in live[1:]:

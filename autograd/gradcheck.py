@@ -67,18 +67,22 @@ def _check_inputs(inputs: list[Node]) -> None:
 @contextmanager
 def _float64(inputs: list[Node]) -> Iterator[None]:
     """Run on float64 copies of Tensor data and clean grads; put data and grads back afterwards."""
-    saved = [(x.data, x.grad) for x in inputs]
+    saved: list[tuple[Any, Any]] = [(x._data, x.grad) for x in inputs]
     try:
         for x in inputs:
             if isinstance(x, Tensor):
-                x.data = x.data.astype(np.float64)
+                x._data = x._data.astype(np.float64)
                 x.grad = None
             else:
                 x.grad = 0.0
         yield
     finally:
         for x, (data, grad) in zip(inputs, saved):
-            x.data, x.grad = data, grad
+            if isinstance(x, Tensor):
+                x._data = data
+            else:
+                x.data = data
+            x.grad = grad
 
 
 def _call(f: Callable[..., Any], inputs: list[Node]) -> Node:
@@ -101,7 +105,7 @@ def _output_weights(f: Callable[..., Any], inputs: list[Node], seed: int) -> np.
 def _scalar(out: Node, weights: np.ndarray | None) -> float:
     if isinstance(out, Value):
         return out.data
-    data = np.asarray(out.data, dtype=np.float64)
+    data = np.asarray(out._data, dtype=np.float64)
     return float(data.sum() if weights is None else (data * weights).sum())
 
 
@@ -110,11 +114,11 @@ def _analytic_gradients(
 ) -> list[np.ndarray]:
     out = _call(f, inputs)
     if isinstance(out, Tensor) and not out.requires_grad:  # f does not depend on its inputs
-        return [np.zeros(np.shape(x.data)) for x in inputs]
+        return [np.zeros(np.shape(x._data)) for x in inputs]
     if isinstance(out, Tensor):
         out.backward(np.ones(out.shape) if weights is None else weights)
         return [
-            np.zeros(np.shape(x.data)) if x.grad is None else np.asarray(x.grad, np.float64) for x in inputs
+            np.zeros(np.shape(x._data)) if x.grad is None else np.asarray(x.grad, np.float64) for x in inputs
         ]
     out.backward()
     return [np.array([x.grad]) for x in inputs]
@@ -128,7 +132,7 @@ def _central_differences(
     Elements are changed in place by index, so a Tensor keeps its memory layout (a transposed view
     stays non-contiguous) and the ops are checked on the layout the test gave them.
     """
-    holder: Any = x if isinstance(x, Value) else x.data
+    holder: Any = x if isinstance(x, Value) else x._data
     key = "data" if isinstance(x, Value) else None
     shape = () if isinstance(x, Value) else x.shape
     numeric = np.empty(shape)

@@ -59,7 +59,7 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, (Tensor, np.ndarray, np.generic)):
-        array = np.asarray(obj.data if isinstance(obj, Tensor) else obj)
+        array = np.asarray(obj._data if isinstance(obj, Tensor) else obj)
         if array.dtype.hasobject or array.dtype.kind not in "biufc":
             raise TypeError(f"save: {where} has dtype {array.dtype}, which cannot be saved without pickle")
         name = f"a{len(arrays)}"

@@ -129,7 +129,7 @@ class NodeMath:
 
     @staticmethod
     def data(x: Any) -> Any:
-        return x.data
+        return x._data
 
     @staticmethod
     def exp(x: Any) -> Any:

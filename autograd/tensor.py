@@ -33,7 +33,7 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     array is not copied; Python numbers, lists and integer or boolean arrays become float32, unless
     ``dtype`` says otherwise."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if dtype is None and isinstance(data, (np.ndarray, np.floating)) and data.dtype.kind == "f":
         return np.asarray(data)
     array = np.asarray(data, dtype=dtype)
@@ -62,17 +62,18 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
 
 
 class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
-    """An n-dimensional array node: ``data`` (ndarray), ``grad`` (same shape and dtype, or None)."""
+    """An n-dimensional array node: its values (``numpy()``, or ``data`` as a Tensor cut from the graph)
+    and ``grad`` (same shape and dtype, or None)."""
 
     __slots__ = {
         "__weakref__": None,
         "_ctx": "the op's constants (axes, shapes...) its backward needs",
+        "_data": "the values: a NumPy array (shared, not copied, by ``numpy()``)",
         "_grad": "the gradient behind ``grad``",
         "_op": "the rule that made this Tensor (None for a leaf)",
         "_parents": "the op's input Tensors",
         "_version": "how many times the data was changed in place",
         "_versions": "the inputs' versions when the op ran (checked by backward)",
-        "data": "the values: a NumPy array (shared, not copied, by ``numpy()``)",
         "label": "a name for pictures of the graph",
         "requires_grad": "whether backward() computes a gradient for this Tensor",
     }
@@ -88,9 +89,9 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     _grad: Tensor | None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
-        self.data = as_array(data, dtype)
-        if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating-point Tensors can require grad, got dtype {self.data.dtype}")
+        self._data = as_array(data, dtype)
+        if requires_grad and self._data.dtype.kind != "f":
+            raise TypeError(f"only floating-point Tensors can require grad, got dtype {self._data.dtype}")
         self.requires_grad = bool(requires_grad)
         self._grad = None
         self.label = label
@@ -105,17 +106,32 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     @property
     def shape(self) -> tuple[int, ...]:
         """The size of each dimension (a tuple, as ``size()``)."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
         """The number of dimensions (as ``dim()``)."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
         """The NumPy dtype of the data (float32 by default, int64 for labels, bool for masks)."""
-        return self.data.dtype
+        return self._data.dtype
+
+    @property
+    def data(self) -> Tensor:
+        """The same values as a Tensor cut from the graph, sharing memory, as in PyTorch: a write through
+        it (``p.data.add_(...)``) changes this Tensor and is not tracked by the version counter."""
+        return Tensor(self._data, dtype=self._data.dtype)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                f"data: assign a Tensor (e.g. torch.tensor(values)), got {type(value).__name__}; "
+                "or change the values in place with .copy_()"
+            )
+        self._data = value._data
 
     @property
     def grad(self) -> Tensor | None:
@@ -126,7 +142,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     def grad(self, value: Any) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                value = Tensor(value, dtype=self.data.dtype)
+                value = Tensor(value, dtype=self._data.dtype)
             if value.shape != self.shape:
                 raise ValueError(
                     f"grad: assigned a gradient of shape {value.shape} to a Tensor of shape {self.shape}"
@@ -146,33 +162,34 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d Tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self) -> Any:
         """The sub-Tensors along the first axis (each a graph node); a 0-d Tensor cannot be iterated."""
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d Tensor")
-        return (self[i] for i in range(len(self.data)))
+        return (self[i] for i in range(len(self._data)))
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """The data for NumPy (``np.asarray(t)``); no graph goes with it."""
-        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+        if copy is False and dtype is not None and np.dtype(dtype) != self._data.dtype:
             raise ValueError("__array__: a copy is needed to change the dtype")
-        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        array = self._data if dtype is None else self._data.astype(dtype, copy=False)
         return array.copy() if copy else array
 
     def _single(self, what: str) -> Any:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"{what} needs a Tensor with one element, got shape {self.shape}")
-        return self.data.item()
+        return self._data.item()
 
     def __bool__(self) -> bool:
         """The truth of the single element, as in PyTorch; ambiguous (an error) for more than one."""
-        if self.data.size != 1:
+        size = self._data.size
+        if size != 1:
             raise ValueError(
-                f"the truth value of a Tensor of {self.data.size} elements is ambiguous: use .any() or .all()"
+                f"the truth value of a Tensor of {size} elements is ambiguous: use .any() or .all()"
             )
-        return bool(self.data.item())
+        return bool(self._data.item())
 
     def __float__(self) -> float:
         return float(self._single("float()"))
@@ -192,7 +209,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     def __repr__(self) -> str:
         """PyTorch's layout: ``tensor([0.1000, 2.0000], requires_grad=True)``, the dtype named when it is
         not the default of its kind (float32, int64, bool), and ``grad_fn`` for a result of an op."""
-        data = self.data
+        data = self._data
         whole = data.dtype.kind == "f" and bool(np.all(~np.isfinite(data) | (data == np.round(data))))
         body = np.array2string(
             data, precision=4, separator=", ", prefix="tensor(", floatmode="maxprec" if whole else "fixed"
@@ -210,11 +227,11 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
-        return self.data
+        return self._data
 
     def detach(self) -> Tensor:
         """The same data (shared, in its dtype), cut from the graph."""
-        return Tensor(self.data, dtype=self.data.dtype)
+        return Tensor(self._data, dtype=self._data.dtype)
 
     # -- arithmetic: the shared elementwise rules ----------------------------------------------------
 
@@ -246,22 +263,22 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     __hash__ = object.__hash__
 
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
-        return Tensor(self.data == raw(other), dtype=bool)
+        return Tensor(self._data == raw(other), dtype=bool)
 
     def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
-        return Tensor(self.data != raw(other), dtype=bool)
+        return Tensor(self._data != raw(other), dtype=bool)
 
     def __lt__(self, other: Any) -> Tensor:
-        return Tensor(self.data < raw(other), dtype=bool)
+        return Tensor(self._data < raw(other), dtype=bool)
 
     def __le__(self, other: Any) -> Tensor:
-        return Tensor(self.data <= raw(other), dtype=bool)
+        return Tensor(self._data <= raw(other), dtype=bool)
 
     def __gt__(self, other: Any) -> Tensor:
-        return Tensor(self.data > raw(other), dtype=bool)
+        return Tensor(self._data > raw(other), dtype=bool)
 
     def __ge__(self, other: Any) -> Tensor:
-        return Tensor(self.data >= raw(other), dtype=bool)
+        return Tensor(self._data >= raw(other), dtype=bool)
 
     # -- elementary functions and activations: one binding per rule -----------------------------------
 
@@ -320,7 +337,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         or bool result is cut from the graph (as in PyTorch: it cannot require grad)."""
         target = np.dtype(dtype)
         if target.kind != "f":
-            return Tensor(self.data.astype(target), dtype=target)
+            return Tensor(self._data.astype(target), dtype=target)
         return apply(T.ASTYPE, (self,), dtype=target)
 
     # -- composites ---------------------------------------------------------------------------------
@@ -334,7 +351,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
                     f"got shape {self.shape}"
                 )
             weight = weight.reshape(1, weight.numel(), *([1] * (self.ndim - 2)))
-        return where(self.data > 0, self, weight * self)
+        return where(self._data > 0, self, weight * self)
 
     def maxout(self, pieces: int, axis: int = -1) -> Tensor:
         """Split ``axis`` into groups of ``pieces`` and keep each group's maximum (Goodfellow et al.)."""
@@ -370,16 +387,16 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     def _as_seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
         """d(loss)/d(root) as an array (or a Tensor, kept as a node, for create_graph)."""
         if grad is None:
-            if root.data.size != 1:
+            if root._data.size != 1:
                 raise RuntimeError(
                     f"backward() without a gradient needs a single-element Tensor, got shape {root.shape}; "
                     "pass grad= with that shape"
                 )
-            seed: Any = np.ones_like(root.data)
+            seed: Any = np.ones_like(root._data)
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
         else:
-            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
+            seed = np.array(grad._data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
         if seed.shape != root.shape:
             raise ValueError(f"backward(): grad has shape {seed.shape}, the Tensor has shape {root.shape}")
         return Tensor(seed) if create_graph and not isinstance(seed, Tensor) else seed
@@ -387,19 +404,19 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     @staticmethod
     def _as_gradient(grad: Any, source: Tensor) -> Tensor:
         if grad is None:
-            return Tensor(np.zeros_like(source.data))
+            return Tensor(np.zeros_like(source._data))
         return grad if isinstance(grad, Tensor) else Tensor(grad)
 
     @staticmethod
     def _edge_grad(child: Tensor, index: int) -> Any:
         """What ``child``'s backward adds to the gradient of its input ``index`` (for anomaly reports)."""
-        grad = child._grad.data  # type: ignore[union-attr]
+        grad = child._grad._data  # type: ignore[union-attr]
         parents = child._parents
         needs = tuple(i == index for i in range(len(parents)))
         assert child._op is not None
         with np.errstate(all="ignore"):
             grads = child._op.vjp(
-                ArrayMath, grad, child.data, tuple(p.data for p in parents), needs, child._ctx
+                ArrayMath, grad, child._data, tuple(p._data for p in parents), needs, child._ctx
             )
         return grads[index]
 

@@ -27,7 +27,7 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
             rule, held = node._op, node._grad
             if rule is None or held is None:
                 continue
-            grad = held if graph_mode else held.data
+            grad = held if graph_mode else held._data
             parents = node._parents
             if node._versions is not None:
                 check_versions(node, parents)
@@ -35,7 +35,7 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
             if graph_mode:
                 grads = rule.vjp(m, grad, node, parents, needs, node._ctx)
             else:
-                grads = rule.vjp(m, grad, node.data, tuple(p.data for p in parents), needs, node._ctx)
+                grads = rule.vjp(m, grad, node._data, tuple(p._data for p in parents), needs, node._ctx)
             for parent, parent_grad, need in zip(parents, grads, needs):
                 if need and parent_grad is not None:
                     accumulate(parent, parent_grad, grad)
@@ -64,7 +64,7 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
     """Add ``grad`` into ``node._grad`` (a Tensor, as in PyTorch): un-broadcast to its shape, cast to its
     dtype, never alias. A Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays
     differentiable; an array is added in place into the plain Tensor that holds it."""
-    target = node.data
+    target = node._data
     if isinstance(grad, tensor.Tensor):
         if grad.shape != target.shape:
             grad = grad.sum_to(target.shape)
@@ -86,7 +86,7 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
     elif held._op is not None or held.requires_grad:
         node._grad = held + tensor_record.plain(grad)  # a recorded gradient is never changed in place
     else:
-        held.data += grad
+        held._data += grad
 
 
 class TensorMath(NodeMath):
@@ -94,7 +94,7 @@ class TensorMath(NodeMath):
 
     @staticmethod
     def sign(x: Tensor) -> np.ndarray:
-        return np.sign(x.data)
+        return np.sign(x._data)
 
     @staticmethod
     def where(condition: np.ndarray, a: Any, b: Any) -> Tensor:

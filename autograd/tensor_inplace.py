@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from autograd.tensor import Tensor
 
 
+def increment_version(tensor: Tensor) -> None:
+    """Count a change made to ``tensor``'s memory behind the engine's back (by NumPy, through
+    ``numpy()``), so a backward pass that would read the old values fails instead (PyTorch:
+    ``torch.autograd.graph.increment_version``)."""
+    tensor._version += 1
+
+
 class InPlaceMethods:
     """Mixed into Tensor: writes into ``data`` that keep the Tensor's identity and dtype."""
 
@@ -24,7 +31,7 @@ class InPlaceMethods:
     def _in_place(
         self: Any, ufunc: np.ufunc, other: Any, out_of_place: Callable[[Tensor, Any], Tensor]
     ) -> Tensor:
-        """``x op= y``: changes ``x.data`` in place (keeping identity and dtype, so a Parameter stays
+        """``x op= y``: changes ``x._data`` in place (keeping identity and dtype, so a Parameter stays
         registered and optimizers keep their state) when no graph is recorded through ``x``. A recorded
         non-leaf gets the out-of-place result; a leaf that requires grad is an error, as in PyTorch."""
         if self.requires_grad and is_grad_enabled() and self._parents:
@@ -43,7 +50,7 @@ class InPlaceMethods:
                 "recorded; wrap the update in `with no_grad():`"
             )
         with np.errstate(all="ignore"):
-            change(self.data)
+            change(self._data)
         self._version += 1
 
     def zero_(self: Any) -> Tensor:

@@ -27,7 +27,7 @@ FLOAT_TYPES = (np.float32, np.float64)
 def plain(data: np.ndarray) -> Tensor:
     """A Tensor around ``data`` as it is (no copy, no checks) outside any graph: gradients, masks."""
     out = tensor.Tensor.__new__(tensor.Tensor)
-    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out._data = data if type(data) is np.ndarray else np.asarray(data)
     out._grad = None
     out.label = ""
     out.requires_grad = False
@@ -58,13 +58,13 @@ _INTEGER_CLOSED = frozenset({"add", "sub", "mul", "neg", "abs", "identity", "rel
 def elementwise(rule: Elementwise, inputs: tuple[Tensor, ...], params: tuple[Any, ...] = ()) -> Tensor:
     """Apply a shared elementwise rule to Tensors (broadcasting like NumPy). Integer or bool inputs of
     an op whose result is not an integer (exp, sigmoid, /...) are promoted to float32, as in PyTorch."""
-    if rule.name not in _INTEGER_CLOSED and any(t.data.dtype.kind in "biu" for t in inputs):
+    if rule.name not in _INTEGER_CLOSED and any(t._data.dtype.kind in "biu" for t in inputs):
         inputs = tuple(
-            t if t.data.dtype.kind == "f" else tensor.Tensor(t.data, dtype=np.float32) for t in inputs
+            t if t._data.dtype.kind == "f" else tensor.Tensor(t._data, dtype=np.float32) for t in inputs
         )
     try:
         with np.errstate(all="ignore"):  # inf and NaN are answers here, as in NumPy and PyTorch
-            out = rule.on_array(*(t.data for t in inputs), *params)
+            out = rule.on_array(*(t._data for t in inputs), *params)
     except ValueError as error:
         shapes = " and ".join(str(t.shape) for t in inputs)
         raise ValueError(f"{rule.name}: shapes {shapes} cannot be broadcast together") from error
@@ -74,7 +74,7 @@ def elementwise(rule: Elementwise, inputs: tuple[Tensor, ...], params: tuple[Any
 def apply(rule: Structural, inputs: tuple[Tensor, ...], **ctx: Any) -> Tensor:
     """Apply a Tensor rule: its forward on the inputs' arrays, recorded with ``ctx`` for its VJP."""
     with np.errstate(all="ignore"):
-        out = rule.forward(*(t.data for t in inputs), **ctx)
+        out = rule.forward(*(t._data for t in inputs), **ctx)
     return result(out if isinstance(out, np.ndarray) else np.asarray(out), inputs, rule, ctx)
 
 
@@ -88,11 +88,11 @@ def lift(value: Any, like: Tensor) -> Tensor:
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"cannot combine a Tensor with {type(value).__name__} of dtype {array.dtype}")
-    return tensor.Tensor(array.astype(like.data.dtype, copy=False), dtype=like.data.dtype)
+    return tensor.Tensor(array.astype(like._data.dtype, copy=False), dtype=like._data.dtype)
 
 
 def raw(value: Any) -> Any:
-    return value.data if isinstance(value, tensor.Tensor) else value
+    return value._data if isinstance(value, tensor.Tensor) else value
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -106,7 +106,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Elements of ``a`` where ``condition`` holds, else of ``b`` (broadcasting like numpy.where)."""
-    mask = np.asarray(condition.data if isinstance(condition, tensor.Tensor) else condition, dtype=bool)
+    mask = np.asarray(condition._data if isinstance(condition, tensor.Tensor) else condition, dtype=bool)
     first = next((t for t in (a, b) if isinstance(t, tensor.Tensor)), None)
     a = lift(a, first) if first is not None else tensor.Tensor(a)
     b = lift(b, a)
@@ -119,9 +119,9 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
 def getitem(x: Tensor, index: Any) -> Tensor:
     """Slices, integer arrays and boolean masks; the backward scatter-adds, so repeated indices add up."""
     if isinstance(index, tensor.Tensor):
-        index = index.data
+        index = index._data
     elif isinstance(index, tuple):
-        index = tuple(i.data if isinstance(i, tensor.Tensor) else i for i in index)
+        index = tuple(i._data if isinstance(i, tensor.Tensor) else i for i in index)
     try:
         return apply(T.GETITEM, (x,), index=index, repeats=_repeats_possible(index))
     except IndexError as error:

@@ -28,14 +28,14 @@ class ReductionMethods:
     ) -> Tensor:
         """Whether any element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
-        return tensor.Tensor(self.data.any(axis=reduced, keepdims=keep), dtype=bool)
+        return tensor.Tensor(self._data.any(axis=reduced, keepdims=keep), dtype=bool)
 
     def all(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
     ) -> Tensor:
         """Whether every element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
-        return tensor.Tensor(self.data.all(axis=reduced, keepdims=keep), dtype=bool)
+        return tensor.Tensor(self._data.all(axis=reduced, keepdims=keep), dtype=bool)
 
     def sum(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
@@ -49,7 +49,7 @@ class ReductionMethods:
     ) -> Tensor:
         """Mean over ``axis`` (PyTorch: ``dim``); integer and bool Tensors average as float32."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
-        source = self if self.data.dtype.kind == "f" else tensor.Tensor(self.data, dtype=np.float32)
+        source = self if self._data.dtype.kind == "f" else tensor.Tensor(self._data, dtype=np.float32)
         return tensor_record.apply(T.MEAN, (source,), axes=reduced, keepdims=keep)
 
     def var(
@@ -105,7 +105,7 @@ class ValuesIndices(NamedTuple):
 def _extreme(
     rule: Structural, locate: Any, x: Tensor, dim: Any, keepdim: bool, axis: Axis, keepdims: bool | None
 ) -> Any:
-    if x.data.size == 0:
+    if x._data.size == 0:
         raise ValueError(f"{rule.name} of an empty Tensor")
     if dim is not None:
         if axis is not None:
@@ -122,7 +122,7 @@ def _extreme(
 
 
 def _indices(locate: Any, x: Tensor, axis: int | None, keepdim: bool) -> Tensor:
-    found = np.asarray(locate(x.data, axis=axis), dtype=np.int64)
+    found = np.asarray(locate(x._data, axis=axis), dtype=np.int64)
     if keepdim and axis is not None:
         found = np.expand_dims(found, axis)
     return tensor.Tensor(found, dtype=np.int64)

@@ -28,7 +28,7 @@ class ShapeMethods:
         """``reshape(2, 3)`` or ``reshape((2, 3))``; one dimension may be -1."""
         target = axes.shape_argument(shape)
         try:
-            out = self.data.reshape(target)
+            out = self._data.reshape(target)
         except ValueError as error:
             raise ValueError(
                 f"reshape: cannot reshape a Tensor of shape {self.shape} into {target}"

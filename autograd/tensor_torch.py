@@ -23,11 +23,11 @@ class TorchMethods:
 
     def numel(self: Any) -> builtins.int:
         """The number of elements."""
-        return builtins.int(self.data.size)
+        return builtins.int(self._data.size)
 
     def dim(self: Any) -> builtins.int:
         """The number of dimensions."""
-        return builtins.int(self.data.ndim)
+        return builtins.int(self._data.ndim)
 
     def view(self: Any, *shape: Any) -> Any:
         """``reshape`` under PyTorch's name (the data may be shared, as NumPy's reshape shares it)."""
@@ -116,7 +116,7 @@ class TorchMethods:
 
     def tolist(self: Any) -> Any:
         """The values as (nested) Python lists, or a number for a 0-d Tensor."""
-        return self.data.tolist()
+        return self._data.tolist()
 
     def requires_grad_(self: Any, requires_grad: builtins.bool = True) -> Any:
         """Start (or stop) tracking this leaf's gradient; returns self."""

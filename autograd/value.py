@@ -232,6 +232,11 @@ class Value:
         self._parents = ()
         self._op = None
 
+    @property
+    def _data(self) -> float:
+        """The number, under the name the code shared by both engines reads (a Tensor's is its array)."""
+        return self.data
+
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
         grad = self.grad.data if isinstance(self.grad, Value) else self.grad

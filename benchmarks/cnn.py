@@ -63,7 +63,7 @@ def initial_weights(model: str) -> list[np.ndarray]:
     import autograd.random
 
     autograd.random.manual_seed(0)
-    return [p.data.copy() for p in MODELS[model](nn).parameters()]
+    return [p.numpy().copy() for p in MODELS[model](nn).parameters()]
 
 
 def chainrule_epoch(
@@ -74,7 +74,7 @@ def chainrule_epoch(
     x, t, x_test, t_test = data
     model = MODELS[model_name](nn)
     for parameter, value in zip(model.parameters(), initial_weights(model_name)):
-        parameter.data = value
+        parameter.data = Tensor(value.copy())
     optimizer = optim.Adam(model.parameters(), lr=LR)
     start = time.perf_counter()
     for index in order[:steps]:
@@ -88,7 +88,7 @@ def chainrule_epoch(
     with no_grad():
         model.eval()
         scores = np.concatenate(
-            [model(Tensor(x_test[i : i + 1000])).data for i in range(0, len(x_test), 1000)]
+            [model(Tensor(x_test[i : i + 1000])).numpy() for i in range(0, len(x_test), 1000)]
         )
     return seconds, float((scores.argmax(1) == t_test).mean())
 

@@ -49,7 +49,7 @@ def chainrule_epoch(data: Data, weights: Weights, order: list[np.ndarray]) -> fl
     x, t, x_test, t_test = data
     model = nn.Sequential(nn.Linear(784, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 10))
     for parameter, value in zip(model.parameters(), weights):
-        parameter.data = value.copy()
+        parameter.data = Tensor(value.copy())
     optimizer = optim.SGD(model.parameters(), lr=LR)
     for index in order:
         loss = F.cross_entropy(model(Tensor(x[index])), t[index])
@@ -57,7 +57,7 @@ def chainrule_epoch(data: Data, weights: Weights, order: list[np.ndarray]) -> fl
         loss.backward()
         optimizer.step()
     with no_grad():
-        return float((model(Tensor(x_test)).data.argmax(1) == t_test).mean())
+        return float((model(Tensor(x_test)).numpy().argmax(1) == t_test).mean())
 
 
 def numpy_epoch(data: Data, weights: Weights, order: list[np.ndarray]) -> float:

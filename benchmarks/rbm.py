@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from autograd import Tensor
 from nn import RBM
 from nn.data import load_mnist_sample
 
@@ -45,9 +46,9 @@ def sklearn_model(x: np.ndarray, args: Any, seed: int) -> tuple[RBM, float]:
     theirs.fit(x)
     seconds = (time.perf_counter() - start) / args.epochs
     rbm = RBM(x.shape[1], HIDDEN)  # scored by the same code as ours
-    rbm.weight.data = theirs.components_.astype(np.float32)
-    rbm.hidden_bias.data = theirs.intercept_hidden_.astype(np.float32)
-    rbm.visible_bias.data = theirs.intercept_visible_.astype(np.float32)
+    rbm.weight.data = Tensor(theirs.components_.astype(np.float32))
+    rbm.hidden_bias.data = Tensor(theirs.intercept_hidden_.astype(np.float32))
+    rbm.visible_bias.data = Tensor(theirs.intercept_visible_.astype(np.float32))
     return rbm, seconds
 
 
@@ -60,7 +61,7 @@ def scores(rbm: RBM, seconds: float, data: tuple[np.ndarray, ...], seed: int) ->
     return {
         TIME: seconds,
         "reconstruction error (test)": rbm.reconstruction_error(x_test),
-        "pseudo-likelihood (test)": float(rbm.score_samples(x_test, flipped=flipped).data.mean()),
+        "pseudo-likelihood (test)": float(rbm.score_samples(x_test, flipped=flipped).numpy().mean()),
         "logistic regression on features": classifier.score(rbm.transform(x_test).numpy(), t_test),
     }
 

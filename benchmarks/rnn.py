@@ -47,7 +47,7 @@ def chainrule_run(kind: str, x: np.ndarray, weights: dict[str, np.ndarray]) -> t
         output, _ = model(inputs)
         output.sum().backward()
 
-    return run, model(inputs)[0].data
+    return run, model(inputs)[0].numpy()
 
 
 def torch_run(
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     for kind in ("LSTM", "GRU"):
         for config, (inputs, hidden, length, batch) in CONFIGS.items():
             template = getattr(nn, kind)(inputs, hidden, rng=0)
-            weights = {name: p.data for name, p in template.named_parameters()}
+            weights = {name: p.numpy() for name, p in template.named_parameters()}
             x = rng.standard_normal((length, batch, inputs)).astype(np.float32)
             built = {engine: make(kind, x, weights) for engine, make in engines.items()}
             difference = np.abs(built["chainrule"][1] - built["pytorch"][1]).max()

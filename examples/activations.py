@@ -38,7 +38,7 @@ def curve(function, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     out = function(t)
     out.backward(np.ones(out.shape))
     assert t.grad is not None
-    return out.data, t.grad.data
+    return out.numpy(), t.grad.numpy()
 
 
 def gradient_norms(activation: str, depth: int, width: int, seed: int) -> list[float]:
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("  at a kink the derivative is defined one way: ReLU'(0) = 0, step'(x) = 0 everywhere")
     logits = Tensor([1010.0, 1000.0, 990.0])
     print(
-        f"\nsoftmax([1010, 1000, 990]) = [{', '.join(f'{p:.6f}' for p in logits.softmax().data)}] "
+        f"\nsoftmax([1010, 1000, 990]) = [{', '.join(f'{p:.6f}' for p in logits.softmax().tolist())}] "
         "(shifted by the max: no overflow)"
     )
 

@@ -20,10 +20,10 @@ def tanh_derivatives(x: np.ndarray, orders: int) -> list[np.ndarray]:
     which is its elementwise derivative because the function acts elementwise."""
     point = Tensor(x, requires_grad=True)
     current = point.tanh()
-    values = [current.data.copy()]
+    values = [current.numpy().copy()]
     for _ in range(orders):
         (current,) = grad(current.sum(), point, create_graph=True)
-        values.append(current.data.copy())
+        values.append(current.numpy().copy())
     return values
 
 

@@ -47,12 +47,12 @@ def walk(make: Make, steps: int) -> np.ndarray:
     """The points an optimizer visits on the surface, starting at (-7, 2)."""
     point = Tensor(np.array([-7.0, 2.0]), requires_grad=True)
     optimizer = make([point])
-    path = [point.data.copy()]
+    path = [point.numpy().copy()]
     for _ in range(steps):
         optimizer.zero_grad()
         surface(point[0], point[1]).backward()
         optimizer.step()
-        path.append(point.data.copy())
+        path.append(point.numpy().copy())
     return np.array(path)
 
 

@@ -40,7 +40,7 @@ class Embedding(Module):
         self.weight = Parameter(start)
 
     def forward(self, indices: Any) -> Tensor:
-        index = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+        index = np.asarray(indices.numpy() if isinstance(indices, Tensor) else indices)
         if index.dtype.kind not in "iu":
             raise TypeError(f"Embedding: indices must be integers (a LongTensor), got dtype {index.dtype}")
         if index.size and (index.min() < 0 or index.max() >= self.num_embeddings):

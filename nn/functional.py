@@ -187,7 +187,7 @@ def binary_cross_entropy(probability: Tensor, target: Any, reduction: str = "mea
     _require_tensor("binary_cross_entropy", "the probability", probability)
     target = lift(target, probability)
     _check_same_shape("binary_cross_entropy", probability, target)
-    values = probability.data
+    values = probability.numpy()
     if values.size and not (np.all(values >= 0) and np.all(values <= 1)):
         raise ValueError(
             "binary_cross_entropy: probabilities must lie in [0, 1], got values from "
@@ -245,7 +245,7 @@ def _target_rows(logits: Tensor, targets: Any) -> np.ndarray:
             "cross_entropy: targets that require grad are not differentiated here; pass targets.detach(), "
             "or write -(targets * F.log_softmax(logits, axis=1)).sum(axis=1).mean() to learn the targets too"
         )
-    array = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    array = np.asarray(targets.numpy() if isinstance(targets, Tensor) else targets)
     if array.shape == logits.shape:
         return array.astype(logits.dtype, copy=False)
     if array.ndim != 1:

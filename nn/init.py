@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, no_grad
 from autograd.random import Rng, as_generator
 
 
@@ -95,8 +95,8 @@ def _fill(tensor: Any, values: Any) -> Any:
     """Write ``values`` into ``tensor`` in place (outside any graph; counted as an in-place change)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"nn.init functions fill a Tensor in place, got {type(tensor).__name__}")
-    tensor.data[...] = values
-    tensor._version += 1
+    with no_grad():
+        tensor.copy_(values)
     return tensor
 
 

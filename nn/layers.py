@@ -235,15 +235,16 @@ class _BatchNorm(Module):
                 )
             mean = x.mean(axis=axes, keepdims=True)
             variance = x.var(axis=axes, keepdims=True)
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.add_(1)
             m = 1.0 / int(self.num_batches_tracked) if self.momentum is None else self.momentum
-            unbiased = variance.data.reshape(c) * (n / (n - 1))
-            for running, batch in ((self.running_mean, mean.data.reshape(c)), (self.running_var, unbiased)):
-                running.data = ((1 - m) * running.data + m * batch).astype(running.dtype)
+            unbiased = variance.numpy().reshape(c) * (n / (n - 1))
+            batch_mean = mean.numpy().reshape(c)
+            for running, batch in ((self.running_mean, batch_mean), (self.running_var, unbiased)):
+                running.mul_(1 - m).add_(m * batch)
             normalised = (x - mean) / (variance + self.eps).sqrt()
         else:
-            mean_array = self.running_mean.data.reshape(shape)
-            normalised = (x - mean_array) / np.sqrt(self.running_var.data.reshape(shape) + self.eps)
+            mean_array = self.running_mean.numpy().reshape(shape)
+            normalised = (x - mean_array) / np.sqrt(self.running_var.numpy().reshape(shape) + self.eps)
         return normalised * self.weight.reshape(shape) + self.bias.reshape(shape)
 
     def extra_repr(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, increment_version, no_grad
 from autograd._files import atomic_write
 from autograd.device import to_arguments
 from nn.weights_file import read_weights
@@ -48,7 +48,7 @@ class Parameter(Tensor):
     def __init__(
         self, data: Any = None, requires_grad: bool = True, dtype: Any = None, label: str = ""
     ) -> None:
-        source = np.zeros(0, np.float32) if data is None else data.data if isinstance(data, Tensor) else data
+        source = np.zeros(0, np.float32) if data is None else data
         super().__init__(source, requires_grad=requires_grad, dtype=dtype, label=label)
         self._owner: tuple[weakref.ref[Module], str] | None = None
 
@@ -116,7 +116,7 @@ class Module:
             raise TypeError(
                 f"cannot assign {type(value).__name__} as parameter {name!r} of {type(self).__name__} "
                 "(a Parameter is expected): change it in place, e.g. `with no_grad(): "
-                f"self.{name} -= step` or `self.{name}.data[...] = values`"
+                f"self.{name} -= step` or `self.{name}.data.copy_(values)`"
             )
         if isinstance(value, (list, tuple)) and any(isinstance(item, Module) for item in value):
             raise TypeError(
@@ -300,10 +300,10 @@ class Module:
         dtype = to_arguments(args, dict(kwargs))
         if dtype is not None:
             for tensor in [*self.parameters(), *self.buffers()]:
-                if tensor.data.dtype.kind == "f":
+                if tensor.dtype.kind == "f":
                     tensor.data = tensor.data.astype(dtype)
                     tensor.grad = None
-                    tensor._version += 1
+                    increment_version(tensor)
         return self
 
     def float(self) -> Module:
@@ -323,12 +323,12 @@ class Module:
     def state_dict(self) -> dict[str, Tensor]:
         """Copies of every parameter and persistent buffer as detached Tensors, by dotted name. (PyTorch's
         share memory with the model; copies cannot be changed behind the model's back by training.)"""
-        state = {name: Tensor(p.data.copy(), dtype=p.data.dtype) for name, p in self.named_parameters()}
+        state = {name: p.detach().clone() for name, p in self.named_parameters()}
         for prefix, module in self.named_modules():
             for name, buffer in module._buffers.items():
                 if buffer is not None and name not in module._non_persistent:
                     key = f"{prefix}.{name}" if prefix else name
-                    state[key] = Tensor(buffer.data.copy(), dtype=buffer.data.dtype)
+                    state[key] = buffer.detach().clone()
         return state
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
@@ -337,7 +337,7 @@ class Module:
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict expects a dict of name -> Tensor, got {type(state).__name__}")
         arrays = {
-            name: np.asarray(value.data if isinstance(value, Tensor) else value)
+            name: np.asarray(value.numpy() if isinstance(value, Tensor) else value)
             for name, value in state.items()
         }
         own = self._state_targets()
@@ -357,9 +357,8 @@ class Module:
             raise ValueError(f"cannot load state into {type(self).__name__}: " + "; ".join(problems))
         for name, value in arrays.items():
             if name in own:
-                target = own[name]
-                target.data = np.array(value, dtype=target.data.dtype, copy=True)
-                target._version += 1
+                with no_grad():
+                    own[name].copy_(value)
         return IncompatibleKeys(missing, unexpected)
 
     def _state_targets(self) -> dict[str, Tensor]:
@@ -373,7 +372,7 @@ class Module:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write ``state_dict()`` as an uncompressed ``.npz`` atomically (temp file + rename)."""
-        state = {name: tensor.data for name, tensor in self.state_dict().items()}
+        state = {name: tensor.numpy() for name, tensor in self.state_dict().items()}
         return atomic_write(path, lambda handle: np.savez(handle, **state))  # type: ignore[arg-type]
 
     def load(self, path: str | os.PathLike[str], strict: bool = True) -> Module:

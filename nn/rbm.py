@@ -28,7 +28,7 @@ from nn.train import ProgressBar
 def _visible_array(v: Any, n_visible: int, dtype: np.dtype, what: str = "v") -> np.ndarray:
     """``v`` as an array of the model's ``dtype``, shape (N, n_visible), every value in [0, 1] (scaled
     pixels or binary units); anything else is a clear error."""
-    data = np.asarray(v.data if isinstance(v, Tensor) else v)
+    data = np.asarray(v.numpy() if isinstance(v, Tensor) else v)
     if data.ndim == 1:
         data = data[None]
     if data.ndim != 2 or data.shape[1] != n_visible:
@@ -78,10 +78,10 @@ class RBM(Module):
     # -- the model's conditionals, on arrays -------------------------------------------------------------
 
     def _hidden_probabilities(self, v: np.ndarray) -> np.ndarray:
-        return sigmoid_array(v @ self.weight.data.T + self.hidden_bias.data)
+        return sigmoid_array(v @ self.weight.numpy().T + self.hidden_bias.numpy())
 
     def _visible_probabilities(self, h: np.ndarray) -> np.ndarray:
-        return sigmoid_array(h @ self.weight.data + self.visible_bias.data)
+        return sigmoid_array(h @ self.weight.numpy() + self.visible_bias.numpy())
 
     def sample_h(self, v: Any, rng: Rng = None) -> tuple[Tensor, Tensor]:
         """p(h = 1 | v) and a 0/1 sample of h from it, each (N, n_hidden)."""
@@ -90,7 +90,7 @@ class RBM(Module):
 
     def sample_v(self, h: Any, rng: Rng = None) -> tuple[Tensor, Tensor]:
         """p(v = 1 | h) and a 0/1 sample of v from it, each (N, n_visible)."""
-        data = np.asarray(h.data if isinstance(h, Tensor) else h, dtype=self.weight.dtype)
+        data = np.asarray(h.numpy() if isinstance(h, Tensor) else h, dtype=self.weight.dtype)
         if data.ndim != 2 or data.shape[1] != self.n_hidden:
             raise ValueError(f"RBM: expected h of shape (N, {self.n_hidden}), got {data.shape}")
         p = self._visible_probabilities(data)
@@ -111,7 +111,7 @@ class RBM(Module):
 
     def reconstruct(self, v: Any) -> Tensor:
         """p(v = 1 | h) with h at its probabilities given v: the input as the model redraws it."""
-        return Tensor(self._visible_probabilities(self.transform(v).data))
+        return Tensor(self._visible_probabilities(self.transform(v).numpy()))
 
     # -- energies and scores -----------------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ class RBM(Module):
         other = data.copy()
         other[rows, flipped] = 1 - other[rows, flipped]
         with no_grad():
-            gap = (self.free_energy(other) - self.free_energy(data)).data
+            gap = (self.free_energy(other) - self.free_energy(data)).numpy()
         return Tensor(-self.n_visible * np.logaddexp(0, -gap))
 
     # -- training ----------------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ class RBM(Module):
             bar.close()
             history.seconds.append(time.perf_counter() - start)
             history.reconstruction_error.append(self.reconstruction_error(samples))
-            history.pseudo_likelihood.append(float(self.score_samples(samples, rng).data.mean()))
+            history.pseudo_likelihood.append(float(self.score_samples(samples, rng).numpy().mean()))
             if log:
                 error, likelihood = history.reconstruction_error[-1], history.pseudo_likelihood[-1]
                 log(f"epoch {epoch}/{epochs}: reconstruction error {error:.4f}, pseudo-likelihood "
@@ -209,14 +209,14 @@ class RBM(Module):
         optimizer.zero_grad()
         gap.backward()
         if persistent:  # the chain moves on from the model as it was when it drew these samples
-            self._chain = _bernoulli(sigmoid_array(pre.data[count:]), rng)
+            self._chain = _bernoulli(sigmoid_array(pre.numpy()[count:]), rng)
         optimizer.step()
         return gap.item()
 
     def reconstruction_error(self, v: Any) -> float:
         """Mean squared difference per pixel between ``v`` and its reconstruction."""
         data = _visible_array(v, self.n_visible, self.weight.dtype)
-        return float(np.mean((self.reconstruct(data).data - data) ** 2))
+        return float(np.mean((self.reconstruct(data).numpy() - data) ** 2))
 
     def extra_repr(self) -> str:
         return f"n_visible={self.n_visible}, n_hidden={self.n_hidden}"
@@ -251,7 +251,7 @@ class DBN(Module):
                 log(f"step {number}: RBM {rbm.n_visible}-{rbm.n_hidden} on {below}")
             histories.append(rbm.fit(inputs, log=log, **fit_options))
             rbm.requires_grad_(False)
-            inputs = rbm.transform(inputs).data
+            inputs = rbm.transform(inputs).numpy()
         return histories
 
     def transform(self, v: Any) -> Tensor:
@@ -266,9 +266,9 @@ class DBN(Module):
         layers: list[Module] = []
         for rbm in self.layers():
             linear = Linear(rbm.n_visible, rbm.n_hidden, rng=rng, dtype=rbm.weight.dtype)
-            linear.weight.data = rbm.weight.data.copy()
+            linear.weight.data = rbm.weight.detach().clone()
             assert linear.bias is not None
-            linear.bias.data = rbm.hidden_bias.data.copy()
+            linear.bias.data = rbm.hidden_bias.detach().clone()
             layers += [linear, Sigmoid()]
         layers.append(Linear(self.sizes[-1], n_classes, rng=rng, dtype=self.layers()[0].weight.dtype))
         return Sequential(*layers)

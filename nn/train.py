@@ -45,7 +45,7 @@ def correct_predictions(outputs: Tensor, labels: Any) -> int:
     targets = np.asarray(labels)
     if targets.ndim == 2:
         targets = targets.argmax(axis=1)
-    return int((outputs.data.argmax(axis=1) == targets).sum())
+    return int((outputs.numpy().argmax(axis=1) == targets).sum())
 
 
 class _Tally:

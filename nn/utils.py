@@ -24,7 +24,7 @@ def clip_grad_norm_(
 ) -> Tensor:
     """Scale all gradients together so their joint ``norm_type``-norm is at most ``max_norm``; returns the
     norm before clipping (a 0-d Tensor), as PyTorch does."""
-    grads = [p.grad.data for p in _with_grads(parameters)]  # type: ignore[union-attr]
+    grads = [p.grad.numpy() for p in _with_grads(parameters)]  # type: ignore[union-attr]
     if not grads:
         return Tensor(0.0)
     norm_type = float(norm_type)
@@ -46,4 +46,4 @@ def clip_grad_norm_(
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
     """Clip every gradient element to [-clip_value, clip_value] in place."""
     for p in _with_grads(parameters):
-        np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)  # type: ignore[union-attr]
+        np.clip(p.grad.numpy(), -clip_value, clip_value, out=p.grad.numpy())  # type: ignore[union-attr]

@@ -29,12 +29,12 @@ def test_factories_infer_dtypes_as_pytorch_does() -> None:
     assert torch.FloatTensor([1, 2]).dtype == np.float32 and torch.LongTensor([1.0]).dtype == np.int64
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     assert x.requires_grad and torch.zeros(2, 3).shape == torch.ones((2, 3)).shape == (2, 3)
-    assert torch.eye(3).data.trace() == 3 and torch.linspace(0, 1, 5).data.tolist()[2] == 0.5
+    assert torch.eye(3).numpy().trace() == 3 and torch.linspace(0, 1, 5).numpy().tolist()[2] == 0.5
     assert (
         torch.zeros_like(x).dtype == np.float32
         and torch.ones_like(x, dtype=torch.float64).dtype == np.float64
     )
-    assert torch.randint(0, 5, (4,)).dtype == np.int64 and sorted(torch.randperm(5).data.tolist()) == [
+    assert torch.randint(0, 5, (4,)).dtype == np.int64 and sorted(torch.randperm(5).numpy().tolist()) == [
         0,
         1,
         2,
@@ -49,12 +49,12 @@ def test_manual_seed_repeats_every_default_random_source() -> None:
     def run() -> tuple:
         torch.manual_seed(7)
         layer = nn.Linear(4, 3)
-        dropped = nn.Dropout(0.5)(torch.ones(1, 8)).data.copy()
+        dropped = nn.Dropout(0.5)(torch.ones(1, 8)).numpy().copy()
         order = [
             b[1].tolist()
             for b in nn.data.DataLoader((np.zeros((6, 1), np.float32), np.arange(6)), 2, shuffle=True)
         ]
-        return layer.weight.data.copy(), dropped, order, torch.randn(3).data, torch.rand(2).data
+        return layer.weight.numpy().copy(), dropped, order, torch.randn(3).numpy(), torch.rand(2).numpy()
 
     first, second = run(), run()
     for a, b in zip(first, second):
@@ -66,10 +66,8 @@ def test_manual_seed_repeats_every_default_random_source() -> None:
 def test_module_level_functions_take_pytorch_arguments() -> None:
     x = torch.tensor([[1.0, 5.0], [7.0, 2.0]])
     values, indices = torch.max(x, dim=1)
-    assert (
-        values.data.tolist() == [5.0, 7.0] and indices.data.tolist() == [1, 0] and indices.dtype == np.int64
-    )
-    assert torch.argmax(x).item() == 2 and torch.sum(x, dim=0).data.tolist() == [8.0, 7.0]
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0] and indices.dtype == np.int64
+    assert torch.argmax(x).item() == 2 and torch.sum(x, dim=0).numpy().tolist() == [8.0, 7.0]
     assert torch.mean(x, dim=1, keepdim=True).shape == (2, 1)
     assert torch.allclose(torch.softmax(x, dim=1).sum(axis=1), np.ones(2))
     assert torch.allclose(torch.exp(torch.log(x)), x) and torch.matmul(x, x).shape == (2, 2)

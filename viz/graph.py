@@ -57,7 +57,7 @@ def _title(node: Any) -> str:
     path = getattr(node, "module_path", "")
     if path:
         return str(path)
-    if not isinstance(node, Value) and not node._parents and not node.requires_grad and node.data.size == 1:
+    if not isinstance(node, Value) and not node._parents and not node.requires_grad and node.numel() == 1:
         return "const"
     return ""
 
@@ -68,7 +68,7 @@ def grad_text(node: Any, grad: Any) -> str:
         return f"grad {_number(grad.data if isinstance(grad, Value) else grad)}"
     if grad is None:
         return "grad —"
-    return f"|grad| {float(np.linalg.norm(grad.data if hasattr(grad, 'data') else grad)):.4g}"
+    return f"|grad| {float(np.linalg.norm(np.asarray(grad))):.4g}"
 
 
 def _fields(node: Any, highlight: Highlight | None) -> list[str]:
@@ -78,8 +78,8 @@ def _fields(node: Any, highlight: Highlight | None) -> list[str]:
     grad = highlight.grad_text(node) if highlight else grad_text(node, node.grad)
     if isinstance(node, Value):
         return [*fields, f"data {_number(node.data)}", grad]
-    if node.data.size == 1:
-        fields.append(f"data {_number(node.data.item())}")
+    if node.numel() == 1:
+        fields.append(f"data {_number(node.item())}")
     shape = "×".join(map(str, node.shape)) or "scalar"
     return [*fields, f"{shape} {node.dtype}", grad]
 

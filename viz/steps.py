@@ -36,9 +36,9 @@ def seed_of(root: Any) -> Any:
     """d root / d root = 1, where backpropagation starts (a Tensor root must have one element)."""
     if isinstance(root, Value):
         return 1.0
-    if root.data.size != 1:
+    if root.numel() != 1:
         raise ValueError(f"backward steps start from a single-element output, got shape {root.shape}")
-    return np.ones_like(root.data)
+    return np.ones_like(root.numpy())
 
 
 def backward_steps(root: Any) -> list[Step]:
@@ -75,7 +75,9 @@ def _tensor_edges(node: Any, upstream: np.ndarray) -> list[tuple[Any, Any]]:
     parents = node._parents
     needs = tuple(p.requires_grad for p in parents)
     with np.errstate(all="ignore"):
-        grads = node._op.vjp(ArrayMath, upstream, node.data, tuple(p.data for p in parents), needs, node._ctx)
+        grads = node._op.vjp(
+            ArrayMath, upstream, node.numpy(), tuple(p.numpy() for p in parents), needs, node._ctx
+        )
     return [
         (None, None if g is None or not need else sum_to(np.asarray(g), p.shape).astype(p.dtype, copy=False))
         for p, g, need in zip(parents, grads, needs)

@@ -32,7 +32,7 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors: Any) -> None:
         if not tensors:
             raise ValueError(f"{type(self).__name__} needs at least one Tensor or array")
-        self.arrays = [np.asarray(t.data if isinstance(t, Tensor) else t) for t in tensors]
+        self.arrays = [np.asarray(t.numpy() if isinstance(t, Tensor) else t) for t in tensors]
         if any(a.ndim == 0 for a in self.arrays):
             raise ValueError(f"{type(self).__name__} needs a first axis of samples, got a 0-d value")
         lengths = [len(a) for a in self.arrays]
@@ -88,7 +88,7 @@ def random_split(dataset: Any, lengths: Sequence[float], generator: Rng = None) 
 
 
 def _tensor(value: Any) -> Tensor:
-    array = np.array(value.data if isinstance(value, Tensor) else value, copy=True)
+    array = np.array(value.numpy() if isinstance(value, Tensor) else value, copy=True)
     return Tensor(array, dtype=array.dtype)
 
 
@@ -118,7 +118,7 @@ def collate(samples: list[Any]) -> Any:
             else np.float64
         )
         return Tensor(np.array(samples, dtype=dtype), dtype=dtype)
-    arrays = [np.asarray(sample.data if isinstance(sample, Tensor) else sample) for sample in samples]
+    arrays = [np.asarray(sample.numpy() if isinstance(sample, Tensor) else sample) for sample in samples]
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
         raise ValueError(f"collate: samples of one field have different shapes: {sorted(shapes)}")

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import Tensor, enable_grad
+from autograd import Tensor, enable_grad, increment_version
 
 
 class Optimizer:
@@ -103,8 +103,8 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is not None:
                     with np.errstate(all="ignore"):  # a diverging run gives inf/NaN weights, as in PyTorch
-                        self._update(p.data, p.grad.data, self.state.setdefault(p, {}), group)
-                    p._version += 1  # in place: a graph that used the old value can no longer backprop
+                        self._update(p.numpy(), p.grad.numpy(), self.state.setdefault(p, {}), group)
+                    increment_version(p)  # a graph that used the old value can no longer backprop
         return loss
 
     def _update(
@@ -164,7 +164,7 @@ class Optimizer:
 def _restored(name: str, value: Any, p: Tensor) -> Any:
     """A saved state entry, arrays checked against the parameter's shape and cast to its dtype."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value.numpy()
     if isinstance(value, np.ndarray) and value.ndim:
         if value.shape != p.shape:
             raise ValueError(

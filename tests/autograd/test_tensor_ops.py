@@ -41,9 +41,9 @@ def test_unary_and_reduction_ops_match_central_differences(name: str) -> None:
 
     @given(leaves())
     def check(x: Tensor) -> None:
-        assume(away_from_kinks(x.data, kinks))
+        assume(away_from_kinks(x.numpy(), kinks))
         if name in ("max", "min"):
-            assume(well_separated(x.data))  # a tie is a kink
+            assume(well_separated(x.numpy()))  # a tie is a kink
         gradcheck(op, [x])
 
     check()
@@ -90,12 +90,12 @@ def test_matmul_shapes(left: tuple[int, ...], right: tuple[int, ...]) -> None:
 
 @given(x=leaves(), data=st.data(), keepdims=st.booleans())
 def test_reductions_over_axes(x: Tensor, data: st.DataObject, keepdims: bool) -> None:
-    assume(x.ndim >= 1 and well_separated(x.data))
+    assume(x.ndim >= 1 and well_separated(x.numpy()))
     axes = data.draw(st.lists(st.integers(0, x.ndim - 1), min_size=1, max_size=x.ndim, unique=True))
     axis = tuple(axes) if len(axes) > 1 else axes[0]
     for name in ("sum", "mean", "max", "min"):
         out = getattr(x, name)(axis=axis, keepdims=keepdims)
-        assert out.shape == getattr(np, name)(x.data, axis=axis, keepdims=keepdims).shape
+        assert out.shape == getattr(np, name)(x.numpy(), axis=axis, keepdims=keepdims).shape
         gradcheck(lambda t, n=name: getattr(t, n)(axis=axis, keepdims=keepdims), [x])
 
 
@@ -149,7 +149,7 @@ def test_float32_stays_float32_and_lists_become_float32() -> None:
     assert Tensor(np.float64(2.5)).dtype == np.float64, "a NumPy float keeps its dtype, as torch.tensor does"
     assert Tensor(np.ones(2, np.float16)).dtype == np.float16
     shared = np.zeros(3, np.float32)
-    assert Tensor(shared).data is shared, "a float array is wrapped, not copied"
+    assert Tensor(shared).numpy() is shared, "a float array is wrapped, not copied"
     assert Tensor(np.zeros(2)).dtype == np.float64 and Tensor(3, dtype=np.float64).dtype == np.float64
     with pytest.raises(TypeError, match="numeric"):
         Tensor(["a"])
@@ -207,14 +207,14 @@ def test_stable_functions_do_not_warn_on_huge_inputs(value: float) -> None:
         warnings.simplefilter("error")
         for op in ("sigmoid", "softplus", "softmax", "log_softmax", "elu", "selu", "swish", "gelu", "tanh"):
             out = getattr(x, op)()
-            assert np.all(np.isfinite(out.data)), op
+            assert np.all(np.isfinite(out.numpy())), op
             out.sum().backward()
             assert np.all(np.isfinite(x.grad)), op
 
 
 @given(arrays(shapes(1, 2)))
 def test_softmax_rows_sum_to_one(data: np.ndarray) -> None:
-    out = Tensor(data).softmax(axis=-1).data
+    out = Tensor(data).softmax(axis=-1).numpy()
     assert np.allclose(out.sum(axis=-1), 1.0)
 
 

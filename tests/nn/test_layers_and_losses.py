@@ -21,7 +21,7 @@ def leaf(*shape: int) -> Tensor:
 def test_linear_matches_numpy_and_gradchecks() -> None:
     layer = nn.Linear(3, 2, rng=0, dtype=np.float64)
     x = leaf(4, 3)
-    np.testing.assert_allclose(layer(x).data, x.data @ layer.weight.data.T + layer.bias.data)
+    np.testing.assert_allclose(layer(x).numpy(), x.numpy() @ layer.weight.numpy().T + layer.bias.numpy())
     gradcheck(lambda a, w, b: F.linear(a, w, b), [x, layer.weight, layer.bias])
     gradcheck(lambda a, w: F.linear(a, w), [leaf(2, 5, 3), leaf(4, 3)])
     with pytest.raises(ValueError, match="input has 5 features, the weight expects 3"):
@@ -32,7 +32,7 @@ def test_linear_matches_numpy_and_gradchecks() -> None:
     "init", ["xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_uniform"]
 )
 def test_initialisers_have_the_published_spread(init: str) -> None:
-    weight = nn.Linear(400, 300, init=init, rng=1).weight.data
+    weight = nn.Linear(400, 300, init=init, rng=1).weight.numpy()
     fan_in, fan_out = 400, 300
     expected = {
         "xavier_uniform": np.sqrt(2 / (fan_in + fan_out)),
@@ -42,7 +42,7 @@ def test_initialisers_have_the_published_spread(init: str) -> None:
         "lecun_uniform": np.sqrt(1 / (3 * fan_in)),
     }[init]
     assert weight.std() == pytest.approx(expected, rel=0.02)
-    assert np.array_equal(weight, nn.Linear(400, 300, init=init, rng=1).weight.data)
+    assert np.array_equal(weight, nn.Linear(400, 300, init=init, rng=1).weight.numpy())
     with pytest.raises(ValueError, match="unknown init 'glorot'"):
         nn.Linear(2, 2, init="glorot")
 
@@ -51,10 +51,10 @@ def test_dropout_is_inverted_and_off_in_eval() -> None:
     layer = nn.Dropout(0.25, rng=3)
     x = Tensor(np.ones((200, 100), np.float32), requires_grad=True)
     out = layer(x)
-    kept = out.data != 0
-    assert abs(kept.mean() - 0.75) < 0.01 and np.allclose(out.data[kept], 1 / 0.75)
+    kept = out.numpy() != 0
+    assert abs(kept.mean() - 0.75) < 0.01 and np.allclose(out.numpy()[kept], 1 / 0.75)
     out.sum().backward()
-    np.testing.assert_allclose(x.grad, out.data)
+    np.testing.assert_allclose(x.grad, out.numpy())
     layer.eval()
     assert layer(x) is x
     with pytest.raises(ValueError, match=r"p must be in \[0, 1\)"):
@@ -64,13 +64,13 @@ def test_dropout_is_inverted_and_off_in_eval() -> None:
 def test_batchnorm_normalises_tracks_running_stats_and_gradchecks() -> None:
     layer = nn.BatchNorm1d(3, momentum=0.5)
     x = Tensor(rng.normal(5.0, 2.0, size=(64, 3)).astype(np.float32))
-    out = layer(x).data
+    out = layer(x).numpy()
     np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-5)
     np.testing.assert_allclose(out.std(axis=0), 1, atol=1e-3)
-    np.testing.assert_allclose(layer.running_mean, 0.5 * x.data.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(layer.running_mean, 0.5 * x.numpy().mean(axis=0), rtol=1e-5)
     layer.eval()
-    expected = (x.data - layer.running_mean) / np.sqrt(layer.running_var + layer.eps)
-    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-5)
+    expected = (x.numpy() - layer.running_mean) / np.sqrt(layer.running_var + layer.eps)
+    np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-5)
     layer.train()
     gamma = Tensor(np.array([1.0, 2.0, 0.5]), requires_grad=True)
     beta = Tensor(np.array([0.0, 1.0, -1.0]), requires_grad=True)
@@ -86,7 +86,7 @@ def test_batchnorm_normalises_tracks_running_stats_and_gradchecks() -> None:
 def test_sequential_flatten_and_activation_modules() -> None:
     model = nn.Sequential(nn.Flatten(), nn.Linear(12, 8, rng=0), nn.PReLU(8), nn.Maxout(2), nn.Softmax())
     out = model(Tensor(np.ones((2, 3, 4), np.float32)))
-    assert out.shape == (2, 4) and np.allclose(out.data.sum(axis=1), 1)
+    assert out.shape == (2, 4) and np.allclose(out.numpy().sum(axis=1), 1)
     assert len(model) == 5 and isinstance(model[1], nn.Linear)
     assert [name for name, _ in model.named_parameters()] == ["1.weight", "1.bias", "2.weight"]
     x = Tensor(np.linspace(-2, 2, 9))
@@ -97,16 +97,16 @@ def test_sequential_flatten_and_activation_modules() -> None:
         (nn.Softplus(), F.softplus), (nn.Softsign(), F.softsign), (nn.Hardsigmoid(), F.hard_sigmoid),
         (nn.Identity(), F.identity), (nn.Step(), F.step), (nn.LogSoftmax(), F.log_softmax),
     ]:  # fmt: skip
-        np.testing.assert_array_equal(module(x).data, function(x).data)
+        np.testing.assert_array_equal(module(x).numpy(), function(x).numpy())
     with pytest.raises(TypeError, match="Sequential takes Modules, got int at position 0"):
         nn.Sequential(3)
 
 
 def test_mse_and_sse_losses() -> None:
     prediction, target = leaf(4, 2), rng.normal(size=(4, 2))
-    assert F.mse_loss(prediction, target).item() == pytest.approx(np.mean((prediction.data - target) ** 2))
+    assert F.mse_loss(prediction, target).item() == pytest.approx(np.mean((prediction.numpy() - target) ** 2))
     assert F.sse_loss(prediction, target).item() == pytest.approx(
-        0.5 * np.sum((prediction.data - target) ** 2)
+        0.5 * np.sum((prediction.numpy() - target) ** 2)
     )
     gradcheck(lambda p: F.mse_loss(p, target), [prediction])
     gradcheck(lambda p: F.sse_loss(p, target), [prediction])
@@ -134,12 +134,12 @@ def test_binary_cross_entropy_with_and_without_logits_agree() -> None:
 def test_cross_entropy_matches_log_softmax_and_gradchecks(n: int, classes: int, reduction: str) -> None:
     logits = Tensor(np.random.default_rng(n).normal(size=(n, classes)) * 3, requires_grad=True)
     labels = np.random.default_rng(classes).integers(0, classes, n)
-    losses = -F.log_softmax(logits, axis=1).data[np.arange(n), labels]
+    losses = -F.log_softmax(logits, axis=1).numpy()[np.arange(n), labels]
     expected = {"mean": losses.mean(), "sum": losses.sum(), "none": losses}[reduction]
-    np.testing.assert_allclose(F.cross_entropy(logits, labels, reduction).data, expected, rtol=1e-10)
+    np.testing.assert_allclose(F.cross_entropy(logits, labels, reduction).numpy(), expected, rtol=1e-10)
     gradcheck(lambda z: F.cross_entropy(z, labels, reduction), [logits])
     one_hot = np.eye(classes)[labels]
-    np.testing.assert_allclose(F.cross_entropy(logits, one_hot, reduction).data, expected, rtol=1e-10)
+    np.testing.assert_allclose(F.cross_entropy(logits, one_hot, reduction).numpy(), expected, rtol=1e-10)
     soft = np.random.default_rng(0).dirichlet(np.ones(classes), size=n)
     gradcheck(lambda z: F.cross_entropy(z, soft, reduction), [logits])
 
@@ -166,4 +166,4 @@ def test_linear_draws_its_bias_alone() -> None:
     bound = 1 / np.sqrt(400)
     weight = rng.uniform(-bound, bound, (5, 400)).astype(np.float32)
     bias = rng.uniform(-bound, bound, 5).astype(np.float32)
-    assert np.array_equal(layer.weight.data, weight) and np.array_equal(layer.bias.data, bias)
+    assert np.array_equal(layer.weight.numpy(), weight) and np.array_equal(layer.bias.numpy(), bias)

@@ -20,9 +20,9 @@ def run(optimizer_class, steps: int = 5, **options) -> np.ndarray:
     trajectory = []
     for _ in range(steps):
         optimizer.zero_grad()
-        p.grad = gradient(p.data)
+        p.grad = gradient(p.numpy())
         optimizer.step()
-        trajectory.append(p.data.copy())
+        trajectory.append(p.numpy().copy())
     return np.array(trajectory)
 
 
@@ -119,7 +119,7 @@ def test_parameters_without_grad_are_left_alone_and_bad_arguments_are_named() ->
     optimizer = optim.SGD([p, q], lr=0.5)
     p.grad = np.array([1.0])
     optimizer.step()
-    assert (p.data[0], q.data[0]) == (0.5, 2.0)
+    assert (p.numpy()[0], q.numpy()[0]) == (0.5, 2.0)
     with pytest.raises(ValueError, match="lr must be > 0, got -1"):
         optim.Adam([p], lr=-1)
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
@@ -147,11 +147,11 @@ def test_float32_parameters_stay_float32() -> None:
     for optimizer in (optim.Adam([p]), optim.SGD([p], momentum=0.9), optim.RMSprop([p]), optim.AdaDelta([p])):
         p.grad = np.ones(3, np.float32)
         optimizer.step()
-        assert p.data.dtype == np.float32
+        assert p.numpy().dtype == np.float32
 
 
 def test_step_after_a_create_graph_backward_reads_the_gradient_nodes() -> None:
     weight = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     (weight**2).sum().backward(create_graph=True)
     optim.SGD([weight], lr=0.1).step()
-    assert weight.data.tolist() == pytest.approx([0.8, 1.6])
+    assert weight.numpy().tolist() == pytest.approx([0.8, 1.6])

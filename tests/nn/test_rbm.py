@@ -28,9 +28,9 @@ def _binary(rows: int, columns: int, seed: int) -> np.ndarray:
 def _tiny(n_visible: int = 4, n_hidden: int = 3, seed: int = 0) -> nn.RBM:
     rbm = nn.RBM(n_visible, n_hidden, rng=seed, dtype=np.float64)
     generator = np.random.default_rng(seed + 100)  # weights large enough that every term matters
-    rbm.weight.data = generator.normal(0, 0.5, (n_hidden, n_visible))
-    rbm.hidden_bias.data = generator.normal(0, 0.5, n_hidden)
-    rbm.visible_bias.data = generator.normal(0, 0.5, n_visible)
+    rbm.weight.data = Tensor(generator.normal(0, 0.5, (n_hidden, n_visible)))
+    rbm.hidden_bias.data = Tensor(generator.normal(0, 0.5, n_hidden))
+    rbm.visible_bias.data = Tensor(generator.normal(0, 0.5, n_visible))
     return rbm
 
 
@@ -44,14 +44,14 @@ def test_free_energy_gradients_match_central_differences() -> None:
 def test_free_energy_is_the_formula() -> None:
     rbm = _tiny()
     v = _binary(6, 4, 2)
-    w, c, b = rbm.weight.data, rbm.hidden_bias.data, rbm.visible_bias.data
+    w, c, b = rbm.weight.numpy(), rbm.hidden_bias.numpy(), rbm.visible_bias.numpy()
     expected = -v @ b - np.log1p(np.exp(v @ w.T + c)).sum(axis=1)
-    np.testing.assert_allclose(rbm.free_energy(v).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(rbm.free_energy(v).numpy(), expected, rtol=1e-12)
 
 
 def test_a_cd1_step_is_the_update_written_out_by_hand() -> None:
     rbm, v = _tiny(), _binary(5, 4, 3)
-    w, c, b = rbm.weight.data.copy(), rbm.hidden_bias.data.copy(), rbm.visible_bias.data.copy()
+    w, c, b = rbm.weight.numpy().copy(), rbm.hidden_bias.numpy().copy(), rbm.visible_bias.numpy().copy()
     lr, seed = 0.3, 7
     # by hand, drawing the same random numbers in the same order
     rng = np.random.default_rng(seed)
@@ -63,16 +63,16 @@ def test_a_cd1_step_is_the_update_written_out_by_hand() -> None:
     expected_c = c + lr * (h_data - h_model).mean(axis=0)
     expected_b = b + lr * (v - v_model).mean(axis=0)
     rbm.fit(v, epochs=1, batch_size=5, lr=lr, k=1, persistent=False, seed=seed, progress=False, log=None)
-    np.testing.assert_allclose(rbm.weight.data, expected_w, rtol=1e-12)
-    np.testing.assert_allclose(rbm.hidden_bias.data, expected_c, rtol=1e-12)
-    np.testing.assert_allclose(rbm.visible_bias.data, expected_b, rtol=1e-12)
+    np.testing.assert_allclose(rbm.weight.numpy(), expected_w, rtol=1e-12)
+    np.testing.assert_allclose(rbm.hidden_bias.numpy(), expected_c, rtol=1e-12)
+    np.testing.assert_allclose(rbm.visible_bias.numpy(), expected_b, rtol=1e-12)
 
 
 def _exact_log_likelihood(rbm: nn.RBM, data: np.ndarray) -> float:
     """Mean log p(v) with the partition function summed over all 2^n_visible states."""
     states = np.array(list(itertools.product([0.0, 1.0], repeat=rbm.n_visible)))
-    log_z = np.logaddexp.reduce(-rbm.free_energy(states).data)
-    return float((-rbm.free_energy(data).data - log_z).mean())
+    log_z = np.logaddexp.reduce(-rbm.free_energy(states).numpy())
+    return float((-rbm.free_energy(data).numpy() - log_z).mean())
 
 
 @pytest.mark.parametrize("persistent", [True, False])
@@ -91,9 +91,9 @@ def test_pseudo_likelihood_is_scikit_learns_formula() -> None:
     flipped = np.random.default_rng(1).integers(0, 6, 8)
     other = v.copy()
     other[np.arange(8), flipped] = 1 - other[np.arange(8), flipped]
-    gap = rbm.free_energy(other).data - rbm.free_energy(v).data
+    gap = rbm.free_energy(other).numpy() - rbm.free_energy(v).numpy()
     np.testing.assert_allclose(
-        rbm.score_samples(v, flipped=flipped).data, 6 * np.log(_sigmoid(gap)), rtol=1e-10
+        rbm.score_samples(v, flipped=flipped).numpy(), 6 * np.log(_sigmoid(gap)), rtol=1e-10
     )
 
 
@@ -103,24 +103,24 @@ def test_pseudo_likelihood_equals_scikit_learns_for_the_same_weights_and_flipped
 
     rbm, v = _tiny(6, 3), _binary(50, 6, 5)
     theirs = BernoulliRBM(n_components=3, random_state=3).fit(v)  # fitted only to exist; weights set below
-    theirs.components_ = rbm.weight.data.copy()
-    theirs.intercept_hidden_ = rbm.hidden_bias.data.copy()
-    theirs.intercept_visible_ = rbm.visible_bias.data.copy()
+    theirs.components_ = rbm.weight.numpy().copy()
+    theirs.intercept_hidden_ = rbm.hidden_bias.numpy().copy()
+    theirs.intercept_visible_ = rbm.visible_bias.numpy().copy()
     flipped = np.random.RandomState(3).randint(0, 6, 50)  # the bits scikit-learn flips with random_state=3
     np.testing.assert_allclose(
-        rbm.score_samples(v, flipped=flipped).data, theirs.score_samples(v), rtol=1e-10
+        rbm.score_samples(v, flipped=flipped).numpy(), theirs.score_samples(v), rtol=1e-10
     )
-    np.testing.assert_allclose(rbm.transform(v).data, theirs.transform(v), rtol=1e-12)
+    np.testing.assert_allclose(rbm.transform(v).numpy(), theirs.transform(v), rtol=1e-12)
 
 
 def test_sampling_shapes_and_values() -> None:
     rbm = _tiny(5, 4)
     v = _binary(3, 5, 6)
     p, h = rbm.sample_h(v, rng=0)
-    assert p.shape == h.shape == (3, 4) and set(np.unique(h.data)) <= {0.0, 1.0}
+    assert p.shape == h.shape == (3, 4) and set(np.unique(h.numpy())) <= {0.0, 1.0}
     p, sample = rbm.sample_v(h, rng=0)
-    assert sample.shape == (3, 5) and np.all((p.data > 0) & (p.data < 1))
-    assert set(np.unique(rbm.gibbs(v, k=5, rng=0).data)) <= {0.0, 1.0}
+    assert sample.shape == (3, 5) and np.all((p.numpy() > 0) & (p.numpy() < 1))
+    assert set(np.unique(rbm.gibbs(v, k=5, rng=0).numpy())) <= {0.0, 1.0}
     assert rbm.reconstruct(v).shape == (3, 5) and rbm.transform(v).shape == (3, 4)
 
 
@@ -169,11 +169,11 @@ def test_dbn_pretrains_layer_by_layer_and_initialises_an_mlp() -> None:
     mlp = dbn.to_mlp(3, rng=0)
     assert [type(m).__name__ for m in mlp] == ["Linear", "Sigmoid", "Linear", "Sigmoid", "Linear"]
     for linear, rbm in zip((mlp[0], mlp[2]), dbn.layers()):
-        np.testing.assert_array_equal(linear.weight.data, rbm.weight.data)
-        np.testing.assert_array_equal(linear.bias.data, rbm.hidden_bias.data)
-        assert linear.weight.requires_grad and not np.shares_memory(linear.weight.data, rbm.weight.data)
+        np.testing.assert_array_equal(linear.weight.numpy(), rbm.weight.numpy())
+        np.testing.assert_array_equal(linear.bias.numpy(), rbm.hidden_bias.numpy())
+        assert linear.weight.requires_grad and not np.shares_memory(linear.weight.numpy(), rbm.weight.numpy())
     assert mlp(Tensor(data)).shape == (30, 3)
-    np.testing.assert_allclose(mlp[:4](Tensor(data)).data, dbn.transform(data).data, rtol=1e-6)
+    np.testing.assert_allclose(mlp[:4](Tensor(data)).numpy(), dbn.transform(data).numpy(), rtol=1e-6)
 
 
 def test_weight_decay_momentum_and_other_optimizers_go_through_the_usual_optimizers() -> None:
@@ -185,8 +185,8 @@ def test_weight_decay_momentum_and_other_optimizers_go_through_the_usual_optimiz
         return rbm
 
     plain, decayed = trained(), trained(weight_decay=0.5)
-    assert np.linalg.norm(decayed.weight.data) < np.linalg.norm(plain.weight.data)
-    assert not np.allclose(trained(momentum=0.9).weight.data, plain.weight.data)
+    assert np.linalg.norm(decayed.weight.numpy()) < np.linalg.norm(plain.weight.numpy())
+    assert not np.allclose(trained(momentum=0.9).weight.numpy(), plain.weight.numpy())
     rbm = nn.RBM(6, 4, rng=0, dtype=np.float64)
     optimizer = nn.optim.Adam(rbm.parameters(), lr=0.01)
     rbm.fit(data, epochs=1, batch_size=10, seed=0, optimizer=optimizer, progress=False, log=None)
@@ -197,7 +197,7 @@ def test_persistent_cd_is_scikit_learns_update_rule_batch_after_batch() -> None:
     """scikit-learn's BernoulliRBM._fit, written out with the same random draws: the same weights."""
     data = _binary(60, 8, 11)
     rbm = _tiny(8, 5)
-    w, c, b = rbm.weight.data.copy(), rbm.hidden_bias.data.copy(), rbm.visible_bias.data.copy()
+    w, c, b = rbm.weight.numpy().copy(), rbm.hidden_bias.numpy().copy(), rbm.visible_bias.numpy().copy()
     rbm.fit(data, epochs=2, batch_size=6, lr=0.2, seed=4, progress=False, log=None)
     rng, chain = np.random.default_rng(4), np.zeros((6, 5))
     for _ in range(2):
@@ -214,6 +214,6 @@ def test_persistent_cd_is_scikit_learns_update_rule_batch_after_batch() -> None:
         rng.integers(
             0, 8, 60
         )  # fit's per-epoch pseudo-likelihood draws its flipped bits from the same stream
-    np.testing.assert_allclose(rbm.weight.data, w, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(rbm.hidden_bias.data, c, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(rbm.visible_bias.data, b, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(rbm.weight.numpy(), w, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(rbm.hidden_bias.numpy(), c, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(rbm.visible_bias.numpy(), b, rtol=1e-10, atol=1e-12)

@@ -61,7 +61,7 @@ def test_one_step_equals_the_first_step_of_a_sequence(mode: str, gates: int, sta
     initial = tuple(_tensors(*[(2, 5)] * states))
     output, _ = recurrence(mode, x, initial, w_ih, w_hh, b_ih, b_hh)
     h, new = recurrence(mode, x[0], initial, w_ih, w_hh, b_ih, b_hh)
-    np.testing.assert_allclose(h.data, output.data[0], rtol=1e-12)
+    np.testing.assert_allclose(h.numpy(), output.numpy()[0], rtol=1e-12)
     assert len(new) == states and all(s.shape == (2, 5) for s in new)
     assert gradcheck(
         lambda a, *s: _loss_of_everything(*recurrence(mode, a, s, w_ih, w_hh, b_ih, b_hh)),
@@ -129,7 +129,7 @@ def test_parameter_names_shapes_and_initialisation_follow_pytorch() -> None:
     assert shapes["weight_ih_l1_reverse"] == (80, 40) and shapes["bias_hh_l1_reverse"] == (80,)
     assert len(shapes) == 16
     bound = 1 / math.sqrt(20)
-    values = np.concatenate([p.data.ravel() for p in lstm.parameters()])
+    values = np.concatenate([p.numpy().ravel() for p in lstm.parameters()])
     assert np.abs(values).max() <= bound and abs(values.std() - bound / math.sqrt(3)) < 0.01
     cell = nn.GRUCell(3, 4, bias=False)
     assert [name for name, _ in cell.named_parameters()] == ["weight_ih", "weight_hh"]
@@ -139,12 +139,12 @@ def test_parameter_names_shapes_and_initialisation_follow_pytorch() -> None:
 def test_dropout_acts_between_layers_in_training_only() -> None:
     x = Tensor(rng.normal(size=(5, 2, 3)).astype(np.float32))
     layer = nn.GRU(3, 8, num_layers=2, dropout=0.5)
-    first, second = layer(x)[0].data, layer(x)[0].data
+    first, second = layer(x)[0].numpy(), layer(x)[0].numpy()
     assert not np.allclose(first, second)
     layer.eval()
-    np.testing.assert_array_equal(layer(x)[0].data, layer(x)[0].data)
+    np.testing.assert_array_equal(layer(x)[0].numpy(), layer(x)[0].numpy())
     one_layer = nn.GRU(3, 8, dropout=0.5)  # dropout after the last layer: none, as in PyTorch
-    np.testing.assert_array_equal(one_layer(x)[0].data, one_layer(x)[0].data)
+    np.testing.assert_array_equal(one_layer(x)[0].numpy(), one_layer(x)[0].numpy())
 
 
 def test_truncated_backpropagation_through_time_stops_at_a_detached_state() -> None:
@@ -153,11 +153,11 @@ def test_truncated_backpropagation_through_time_stops_at_a_detached_state() -> N
     _, (h, c) = lstm(x[:3])
     output, _ = lstm(x[3:], (h.detach(), c.detach()))
     output.sum().backward()
-    assert np.all(x.grad.data[:3] == 0) and np.any(x.grad.data[3:] != 0)
+    assert np.all(x.grad.numpy()[:3] == 0) and np.any(x.grad.numpy()[3:] != 0)
     x.grad = None
     output, _ = lstm(x[3:], (h, c))  # without detach the gradient reaches the first window
     output.sum().backward()
-    assert np.any(x.grad.data[:3] != 0)
+    assert np.any(x.grad.numpy()[:3] != 0)
 
 
 @pytest.mark.parametrize(
@@ -203,7 +203,7 @@ def _copy_into_torch(ours: nn.Module, theirs: object) -> None:
 
     with torch.no_grad():
         for name, parameter in theirs.named_parameters():  # type: ignore[attr-defined]
-            parameter.copy_(torch.from_numpy(dict(ours.named_parameters())[name].data))
+            parameter.copy_(torch.from_numpy(dict(ours.named_parameters())[name].numpy()))
 
 
 @needs_torch
@@ -231,19 +231,19 @@ def test_layers_equal_pytorchs_with_copied_weights(mode: str, batch_first: bool)
         (mine_final if mode == "lstm" else (mine_final,)),
         (their_final if mode == "lstm" else (their_final,)),
     )
-    np.testing.assert_allclose(mine_out.data, their_out.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(mine_out.numpy(), their_out.detach().numpy(), rtol=1e-10, atol=1e-12)
     for a, b in zip(*finals):
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
     _loss_of_everything(mine_out, finals[0]).backward()
     total = (their_out * their_out).sum() + sum((s * float(k + 2)).sum() for k, s in enumerate(finals[1]))
     total.backward()
     for (pname, mine), theirs_p in zip(ours.named_parameters(), theirs.parameters()):
         np.testing.assert_allclose(
-            mine.grad.data, theirs_p.grad.numpy(), rtol=1e-9, atol=1e-10, err_msg=pname
+            mine.grad.numpy(), theirs_p.grad.numpy(), rtol=1e-9, atol=1e-10, err_msg=pname
         )
-    np.testing.assert_allclose(mine_x.grad.data, their_x.grad.numpy(), rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(mine_x.grad.numpy(), their_x.grad.numpy(), rtol=1e-9, atol=1e-10)
     for a, b in zip(mine_s, their_s):
-        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-9, atol=1e-10)
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-9, atol=1e-10)
 
 
 @needs_torch
@@ -262,10 +262,10 @@ def test_cells_equal_pytorchs_and_state_dicts_carry_over(name: str) -> None:
     sum((m * float(k + 1)).sum() for k, m in enumerate(mine)).backward()
     sum((t * float(k + 1)).sum() for k, t in enumerate(their)).backward()
     for a, b in zip(mine, their):
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(mine_x.grad.data, their_x.grad.numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(mine_x.grad.numpy(), their_x.grad.numpy(), rtol=1e-5, atol=1e-6)
     for mine_p, their_p in zip(ours.parameters(), theirs.parameters()):
-        np.testing.assert_allclose(mine_p.grad.data, their_p.grad.numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(mine_p.grad.numpy(), their_p.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])

@@ -25,16 +25,16 @@ def test_loss_modules_match_their_formulas(reduction: str) -> None:
     prediction, target = logits, torch.tensor(np.linspace(-1, 1, 20).reshape(5, 4))
     probabilities = logits.sigmoid()
     bits = torch.tensor((np.arange(20).reshape(5, 4) % 3 == 0).astype(np.float64))
-    log_p = logits.log_softmax(dim=1).data
+    log_p = logits.log_softmax(dim=1).numpy()
     rows = -log_p[np.arange(5), labels.numpy()]
-    p = probabilities.data
+    p, b = probabilities.numpy(), bits.numpy()
     cases = [
-        (nn.MSELoss, (prediction, target), (prediction.data - target.data) ** 2),
-        (nn.L1Loss, (prediction, target), np.abs(prediction.data - target.data)),
+        (nn.MSELoss, (prediction, target), (prediction.numpy() - target.numpy()) ** 2),
+        (nn.L1Loss, (prediction, target), np.abs(prediction.numpy() - target.numpy())),
         (nn.CrossEntropyLoss, (logits, labels), rows),
         (nn.NLLLoss, (logits.log_softmax(dim=1), labels), rows),
-        (nn.BCELoss, (probabilities, bits), -(bits.data * np.log(p) + (1 - bits.data) * np.log(1 - p))),
-        (nn.BCEWithLogitsLoss, (logits, bits), -(bits.data * np.log(p) + (1 - bits.data) * np.log(1 - p))),
+        (nn.BCELoss, (probabilities, bits), -(b * np.log(p) + (1 - b) * np.log(1 - p))),
+        (nn.BCEWithLogitsLoss, (logits, bits), -(b * np.log(p) + (1 - b) * np.log(1 - p))),
     ]
     reduce = {"mean": np.mean, "sum": np.sum, "none": lambda a: a}[reduction]
     for loss_class, arguments, elements in cases:
