@@ -56,9 +56,13 @@ from autograd.factories import (  # noqa: E402
     arange,
     bool_,
     eye,
+    float16,
     float32,
     float64,
     full,
+    int8,
+    int16,
+    int32,
     int64,
     linspace,
     long,
@@ -69,9 +73,11 @@ from autograd.factories import (  # noqa: E402
     randn,
     randperm,
     tensor,
+    uint8,
     zeros,
     zeros_like,
 )
+from autograd.promotion import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
 from autograd.random import Generator, manual_seed  # noqa: E402
 from autograd.serialization import load, save  # noqa: E402
 from nn import optim  # noqa: E402
@@ -82,6 +88,7 @@ except metadata.PackageNotFoundError:  # running from a source tree that was nev
     __version__ = "0+unknown"
 
 bool = bool_  # torch.bool, as the notes write it
+float, double, half, int, short = float32, float64, float16, int32, int16  # PyTorch's other names
 cat = concatenate
 utils = types.SimpleNamespace(data=nn.data)
 cuda = types.SimpleNamespace(is_available=_cuda_is_available, device_count=lambda: 0)
@@ -112,7 +119,7 @@ def LongTensor(data: Any) -> Tensor:
     return tensor(data, dtype=np.int64)
 
 
-def allclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8) -> builtins.bool:
+def allclose(a: Any, b: Any, rtol: builtins.float = 1e-5, atol: builtins.float = 1e-8) -> builtins.bool:
     """Whether every element of ``a`` is close to ``b`` (NumPy's rule, PyTorch's defaults)."""
     return builtins.bool(np.allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol))
 
@@ -178,14 +185,23 @@ __all__ = [
     "cos",
     "cuda",
     "device",
+    "double",
     "enable_grad",
     "exp",
     "eye",
     "flatten",
+    "float",
+    "float16",
     "float32",
     "float64",
     "from_numpy",
     "full",
+    "get_default_dtype",
+    "half",
+    "int",
+    "int8",
+    "int16",
+    "int32",
     "int64",
     "is_grad_enabled",
     "linspace",
@@ -205,14 +221,18 @@ __all__ = [
     "ones_like",
     "optim",
     "permute",
+    "promote_types",
     "rand",
     "randint",
     "randn",
     "randperm",
     "relu",
     "reshape",
+    "result_type",
     "save",
+    "set_default_dtype",
     "set_grad_enabled",
+    "short",
     "sigmoid",
     "sin",
     "softmax",
@@ -223,6 +243,7 @@ __all__ = [
     "tanh",
     "tensor",
     "transpose",
+    "uint8",
     "unsqueeze",
     "utils",
     "var",

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.rules import OUT
 from autograd.tensor_rules import Grads, Structural
 from autograd.windows import Window, col2im, im2col, window_view
 
@@ -19,13 +20,13 @@ IM2COL = Structural(
     "im2col",
     lambda x, window: np.ascontiguousarray(im2col(x, window)),
     lambda m, g, out, inputs, needs, window: (m.col2im(g, window),),
-    saves=False,
+    reads=(),
 )
 COL2IM = Structural(
     "col2im",
     col2im,
     lambda m, g, out, inputs, needs, window: (m.im2col(g, window, None),),
-    saves=False,
+    reads=(),
 )
 
 
@@ -104,7 +105,7 @@ def _conv_backward(
     return (grad_x, grad_w, grad_b)[: len(inputs)]
 
 
-CONV2D = Structural("conv2d", _conv_forward, _conv_backward)
+CONV2D = Structural("conv2d", _conv_forward, _conv_backward, reads=((1,), (0,), ()))
 
 
 # -- pooling: windows reduced to one value; the backward spreads g back through col2im --------------------
@@ -181,7 +182,7 @@ def _max_pool_backward(
     return (_spread(m, chosen, g, window),)
 
 
-MAX_POOL2D = Structural("max_pool2d", _max_pool_forward, _max_pool_backward)
+MAX_POOL2D = Structural("max_pool2d", _max_pool_forward, _max_pool_backward, reads=((0, OUT),))
 
 
 def _avg_pool_forward(x: np.ndarray, window: Window) -> np.ndarray:
@@ -197,4 +198,4 @@ def _avg_pool_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, wind
     return (_spread(m, share, g, window),)
 
 
-AVG_POOL2D = Structural("avg_pool2d", _avg_pool_forward, _avg_pool_backward, saves=False)
+AVG_POOL2D = Structural("avg_pool2d", _avg_pool_forward, _avg_pool_backward, reads=())

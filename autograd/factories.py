@@ -11,7 +11,8 @@ import numpy as np
 from autograd.random import Rng, as_generator, sizes
 from autograd.tensor import Tensor
 
-float32, float64, int64, long, bool_ = np.float32, np.float64, np.int64, np.int64, np.bool_
+float16, float32, float64, bool_ = np.float16, np.float32, np.float64, np.bool_
+uint8, int8, int16, int32, int64, long = np.uint8, np.int8, np.int16, np.int32, np.int64, np.int64
 
 
 def _dtype_of(values: np.ndarray, data: Any) -> np.dtype:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Protocol
 
 from autograd.anomaly import check_backward
 from autograd.grad_mode import _mode, set_grad_enabled
+from autograd.tensor_versions import CLOCK, resolve
 
 
 class Node(Protocol):
@@ -16,6 +17,7 @@ class Node(Protocol):
     or, for create_graph, nodes) and how to convert the seeds and gradients ``grad()`` takes and returns."""
 
     _parents: tuple[Any, ...]
+    _rebases: Any
     grad: Any
     _CLEARED_GRAD: ClassVar[Any]
 
@@ -23,10 +25,13 @@ class Node(Protocol):
     def _seed_grad(root: Any, seed: Any) -> None: ...
 
     @staticmethod
-    def _backprop(order: list[Any]) -> None: ...
+    def _backprop(order: list[Any], sink: dict[Any, Any] | None = None) -> None: ...
 
     @staticmethod
-    def _backprop_graph(order: list[Any]) -> None: ...
+    def _backprop_graph(order: list[Any], sink: dict[Any, Any] | None = None) -> None: ...
+
+    @staticmethod
+    def _add_to_sink(sink: dict[Any, Any], leaf: Any, grad: Any) -> None: ...
 
     @staticmethod
     def _as_seed(root: Any, seed: Any, create_graph: bool) -> Any: ...
@@ -53,12 +58,14 @@ def topological_order(root: Node) -> list[Any]:
 
 def _walk(roots: Sequence[Node], cleared: Any) -> list[Any]:
     """The walk itself, from one or more roots; unless ``cleared`` is _KEEP, each non-leaf's grad is set
-    to it on the way, which saves backward a second pass over a graph too large for the cache."""
+    to it on the way, which saves backward a second pass over a graph too large for the cache. Once any
+    in-place op has been recorded, each edge is checked against its input's rebases (``resolve``)."""
     order: list[Any] = []
     visited: set[Any] = set()
     stack: list[Any] = list(reversed(roots))
     emit, push, pop, mark = order.append, stack.append, stack.pop, visited.add
     clear = cleared is not _KEEP
+    rebased = CLOCK.tick != 0
     while stack:
         node = pop()
         if node is None:
@@ -71,6 +78,11 @@ def _walk(roots: Sequence[Node], cleared: Any) -> list[Any]:
         push(None)
         parents = node._parents
         if parents:
+            if rebased:
+                for parent in parents:
+                    if parent._rebases is not None:
+                        parents = resolve(node)
+                        break
             if clear:
                 node.grad = cleared
             for parent in parents:
@@ -89,11 +101,21 @@ def backward(roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool = F
     _run(node_type, order, roots, seeds, create_graph)
 
 
-def _run(node_type: Any, order: list[Any], roots: Sequence[Node], seeds: Sequence[Any], create: bool) -> None:
+def _run(
+    node_type: Any,
+    order: list[Any],
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    create: bool,
+    sink: dict[Any, Any] | None = None,
+) -> None:
     with set_grad_enabled(create):
         for root, seed in zip(roots, seeds):
-            node_type._seed_grad(root, seed)
-        (node_type._backprop_graph if create else node_type._backprop)(order)
+            if sink is None or root._parents:
+                node_type._seed_grad(root, seed)
+            elif root in sink:
+                node_type._add_to_sink(sink, root, seed)
+        (node_type._backprop_graph if create else node_type._backprop)(order, sink)
     if _mode.anomaly:
         check_backward(order)
 
@@ -102,6 +124,7 @@ def grad(
     outputs: Any,
     inputs: Any,
     grad_outputs: Any = None,
+    retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool = False,
 ) -> tuple[Any, ...]:
@@ -111,10 +134,19 @@ def grad(
     output per output (needed for a non-scalar Tensor output). With ``create_graph=True`` the returned
     gradients are graph nodes that can be differentiated again. An input the outputs do not depend on is
     an error, or None with ``allow_unused=True``. Returns a tuple, one gradient per input (as PyTorch).
+    Leaves' gradients are collected apart from their ``.grad``, so a ``backward()`` running in another
+    thread keeps what it adds. ``retain_graph`` is accepted and changes nothing (graphs are kept while
+    referenced).
     """
     roots, sources = _as_nodes(outputs, "outputs"), _as_nodes(inputs, "inputs")
     _as_nodes([roots[0], sources[0]], "outputs and inputs")
     node_type = type(roots[0])
+    for position, source in enumerate(sources):
+        if not getattr(source, "requires_grad", True):
+            raise RuntimeError(
+                f"grad: input {position} does not require grad, so it has no gradient (PyTorch: one of the "
+                "differentiated Tensors does not require grad)"
+            )
     if grad_outputs is None or not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs] * len(roots)
     if len(grad_outputs) != len(roots):
@@ -128,17 +160,19 @@ def grad(
             f"grad: input {unused[0]} is not used in computing the outputs; pass allow_unused=True "
             "to get None for it"
         )
-    saved = [node.grad for node in order]
+    inner = [node for node in order if node._parents]
+    saved = [node.grad for node in inner]
+    sink: dict[Any, Any] = {source: None for source in sources if not source._parents}
     try:
-        for node in order:
+        for node in inner:
             node.grad = node_type._CLEARED_GRAD
-        _run(node_type, order, roots, seeds, create_graph)
+        _run(node_type, order, roots, seeds, create_graph, sink)
         return tuple(
-            None if source not in reached else node_type._as_gradient(source.grad, source)
+            None if source not in reached else node_type._as_gradient(sink.get(source, source.grad), source)
             for source in sources
         )
     finally:
-        for node, previous in zip(order, saved):
+        for node, previous in zip(inner, saved):
             node.grad = previous
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,24 @@ SELU_SCALE = 1.0507009873554805
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+X, Y, OUT = 0, 1, -1  # what a gradient reads: the first input, the second, the output
+Reads = tuple[tuple[int, ...], ...]  # per input: the values its gradient formula reads
+
+
+def saved_values(
+    reads: Reads | None, needs: tuple[bool, ...], cache: dict[Any, tuple[int, ...]]
+) -> tuple[int, ...]:
+    """The inputs (by position) and ``OUT`` whose values the backward reads for the gradients in ``needs``:
+    what an in-place change must not touch before backward. ``reads`` None means every value, always."""
+    found = cache.get(needs)
+    if found is None:
+        if reads is None:
+            found = (*range(len(needs)), OUT)
+        else:
+            found = tuple(sorted({i for need, what in zip(needs, reads) if need for i in what}))
+        cache[needs] = found
+    return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +67,8 @@ class Elementwise:
     constant: Any = None
     doc: str = ""
     constant_side: int | None = None  # with_constant: the operand fixed to a number (0 left, 1 right)
+    reads: Reads | None = None  # per input, what its partial reads (X, Y, OUT); None: everything
+    _saved: dict[Any, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if (self.partials is None) == (self.constant is None):
@@ -56,11 +76,11 @@ class Elementwise:
         if self.constant is not None:
             constant = self.constant
             object.__setattr__(self, "partials", lambda m, out, *inputs: constant)
+            object.__setattr__(self, "reads", ((),) * self.arity)
 
-    @property
-    def saves(self) -> bool:
-        """Whether the backward reads input or output values (so an in-place change would corrupt it)."""
-        return self.constant is None
+    def saved(self, needs: tuple[bool, ...]) -> tuple[int, ...]:
+        """The values the backward reads for the gradients in ``needs`` (input positions, ``OUT``)."""
+        return saved_values(self.reads, needs, self._saved)
 
     def describe(self, params: tuple[Any, ...] = ()) -> str:
         """The op as a picture shows it, e.g. ``tanh``, ``leaky_relu(0.01)``, ``**2``."""
@@ -99,6 +119,11 @@ def with_constant(rule: Elementwise, side: int) -> Elementwise:
 
     symbol = rule.label or rule.name
     label = f"{{0:g}}{symbol}" if side == 0 else f"{symbol}{{0:g}}"
+    reads = (
+        None
+        if rule.reads is None
+        else (tuple(X if i == other else i for i in rule.reads[other] if i != side),)
+    )
     if rule.constant is not None:
         return Elementwise(
             rule.name,
@@ -110,7 +135,9 @@ def with_constant(rule: Elementwise, side: int) -> Elementwise:
             constant=rule.constant[other],
             constant_side=side,
         )
-    return Elementwise(rule.name, 1, on_float, on_array, partials, params=1, label=label, constant_side=side)
+    return Elementwise(
+        rule.name, 1, on_float, on_array, partials, params=1, label=label, constant_side=side, reads=reads
+    )
 
 
 def times(g: Any, partial: Any) -> Any:
@@ -172,7 +199,16 @@ def _like(x: np.ndarray, values: Any) -> np.ndarray:
 
 ADD = Elementwise("add", 2, operator.add, np.add, constant=(1.0, 1.0), label="+", doc="x + y.")
 SUB = Elementwise("sub", 2, operator.sub, np.subtract, constant=(1.0, -1.0), label="-", doc="x - y.")
-MUL = Elementwise("mul", 2, operator.mul, np.multiply, lambda m, out, x, y: (y, x), label="*", doc="x · y.")
+MUL = Elementwise(
+    "mul",
+    2,
+    operator.mul,
+    np.multiply,
+    lambda m, out, x, y: (y, x),
+    label="*",
+    doc="x · y.",
+    reads=((Y,), (X,)),
+)
 DIV = Elementwise(
     "div",
     2,
@@ -181,8 +217,46 @@ DIV = Elementwise(
     lambda m, out, x, y: (1.0 / y, -out / y),
     label="/",
     doc="x / y; Value raises ZeroDivisionError at y = 0, Tensor gives inf.",
+    reads=((Y,), (Y, OUT)),
 )
 NEG = Elementwise("neg", 1, operator.neg, np.negative, constant=-1.0, doc="-x.")
+
+
+def _integer_divisor(y: np.ndarray) -> None:
+    """PyTorch refuses an integer division by zero (NumPy would give 0 and a warning)."""
+    if y.dtype.kind in "iu" and not np.all(y):
+        raise RuntimeError("ZeroDivisionError: integer division or modulo by zero")
+
+
+def _floor_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    _integer_divisor(np.asarray(y))
+    return np.floor_divide(x, y)
+
+
+def _remainder(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    _integer_divisor(np.asarray(y))
+    return np.remainder(x, y)
+
+
+FLOOR_DIVIDE = Elementwise(
+    "floor_divide",
+    2,
+    operator.floordiv,
+    _floor_divide,
+    constant=(0.0, 0.0),
+    label="//",
+    doc="⌊x / y⌋, rounded as Python rounds; its derivative is 0 where it exists (PyTorch defines none).",
+)
+REMAINDER = Elementwise(
+    "remainder",
+    2,
+    operator.mod,
+    _remainder,
+    lambda m, out, x, y: (1.0, (out - x) / y),  # x % y = x - ⌊x/y⌋·y, and ⌊x/y⌋ = (x - out) / y
+    label="%",
+    doc="x - ⌊x / y⌋·y, with the sign of y, as Python's %.",
+    reads=((), (X, Y, OUT)),
+)
 
 
 def _pow_partials(m: Any, out: Any, x: Any, y: Any) -> tuple[Any, Any]:
@@ -203,6 +277,7 @@ POW = Elementwise(
     _pow_partials,
     label="**",
     doc="x ** y over the reals; Value raises where that is undefined, Tensor gives NaN.",
+    reads=((X, Y), (X, Y, OUT)),
 )
 
 # -- elementary functions ------------------------------------------------------------------------------
@@ -214,6 +289,7 @@ EXP = Elementwise(
     np.exp,
     lambda m, out, x: out,
     doc="e**x; +inf where it overflows (no error, no warning).",
+    reads=((OUT,),),
 )
 LOG = Elementwise(
     "log",
@@ -222,6 +298,7 @@ LOG = Elementwise(
     np.log,
     lambda m, out, x: 1.0 / x,
     doc="Natural log; Value raises for x <= 0, Tensor gives -inf at 0 and NaN below.",
+    reads=((X,),),
 )
 SQRT = Elementwise(
     "sqrt",
@@ -230,8 +307,11 @@ SQRT = Elementwise(
     np.sqrt,
     lambda m, out, x: 0.5 / out,
     doc="Square root; Value raises for x < 0, Tensor gives NaN; the derivative at 0 is +inf.",
+    reads=((OUT,),),
 )
-ABS = Elementwise("abs", 1, abs, np.abs, lambda m, out, x: m.sign(x), doc="|x|; its derivative at 0 is 0.")
+ABS = Elementwise(
+    "abs", 1, abs, np.abs, lambda m, out, x: m.sign(x), doc="|x|; its derivative at 0 is 0.", reads=((X,),)
+)
 SIN = Elementwise(
     "sin",
     1,
@@ -239,6 +319,7 @@ SIN = Elementwise(
     np.sin,
     lambda m, out, x: m.cos(x),
     doc="Sine (radians).",
+    reads=((X,),),
 )
 COS = Elementwise(
     "cos",
@@ -247,6 +328,7 @@ COS = Elementwise(
     np.cos,
     lambda m, out, x: -m.sin(x),
     doc="Cosine (radians).",
+    reads=((X,),),
 )
 ERF = Elementwise(
     "erf",
@@ -255,6 +337,7 @@ ERF = Elementwise(
     erf_array,
     lambda m, out, x: _TWO_OVER_SQRT_PI * m.exp(-(x * x)),
     doc="The error function (Tensor: accurate to ~1e-15 in float64); its derivative is 2/sqrt(pi) e**(-x²).",
+    reads=((X,),),
 )
 
 # -- activations (활성화 함수) ----------------------------------------------------------------------------
@@ -282,6 +365,7 @@ SIGMOID = Elementwise(
     sigmoid_array,
     lambda m, out, x: out * (1.0 - out),
     doc="1 / (1 + e**-x), computed without overflow for any input.",
+    reads=((OUT,),),
 )
 TANH = Elementwise(
     "tanh",
@@ -290,14 +374,16 @@ TANH = Elementwise(
     np.tanh,
     lambda m, out, x: 1.0 - out * out,
     doc="Hyperbolic tangent; its derivative is 1 - tanh².",
+    reads=((OUT,),),
 )
 RELU = Elementwise(
     "relu",
     1,
     lambda x: 0.0 if x <= 0.0 else x,  # NaN stays NaN, as in NumPy and PyTorch
     lambda x: np.maximum(x, 0),
-    lambda m, out, x: x > 0,
+    lambda m, out, x: out > 0,  # the same mask as x > 0, read from the output as PyTorch does
     doc="max(0, x); relu'(0) = 0.",
+    reads=((OUT,),),
 )
 LEAKY_RELU = Elementwise(
     "leaky_relu",
@@ -307,6 +393,7 @@ LEAKY_RELU = Elementwise(
     lambda m, out, x, slope: m.where(x > 0, 1.0, slope),
     params=1,
     doc="x where x > 0 else slope · x; the derivative at 0 is slope.",
+    reads=((X,),),
 )
 ELU = Elementwise(
     "elu",
@@ -316,6 +403,7 @@ ELU = Elementwise(
     lambda m, out, x, alpha: m.where(x > 0, 1.0, out + alpha),
     params=1,
     doc="x where x > 0 else alpha · (e**x - 1); the derivative at 0 is alpha.",
+    reads=((X, OUT),),
 )
 SELU = Elementwise(
     "selu",
@@ -324,6 +412,7 @@ SELU = Elementwise(
     lambda x: _like(x, SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0)))),
     lambda m, out, x: m.where(x > 0, SELU_SCALE, out + SELU_SCALE * SELU_ALPHA),
     doc="SCALE · elu(x, ALPHA) with Klambauer et al.'s self-normalising constants.",
+    reads=((X, OUT),),
 )
 GELU = Elementwise(
     "gelu",
@@ -332,12 +421,13 @@ GELU = Elementwise(
     lambda x: x * 0.5 * (1.0 + erf_array(x * _INV_SQRT2)),
     lambda m, out, x: 0.5 * (1.0 + m.erf(x * _INV_SQRT2)) + x * (_INV_SQRT_2PI * m.exp(-0.5 * (x * x))),
     doc="x · Φ(x) with the exact normal CDF (PyTorch's default, not the tanh approximation).",
+    reads=((X,),),
 )
 
 
 def _swish_partial(m: Any, out: Any, x: Any) -> Any:
     s = m.sigmoid(x)
-    return s + out * (1.0 - s)
+    return s * (1.0 + x * (1.0 - s))
 
 
 SWISH = Elementwise(
@@ -347,6 +437,7 @@ SWISH = Elementwise(
     lambda x: x * sigmoid_array(x),
     _swish_partial,
     doc="x · sigmoid(x), also called SiLU.",
+    reads=((X,),),
 )
 SOFTPLUS = Elementwise(
     "softplus",
@@ -355,6 +446,7 @@ SOFTPLUS = Elementwise(
     lambda x: np.logaddexp(0, x),
     lambda m, out, x: m.sigmoid(x),
     doc="log(1 + e**x) without overflow; its derivative is sigmoid(x).",
+    reads=((X,),),
 )
 
 
@@ -370,6 +462,7 @@ SOFTSIGN = Elementwise(
     lambda x: x / (1 + np.abs(x)),
     _softsign_partial,
     doc="x / (1 + |x|).",
+    reads=((X,),),
 )
 HARD_SIGMOID = Elementwise(
     "hard_sigmoid",
@@ -378,6 +471,7 @@ HARD_SIGMOID = Elementwise(
     lambda x: _like(x, np.clip(x / 6 + 0.5, 0, 1)),
     lambda m, out, x: m.where(x > -3, m.where(x < 3, 1.0 / 6.0, 0.0), 0.0),
     doc="clip(x/6 + 1/2, 0, 1) as in PyTorch; slope 1/6 strictly inside (-3, 3).",
+    reads=((X,),),
 )
 CLIP = Elementwise(
     "clip",
@@ -387,6 +481,7 @@ CLIP = Elementwise(
     lambda m, out, x, low, high: m.where(x >= low, x <= high, False),
     params=2,
     doc="Limit to [low, high]; the gradient flows where low <= x <= high (PyTorch's clamp).",
+    reads=((X,),),
 )
 
 ELEMENTWISE: tuple[Elementwise, ...] = tuple(

@@ -107,6 +107,14 @@ class ArrayMath:
         return scatter_add(x, index, shape, repeats)
 
     @staticmethod
+    def view_steps(x: np.ndarray, steps: tuple[Any, ...]) -> np.ndarray:
+        return view_steps(x, steps)
+
+    @staticmethod
+    def put(x: np.ndarray, value: Any, steps: tuple[Any, ...], index: Any) -> np.ndarray:
+        return put_region(x, value, steps, index)
+
+    @staticmethod
     def softmax(x: np.ndarray, axis: int) -> np.ndarray:
         if x.size == 0:
             return x.copy()
@@ -175,6 +183,21 @@ def sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     lead = grad.ndim - len(shape)
     stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
     return grad.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+
+
+def view_steps(x: np.ndarray, steps: tuple[Any, ...]) -> np.ndarray:
+    """``x`` seen through view ops (rule, ctx) in order: the part of a base a view Tensor shows."""
+    for rule, ctx in steps:
+        x = rule.forward(x, **ctx)
+    return x
+
+
+def put_region(x: np.ndarray, value: Any, steps: tuple[Any, ...], index: Any) -> np.ndarray:
+    """A copy of ``x`` with ``value`` written where ``view_steps(x, steps)[index]`` looks (an item
+    assignment, or an in-place op through a view, made out of place)."""
+    out = x.copy()
+    view_steps(out, steps)[index] = value
+    return out
 
 
 def scatter_add(values: np.ndarray, index: Any, shape: tuple[int, ...], repeats: bool) -> np.ndarray:

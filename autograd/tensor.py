@@ -17,21 +17,23 @@ import numpy as np
 
 from autograd import axes, graph, rules, tensor_backprop
 from autograd import tensor_rules as T
+from autograd.promotion import get_default_dtype
 from autograd.rules import Elementwise
 from autograd.spaces import ArrayMath
 from autograd.tensor_inplace import InPlaceMethods
-from autograd.tensor_record import Rule, apply, elementwise, getitem, lift, matmul, raw, where
+from autograd.tensor_record import Rule, View, apply, elementwise, getitem, lift, matmul, plain, raw, where
 from autograd.tensor_reductions import ReductionMethods
 from autograd.tensor_shapes import ShapeMethods
 from autograd.tensor_torch import TorchMethods
+from autograd.tensor_versions import Version, counter_of, version_of
 
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(bool))
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """An ndarray for a Tensor: a float array or NumPy float scalar (or Tensor) keeps its dtype, and an
-    array is not copied; Python numbers, lists and integer or boolean arrays become float32, unless
-    ``dtype`` says otherwise."""
+    array is not copied; Python numbers, lists and integer or boolean arrays become the default float
+    (float32, as ``torch.Tensor([1, 2])``), unless ``dtype`` says otherwise."""
     if isinstance(data, Tensor):
         data = data._data
     if dtype is None and isinstance(data, (np.ndarray, np.floating)) and data.dtype.kind == "f":
@@ -39,7 +41,13 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     array = np.asarray(data, dtype=dtype)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Tensor data must be numeric, got {type(data).__name__} of dtype {array.dtype}")
-    return array if dtype is not None else array.astype(np.float32)
+    return array if dtype is not None else array.astype(get_default_dtype())
+
+
+def _bitwise(symbol: str, ufunc: np.ufunc, *arrays: Any) -> np.ndarray:
+    if any(np.asarray(a).dtype.kind == "f" for a in arrays):
+        raise TypeError(f"{symbol} is defined for bool and integer Tensors, not floats (as in PyTorch)")
+    return ufunc(*arrays)
 
 
 def _unary_method(rule: Elementwise) -> Callable[[Tensor], Tensor]:
@@ -54,7 +62,6 @@ def _unary_method(rule: Elementwise) -> Callable[[Tensor], Tensor]:
 
 def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tensor, Any], Tensor]:
     def method(self: Tensor, other: Any) -> Tensor:
-        other = lift(other, self)
         return elementwise(rule, (other, self) if reflected else (self, other))
 
     method.__name__ = f"__{'r' if reflected else ''}{rule.name}__"
@@ -69,11 +76,14 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         "__weakref__": None,
         "_ctx": "the op's constants (axes, shapes...) its backward needs",
         "_data": "the values: a NumPy array (shared, not copied, by ``numpy()``)",
+        "_epoch": "the rebase clock's tick when the op was recorded (see ``tensor_versions``)",
         "_grad": "the gradient behind ``grad``",
         "_op": "the rule that made this Tensor (None for a leaf)",
         "_parents": "the op's input Tensors",
-        "_version": "how many times the data was changed in place",
-        "_versions": "the inputs' versions when the op ran (checked by backward)",
+        "_rebases": "this Tensor's earlier places in the graph, before in-place ops (None if none)",
+        "_vc": "the version counter shared with views and detach() (None until first needed)",
+        "_versions": "the versions of the values the op's backward reads, when it ran (checked by backward)",
+        "_view": "for a view: its base and the view ops from it (None for a Tensor that owns its memory)",
         "label": "a name for pictures of the graph",
         "requires_grad": "whether backward() computes a gradient for this Tensor",
     }
@@ -82,10 +92,13 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     _CLEARED_GRAD: ClassVar[None] = None
 
     _ctx: Any
+    _epoch: int
     _op: Rule | None
     _parents: tuple[Tensor, ...]
-    _version: int
+    _rebases: list[tuple[int, Tensor]] | None
+    _vc: Version | None
     _versions: tuple[int, ...] | None
+    _view: View | None
     _grad: Tensor | None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
@@ -98,8 +111,11 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         self._parents = ()
         self._op = None
         self._ctx = ()
-        self._version = 0
         self._versions = None
+        self._vc = None
+        self._epoch = 0
+        self._rebases = None
+        self._view = None
 
     # -- basic properties ------------------------------------------------------------------------
 
@@ -122,7 +138,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     def data(self) -> Tensor:
         """The same values as a Tensor cut from the graph, sharing memory, as in PyTorch: a write through
         it (``p.data.add_(...)``) changes this Tensor and is not tracked by the version counter."""
-        return Tensor(self._data, dtype=self._data.dtype)
+        return plain(self._data)
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -132,6 +148,16 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
                 "or change the values in place with .copy_()"
             )
         self._data = value._data
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this Tensor's memory has seen (PyTorch's ``t._version``)."""
+        return version_of(self)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Tensor no recorded op made (inputs, parameters, results computed under no_grad)."""
+        return self._op is None
 
     @property
     def grad(self) -> Tensor | None:
@@ -191,6 +217,15 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
             )
         return bool(self._data.item())
 
+    def __index__(self) -> int:
+        """A one-element integer Tensor as an index (``labels[t]``, ``range(t)``), as in PyTorch."""
+        if self._data.dtype.kind not in "biu" or self._data.size != 1:
+            raise TypeError(
+                f"only integer Tensors of a single element can be used as an index, got shape {self.shape} "
+                f"and dtype {self.dtype}"
+            )
+        return int(self._data.item())
+
     def __float__(self) -> float:
         return float(self._single("float()"))
 
@@ -230,8 +265,22 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         return self._data
 
     def detach(self) -> Tensor:
-        """The same data (shared, in its dtype), cut from the graph."""
-        return Tensor(self._data, dtype=self._data.dtype)
+        """The same memory, cut from the graph, sharing the version counter as in PyTorch: a change made
+        through it is seen by every op that saved this Tensor."""
+        out = plain(self._data)
+        out._vc = counter_of(self)
+        return out
+
+    def detach_(self) -> Tensor:
+        """Cut this Tensor from the graph in place: it becomes a leaf that does not require grad."""
+        if self._view is not None and self._view.differentiable and self.requires_grad:
+            raise RuntimeError("detach_: a view cannot be detached in place; use detach() (a new Tensor)")
+        self.requires_grad = False
+        self._parents = ()
+        self._op = None
+        self._ctx = ()
+        self._versions = None
+        return self
 
     # -- arithmetic: the shared elementwise rules ----------------------------------------------------
 
@@ -245,6 +294,18 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     __rtruediv__ = _binary_method(rules.DIV, reflected=True)
     __pow__ = _binary_method(rules.POW)
     __rpow__ = _binary_method(rules.POW, reflected=True)
+    __floordiv__ = _binary_method(rules.FLOOR_DIVIDE)
+    __rfloordiv__ = _binary_method(rules.FLOOR_DIVIDE, reflected=True)
+    __mod__ = _binary_method(rules.REMAINDER)
+    __rmod__ = _binary_method(rules.REMAINDER, reflected=True)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        """``self // other``: division rounded down (PyTorch's ``floor_divide`` rounds the same way)."""
+        return elementwise(rules.FLOOR_DIVIDE, (self, other))
+
+    def remainder(self, other: Any) -> Tensor:
+        """``self % other``, with the sign of ``other`` as Python's and PyTorch's ``remainder``."""
+        return elementwise(rules.REMAINDER, (self, other))
 
     def __neg__(self) -> Tensor:
         return elementwise(rules.NEG, (self,))
@@ -279,6 +340,25 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
 
     def __ge__(self, other: Any) -> Tensor:
         return Tensor(self._data >= raw(other), dtype=bool)
+
+    # logic on masks (bitwise on integers), as in PyTorch: constants, no graph
+    def __invert__(self) -> Tensor:
+        return plain(_bitwise("~", np.invert, self._data))
+
+    def __and__(self, other: Any) -> Tensor:
+        return plain(_bitwise("&", np.bitwise_and, self._data, raw(other)))
+
+    def __or__(self, other: Any) -> Tensor:
+        return plain(_bitwise("|", np.bitwise_or, self._data, raw(other)))
+
+    def __xor__(self, other: Any) -> Tensor:
+        return plain(_bitwise("^", np.bitwise_xor, self._data, raw(other)))
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def logical_not(self) -> Tensor:
+        """True where the element is 0 (or False): a bool Tensor."""
+        return plain(np.logical_not(self._data))
 
     # -- elementary functions and activations: one binding per rule -----------------------------------
 
@@ -321,7 +401,9 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
                 )
         low = -np.inf if min is None else float(min)
         high = np.inf if max is None else float(max)
-        return elementwise(rules.CLIP, (self,), (low, high))
+        whole = all(isinstance(b, (int, np.integer)) for b in (min, max) if b is not None)
+        source = self if self.dtype.kind == "f" or whole else self.astype(get_default_dtype())
+        return elementwise(rules.CLIP, (source,), (low, high))
 
     def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim`` (or ``axis``; the last by default), shifted by the maximum
@@ -337,7 +419,8 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         or bool result is cut from the graph (as in PyTorch: it cannot require grad)."""
         target = np.dtype(dtype)
         if target.kind != "f":
-            return Tensor(self._data.astype(target), dtype=target)
+            with np.errstate(all="ignore"):  # NaN or out-of-range floats cast silently, as in PyTorch
+                return plain(self._data.astype(target))
         return apply(T.ASTYPE, (self,), dtype=target)
 
     # -- composites ---------------------------------------------------------------------------------
@@ -366,18 +449,34 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
 
     # -- backpropagation ---------------------------------------------------------------------------
 
-    def backward(self, grad: Any = None, create_graph: bool = False) -> None:
-        """Fill ``.grad`` of every Tensor this one depends on that requires grad.
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Fill ``.grad`` of every Tensor this one depends on that requires grad (PyTorch's signature).
 
-        Without ``grad`` the Tensor must have one element (a loss); otherwise pass d(loss)/d(self).
+        Without ``gradient`` the Tensor must have one element (a loss); otherwise pass d(loss)/d(self).
         Leaves accumulate (``+=``) as in PyTorch: zero them between steps. With ``create_graph=True``
         each ``.grad`` is a Tensor recorded by the backward pass, which can be differentiated again.
+        ``inputs`` limits the accumulation to those Tensors. ``retain_graph`` is accepted and changes
+        nothing: chainrule keeps a graph while it is referenced, so it can always be walked again.
         """
         if not self.requires_grad:
             raise RuntimeError(
                 "backward(): this Tensor does not require grad (no input had requires_grad=True)"
             )
-        graph.backward([self], [Tensor._as_seed(self, grad, create_graph)], create_graph)
+        seed = Tensor._as_seed(self, gradient, create_graph)
+        if inputs is None:
+            graph.backward([self], [seed], create_graph)
+            return
+        targets = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        found = graph.grad([self], targets, [seed], create_graph=create_graph, allow_unused=True)
+        for target, gradient_of in zip(targets, found):
+            if gradient_of is not None:
+                tensor_backprop.accumulate(target, gradient_of if create_graph else gradient_of._data, None)
 
     def zero_grad(self) -> None:
         """Forget the gradients of this Tensor and of everything it depends on."""
@@ -390,7 +489,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
             if root._data.size != 1:
                 raise RuntimeError(
                     f"backward() without a gradient needs a single-element Tensor, got shape {root.shape}; "
-                    "pass grad= with that shape"
+                    "pass gradient= with that shape"
                 )
             seed: Any = np.ones_like(root._data)
         elif isinstance(grad, Tensor) and create_graph:
@@ -425,11 +524,15 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         tensor_backprop.accumulate(root, seed, None)
 
     @staticmethod
-    def _backprop(order: list[Tensor]) -> None:
+    def _backprop(order: list[Tensor], sink: dict[Any, Any] | None = None) -> None:
         """Children before parents: each node's rule turns its gradient into its inputs' gradients."""
-        tensor_backprop.propagate(order, ArrayMath, graph_mode=False)
+        tensor_backprop.propagate(order, ArrayMath, graph_mode=False, sink=sink)
 
     @staticmethod
-    def _backprop_graph(order: list[Tensor]) -> None:
+    def _backprop_graph(order: list[Tensor], sink: dict[Any, Any] | None = None) -> None:
         """The same walk with every rule evaluated on Tensors, recording the backward pass (create_graph)."""
-        tensor_backprop.propagate(order, tensor_backprop.TensorMath, graph_mode=True)
+        tensor_backprop.propagate(order, tensor_backprop.TensorMath, graph_mode=True, sink=sink)
+
+    @staticmethod
+    def _add_to_sink(sink: dict[Any, Any], leaf: Tensor, grad: Any) -> None:
+        sink[leaf] = tensor_backprop.add_into(sink[leaf], leaf, grad, None)

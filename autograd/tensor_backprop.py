@@ -15,13 +15,15 @@ from autograd import tensor, tensor_record
 from autograd import tensor_rules as T
 from autograd.axes import Axis
 from autograd.spaces import NodeMath, sum_to
+from autograd.tensor_versions import check_versions
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor
 
 
-def propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
-    """Children before parents: each node's rule turns its gradient into its inputs' gradients."""
+def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, Any] | None = None) -> None:
+    """Children before parents: each node's rule turns its gradient into its inputs' gradients. With a
+    ``sink`` (``grad()``), leaves' gradients go there instead of into ``.grad``, and only for its keys."""
     with np.errstate(all="ignore"):  # inf and NaN are results here, as in NumPy and PyTorch
         for node in reversed(order):
             rule, held = node._op, node._grad
@@ -29,35 +31,28 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool) -> None:
                 continue
             grad = held if graph_mode else held._data
             parents = node._parents
-            if node._versions is not None:
-                check_versions(node, parents)
             needs = tuple(p.requires_grad for p in parents)
+            if node._versions is not None:
+                check_versions(node, needs)
             if graph_mode:
                 grads = rule.vjp(m, grad, node, parents, needs, node._ctx)
             else:
                 grads = rule.vjp(m, grad, node._data, tuple(p._data for p in parents), needs, node._ctx)
             for parent, parent_grad, need in zip(parents, grads, needs):
                 if need and parent_grad is not None:
-                    accumulate(parent, parent_grad, grad)
+                    if sink is not None and not parent._parents:
+                        if parent in sink:
+                            sink[parent] = add_into(sink[parent], parent, parent_grad, grad)
+                    else:
+                        accumulate(parent, parent_grad, grad)
 
 
-def check_versions(node: Tensor, parents: tuple[Tensor, ...]) -> None:
-    """The values an op's backward reads (its inputs and output) must be those it computed with."""
-    recorded: tuple[int, ...] = node._versions or ()
-    changed = [
-        (f"input {i}", p, then) for i, (p, then) in enumerate(zip(parents, recorded)) if p._version != then
-    ]
-    if node._version:
-        changed.append(("output", node, 0))
-    if changed:
-        what, changed_node, then = changed[0]
-        raise RuntimeError(
-            f"backward(): {what} (shape {changed_node.shape}) of '{node.op}' was changed in place after the "
-            f"op used it (version {changed_node._version}, recorded {then}); its gradient would be wrong. "
-            "That happens e.g. with optimizer.step() between two backward() calls over one graph: compute "
-            "the forward pass again after changing the weights. (Writes to the raw .data array are not "
-            "tracked.)"
-        )
+def add_into(held: Any, node: Tensor, grad: Any, upstream: Any) -> Any:
+    """``held + grad`` for a gradient kept outside the node (``grad()``'s sink), with accumulate's rules."""
+    probe = tensor_record.plain(node._data)
+    probe._grad = held
+    accumulate(probe, grad, upstream)
+    return probe._grad
 
 
 def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
@@ -151,6 +146,16 @@ class TensorMath(NodeMath):
     @staticmethod
     def getitem(x: Tensor, index: Any) -> Tensor:
         return tensor_record.getitem(x, index)
+
+    @staticmethod
+    def view_steps(x: Tensor, steps: tuple[Any, ...]) -> Tensor:
+        for rule, ctx in steps:
+            x = tensor_record.apply(rule, (x,), **ctx)
+        return x
+
+    @staticmethod
+    def put(x: Tensor, value: Any, steps: tuple[Any, ...], index: Any) -> Tensor:
+        return tensor_record.apply(T.INDEX_PUT, (x, tensor_record.lift(value, x)), steps=steps, index=index)
 
     @staticmethod
     def scatter_add(x: Tensor, index: Any, shape: tuple[int, ...], repeats: bool) -> Tensor:

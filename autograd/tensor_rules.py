@@ -9,12 +9,13 @@ the other's backward.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from autograd.spaces import scatter_add, sum_to
+from autograd.rules import OUT, Reads, saved_values
+from autograd.spaces import put_region, scatter_add, sum_to
 
 Grads = tuple[Any, ...]
 
@@ -27,7 +28,12 @@ class Structural:
     name: str
     forward: Callable[..., Any]  # an array (NumPy reductions may give a scalar; apply() wraps it)
     backward: Callable[..., Grads]
-    saves: bool = True  # False where the backward needs shapes only, never values
+    reads: Reads | None = None  # per input, the values its gradient reads (positions, OUT); None: all
+    _saved: dict[Any, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False)
+
+    def saved(self, needs: tuple[bool, ...]) -> tuple[int, ...]:
+        """The values the backward reads for the gradients in ``needs`` (input positions, ``OUT``)."""
+        return saved_values(self.reads, needs, self._saved)
 
     def describe(self, ctx: dict[str, Any]) -> str:
         return self.name
@@ -71,7 +77,7 @@ def _matmul_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool,
     return grad_x, grad_y
 
 
-MATMUL = Structural("@", np.matmul, _matmul_backward)
+MATMUL = Structural("@", np.matmul, _matmul_backward, reads=((1,), (0,)))
 
 
 def _linear_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
@@ -92,7 +98,7 @@ def _linear_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool,
     return grad_x, grad_w, (m.sum(rows, 0) if needs[2] else None)
 
 
-LINEAR = Structural("linear", _linear_forward, _linear_backward)
+LINEAR = Structural("linear", _linear_forward, _linear_backward, reads=((1,), (0,), ()))
 
 # -- reductions ----------------------------------------------------------------------------------------
 
@@ -103,7 +109,7 @@ def _sum_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any
 
 
 SUM = Structural(
-    "sum", lambda x, axes, keepdims: np.sum(x, axis=axes, keepdims=keepdims), _sum_backward, saves=False
+    "sum", lambda x, axes, keepdims: np.sum(x, axis=axes, keepdims=keepdims), _sum_backward, reads=()
 )
 
 
@@ -119,7 +125,7 @@ def _mean_forward(x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.nd
     return np.asarray(np.sum(x, axis=axes, keepdims=keepdims) / np.asarray(count, dtype=x.dtype))
 
 
-MEAN = Structural("mean", _mean_forward, _mean_backward, saves=False)
+MEAN = Structural("mean", _mean_forward, _mean_backward, reads=())
 
 
 def _var_backward(
@@ -132,7 +138,10 @@ def _var_backward(
 
 
 VAR = Structural(
-    "var", lambda x, axes, keepdims, ddof: np.var(x, axis=axes, keepdims=keepdims, ddof=ddof), _var_backward
+    "var",
+    lambda x, axes, keepdims, ddof: np.var(x, axis=axes, keepdims=keepdims, ddof=ddof),
+    _var_backward,
+    reads=((0,),),
 )
 
 
@@ -156,7 +165,9 @@ def _extreme(name: str, pick: Callable[..., np.ndarray], locate: Callable[..., n
             share = winners / winners.sum(axis=axes, keepdims=True)
         return (m.reshape(g, kept_shape(x.shape, axes)) * share.astype(data.dtype, copy=False),)
 
-    return Structural(name, lambda x, axes, keepdims, first: pick(x, axis=axes, keepdims=keepdims), backward)
+    return Structural(
+        name, lambda x, axes, keepdims, first: pick(x, axis=axes, keepdims=keepdims), backward, reads=((0,),)
+    )
 
 
 MAX = _extreme("max", np.max, np.argmax)
@@ -168,32 +179,33 @@ RESHAPE = Structural(
     "reshape",
     lambda x, shape: np.reshape(x, shape),
     lambda m, g, out, inputs, needs, shape: (m.reshape(g, inputs[0].shape),),
-    saves=False,
+    reads=(),
 )
 TRANSPOSE = Structural(
     "transpose",
     lambda x, order: np.transpose(x, order),
     lambda m, g, out, inputs, needs, order: (m.transpose(g, tuple(np.argsort(order))),),
-    saves=False,
+    reads=(),
 )
 BROADCAST_TO = Structural(
     "broadcast_to",
     lambda x, shape: np.broadcast_to(x, shape),
     lambda m, g, out, inputs, needs, shape: (m.sum_to(g, inputs[0].shape),),
-    saves=False,
+    reads=(),
 )
 SUM_TO = Structural(
     "sum_to",
     lambda x, shape: sum_to(x, shape),
     lambda m, g, out, inputs, needs, shape: (m.broadcast_to(g, inputs[0].shape),),
-    saves=False,
+    reads=(),
 )
 ASTYPE = Structural(
     "astype",
-    lambda x, dtype: x.astype(dtype),
-    lambda m, g, out, inputs, needs, dtype: (m.astype(g, inputs[0].dtype),),
-    saves=False,
+    lambda x, dtype, order="K": x.astype(dtype, order=order),
+    lambda m, g, out, inputs, needs, dtype, order="K": (m.astype(g, inputs[0].dtype),),
+    reads=(),
 )
+"""A copy in ``dtype`` (``clone``, ``float()``...); ``order="C"`` lays it out row-major (``contiguous``)."""
 
 # -- indexing and joins --------------------------------------------------------------------------------
 
@@ -201,14 +213,36 @@ GETITEM = Structural(
     "getitem",
     lambda x, index, repeats: x[index],
     lambda m, g, out, inputs, needs, index, repeats: (m.scatter_add(g, index, inputs[0].shape, repeats),),
-    saves=False,
+    reads=(),
 )
 SCATTER_ADD = Structural(
     "scatter_add",
     lambda x, index, shape, repeats: scatter_add(x, index, shape, repeats),
     lambda m, g, out, inputs, needs, index, shape, repeats: (m.getitem(g, index),),
-    saves=False,
+    reads=(),
 )
+
+
+def _put_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, steps: Any, index: Any) -> Grads:
+    value = inputs[1]
+    grad_base = m.put(g, 0.0, steps, index) if needs[0] else None
+    grad_value = None
+    if needs[1]:
+        region = m.getitem(m.view_steps(g, steps), index)
+        extra = len(value.shape) - len(region.shape)  # a value may carry leading 1s (y[0] = w of shape (1,))
+        fitted = m.sum_to(region, value.shape[extra:]) if extra >= 0 else m.sum_to(region, value.shape)
+        grad_value = m.reshape(fitted, value.shape) if extra > 0 else fitted
+    return grad_base, grad_value
+
+
+INDEX_PUT = Structural(
+    "index_put",
+    lambda base, value, steps, index: put_region(base, value, steps, index),
+    _put_backward,
+    reads=(),
+)
+"""``base`` with ``value`` written into ``view_steps(base, steps)[index]``: the node an item assignment
+or an in-place op through a view records on the base (PyTorch's IndexPut / CopySlices)."""
 
 
 def _pad_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, widths: Any, value: float) -> Grads:
@@ -217,7 +251,7 @@ def _pad_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, widths: A
 
 
 PAD = Structural(
-    "pad", lambda x, widths, value: np.pad(x, widths, constant_values=value), _pad_backward, saves=False
+    "pad", lambda x, widths, value: np.pad(x, widths, constant_values=value), _pad_backward, reads=()
 )
 
 
@@ -232,7 +266,7 @@ def _concatenate_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, a
 
 
 CONCATENATE = Structural(
-    "concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis), _concatenate_backward, saves=False
+    "concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis), _concatenate_backward, reads=()
 )
 STACK = Structural(
     "stack",
@@ -240,7 +274,7 @@ STACK = Structural(
     lambda m, g, out, inputs, needs, axis: tuple(
         m.getitem(g, (slice(None),) * axis + (i,)) if need else None for i, need in enumerate(needs)
     ),
-    saves=False,
+    reads=(),
 )
 WHERE = Structural(
     "where",
@@ -249,7 +283,7 @@ WHERE = Structural(
         m.where(mask, g, 0.0) if needs[0] else None,
         m.where(mask, 0.0, g) if needs[1] else None,
     ),
-    saves=False,
+    reads=(),
 )
 
 # -- softmax and the fused losses ----------------------------------------------------------------------
@@ -273,11 +307,13 @@ SOFTMAX = Structural(
     "softmax",
     _softmax_forward,
     lambda m, g, out, inputs, needs, axis: (out * (g - m.sum(g * out, axis, True)),),
+    reads=((OUT,),),
 )
 LOG_SOFTMAX = Structural(
     "log_softmax",
     _log_softmax_forward,
     lambda m, g, out, inputs, needs, axis: (g - m.exp(out) * m.sum(g, axis, True),),
+    reads=((OUT,),),
 )
 
 
@@ -309,7 +345,7 @@ def _cross_entropy_backward(
     return (grad * (g * (1.0 / max(n, 1)) if reduction == "mean" else g),)
 
 
-CROSS_ENTROPY = Structural("cross_entropy", _cross_entropy_forward, _cross_entropy_backward)
+CROSS_ENTROPY = Structural("cross_entropy", _cross_entropy_forward, _cross_entropy_backward, reads=((0,),))
 
 
 _LOG_FLOOR = -100.0  # PyTorch clamps each log of binary_cross_entropy at -100
@@ -338,7 +374,7 @@ def _bce_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool, ..
     return grad_p, grad_t
 
 
-BCE = Structural("binary_cross_entropy", _bce_forward, _bce_backward)
+BCE = Structural("binary_cross_entropy", _bce_forward, _bce_backward, reads=((0, 1), (0,)))
 
 
 def _bce_with_logits_forward(x: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -352,4 +388,5 @@ BCE_WITH_LOGITS = Structural(
         g * (m.sigmoid(inputs[0]) - inputs[1]) if needs[0] else None,
         -g * inputs[0] if needs[1] else None,
     ),
+    reads=((0, 1), (0,)),
 )

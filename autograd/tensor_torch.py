@@ -29,10 +29,6 @@ class TorchMethods:
         """The number of dimensions."""
         return builtins.int(self._data.ndim)
 
-    def view(self: Any, *shape: Any) -> Any:
-        """``reshape`` under PyTorch's name (the data may be shared, as NumPy's reshape shares it)."""
-        return self.reshape(*shape)
-
     def unsqueeze(self: Any, dim: int) -> Any:
         """A new axis of size 1 at ``dim`` (negative counts from the end of the result)."""
         position = dim % (self.ndim + 1) if -self.ndim - 1 <= dim <= self.ndim else None
@@ -41,12 +37,22 @@ class TorchMethods:
         return self.reshape(*self.shape[:position], 1, *self.shape[position:])
 
     def squeeze(self: Any, dim: int | None = None) -> Any:
-        """Drop axes of size 1 (all of them, or ``dim`` if it has size 1)."""
+        """Drop axes of size 1 (all of them, or ``dim`` if it has size 1; a view either way)."""
         if dim is None:
             return self.reshape(*(n for n in self.shape if n != 1))
-        axis = dim % self.ndim if self.ndim else 0
+        limit = max(self.ndim, 1)  # a 0-d Tensor accepts 0 and -1, as in PyTorch
+        if (
+            isinstance(dim, bool)
+            or not isinstance(dim, (builtins.int, np.integer))
+            or not -limit <= dim < limit
+        ):
+            raise IndexError(
+                f"squeeze: dim {dim!r} is out of range for a {self.ndim}-D Tensor "
+                f"(expected in [{-limit}, {limit - 1}])"
+            )
+        axis = dim % limit
         if self.ndim == 0 or self.shape[axis] != 1:
-            return self
+            return self.reshape(self.shape)
         return self.reshape(*self.shape[:axis], *self.shape[axis + 1 :])
 
     def clamp(self: Any, min: float | None = None, max: float | None = None) -> Any:
@@ -76,8 +82,8 @@ class TorchMethods:
         return self.T
 
     def clone(self: Any) -> Any:
-        """A copy that stays in the graph (its gradient flows back to this Tensor)."""
-        return self.astype(self.dtype) if self.dtype.kind == "f" else self.detach().astype(self.dtype)
+        """A copy (new memory) that stays in the graph: its gradient flows back to this Tensor."""
+        return self.astype(self.dtype)
 
     def to(self: Any, *args: Any, **kwargs: Any) -> Any:
         """``to(dtype)``, ``to("cpu")``, ``to(device, dtype)`` or ``to(other)``: self when nothing changes,
@@ -125,19 +131,4 @@ class TorchMethods:
         if requires_grad and self.dtype.kind != "f":
             raise TypeError(f"only floating-point Tensors can require grad, got dtype {self.dtype}")
         self.requires_grad = requires_grad
-        return self
-
-    def add_(self: Any, other: Any) -> Any:
-        """In place ``+=`` (counted as an in-place change); returns self."""
-        self += other
-        return self
-
-    def sub_(self: Any, other: Any) -> Any:
-        """In place ``-=``; returns self."""
-        self -= other
-        return self
-
-    def mul_(self: Any, other: Any) -> Any:
-        """In place ``*=``; returns self."""
-        self *= other
         return self

@@ -216,6 +216,7 @@ class Value:
     __slots__ = ("__weakref__", "_da", "_db", "_op", "_parents", "data", "grad", "label")
 
     _CLEARED_GRAD: ClassVar[float] = 0.0
+    _rebases: None = None  # a Value never changes in place, so no edge is ever redirected
 
     _da: float
     _db: float
@@ -252,9 +253,12 @@ class Value:
     __rmul__ = _binary_method(rules.MUL, reflected=True)
     __truediv__ = _binary_method(rules.DIV)
     __rtruediv__ = _binary_method(rules.DIV, reflected=True)
-    __rpow__ = _binary_method(rules.POW, reflected=True)
-
     __pow__ = _binary_method(rules.POW)
+    __rpow__ = _binary_method(rules.POW, reflected=True)
+    __floordiv__ = _binary_method(rules.FLOOR_DIVIDE)
+    __rfloordiv__ = _binary_method(rules.FLOOR_DIVIDE, reflected=True)
+    __mod__ = _binary_method(rules.REMAINDER)
+    __rmod__ = _binary_method(rules.REMAINDER, reflected=True)
 
     __neg__ = _unary_method(rules.NEG)
     __abs__ = _unary_method(rules.ABS)
@@ -357,8 +361,16 @@ class Value:
         return float((child._da, child._db)[index] * grad)
 
     @staticmethod
-    def _backprop(order: list[Value]) -> None:
+    def _add_to_sink(sink: dict[Any, Any], leaf: Value, grad: Any) -> None:
+        current = sink[leaf]
+        sink[leaf] = grad if current is None else current + grad
+
+    @staticmethod
+    def _backprop(order: list[Value], sink: dict[Any, Any] | None = None) -> None:
         """The chain rule, children before parents: each edge adds local derivative × gradient."""
+        if sink is not None:
+            Value._backprop_general(order, sink, graph_mode=False)
+            return
         for node in reversed(order):
             parents = node._parents
             if parents:
@@ -371,21 +383,25 @@ class Value:
                     parents[0].grad += node._da * grad
 
     @staticmethod
-    def _backprop_graph(order: list[Value]) -> None:
+    def _backprop_graph(order: list[Value], sink: dict[Any, Any] | None = None) -> None:
         """The same walk with every local derivative rebuilt from the table as Values (create_graph)."""
+        Value._backprop_general(order, sink, graph_mode=True)
+
+    @staticmethod
+    def _backprop_general(order: list[Value], sink: dict[Any, Any] | None, graph_mode: bool) -> None:
+        """The walk for create_graph and for ``grad()``, whose leaves' gradients go to ``sink`` (only for
+        its keys) instead of ``.grad``."""
         for node in reversed(order):
             parents = node._parents
             grad = node.grad
             if not parents or (type(grad) is float and grad == 0.0):
                 continue
-            rule = node._op
-            assert rule is not None
-            if rule.arity == 1:
-                params = (node._db,) if rule.params else ()
-                _add_grad(parents[0], times(grad, rule.partials(ValueMath, node, parents[0], *params)))
-            else:
-                for parent, partial in zip(parents, rule.partials(ValueMath, node, *parents)):
-                    _add_grad(parent, times(grad, partial))
+            for parent, partial in zip(parents, _partials(node, graph_mode)):
+                contribution = times(grad, partial)
+                if sink is None or parent._parents:
+                    _add_grad(parent, contribution)
+                elif parent in sink:
+                    Value._add_to_sink(sink, parent, contribution)
 
     def _repr_html_(self) -> str:
         """Jupyter: the Value, and the picture of the graph that computed it (see ``viz.notebook``)."""
@@ -412,6 +428,19 @@ class Value:
         if not self._parents:
             return ""
         return rule.describe((self._db,) if rule.params else ())
+
+
+def _partials(node: Value, graph_mode: bool) -> tuple[Any, ...]:
+    """d node / d parent for each parent: the numbers stored by the forward pass, or (graph_mode) the
+    table's rule rebuilt on Values, so the result can be differentiated again."""
+    parents = node._parents
+    if not graph_mode:
+        return (node._da, node._db)[: len(parents)]
+    rule = node._op
+    if rule.arity == 1:
+        params = (node._db,) if rule.params else ()
+        return (rule.partials(ValueMath, node, parents[0], *params),)
+    return tuple(rule.partials(ValueMath, node, *parents))
 
 
 def _add_grad(node: Value, contribution: Any) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import threading
 
+import numpy as np
 import pytest
 
-from autograd import Value, topological_order, zero_grad
+from autograd import Tensor, Value, grad, topological_order, zero_grad
 from tests.memory import freed_without_cycle_collector, growth_over
 
 
@@ -130,3 +132,54 @@ def test_memory_stays_flat_over_many_training_steps() -> None:
 
     grown = growth_over(step, warmup=200, steps=2000)
     assert grown < 64 * 1024, f"memory grew by {grown} bytes over 2000 steps"
+
+
+def test_grad_in_one_thread_keeps_what_backward_adds_in_another() -> None:
+    """grad() collects leaves' gradients apart from their .grad, so a concurrent backward() loses nothing."""
+    w = Tensor(np.zeros(4), requires_grad=True)
+    errors: list[BaseException] = []
+
+    def accumulate() -> None:
+        try:
+            for _ in range(500):
+                (w * 3.0).sum().backward()
+        except BaseException as error:  # a failure in the thread must fail the test
+            errors.append(error)
+
+    def differentiate() -> None:
+        try:
+            for _ in range(500):
+                (gradient,) = grad((w * w).sum(), [w])
+                assert gradient.shape == (4,)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=accumulate), threading.Thread(target=differentiate)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert w.grad.tolist() == [1500.0] * 4
+
+
+def test_grad_leaves_every_grad_untouched_and_refuses_inputs_without_grad() -> None:
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    c = Tensor([3.0, 4.0])
+    x.grad = Tensor([5.0, 5.0])
+    (gx,) = grad((x * x).sum(), [x])
+    assert gx.tolist() == [2.0, 4.0] and x.grad.tolist() == [5.0, 5.0]
+    with pytest.raises(RuntimeError, match="input 1 does not require grad"):
+        grad((x * c).sum(), [x, c])
+
+
+def test_backward_takes_pytorchs_keywords() -> None:
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = Tensor([3.0, 4.0], requires_grad=True)
+    loss = (x * y).sum()
+    loss.backward(retain_graph=True)
+    loss.backward(inputs=[x])  # only x accumulates
+    assert x.grad.tolist() == [6.0, 8.0] and y.grad.tolist() == [1.0, 2.0]
+    h = x * 2
+    (h * y).sum().backward(inputs=[h])  # a non-leaf input gets its gradient too
+    assert h.grad.tolist() == [3.0, 4.0] and x.grad.tolist() == [6.0, 8.0]

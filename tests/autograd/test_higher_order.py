@@ -38,6 +38,20 @@ def _picked_gradient(a: Tensor) -> Tensor:
         return grad((a * a * a)[[0, 0, 2]].sum(), a, create_graph=True)[0]
 
 
+def _assigned(a: Tensor, index: object, value: Tensor) -> Tensor:
+    """``a * a`` with ``value`` written at ``index``: an item assignment recorded as index_put."""
+    out = a * a
+    out[index] = value
+    return out
+
+
+def _scaled_through_a_view(a: Tensor) -> Tensor:
+    """A column of ``a * a`` scaled in place through a view: index_put on the base, then the view."""
+    out = a * a
+    out.t()[0].mul_(a[1].exp())
+    return out
+
+
 # one expression per structural rule; a rule added to the table without a case here fails the test below
 CASES = {
     "MATMUL": [
@@ -60,6 +74,13 @@ CASES = {
     "ASTYPE": [lambda a: (a * a).astype(np.float64)],  # float32 would drown central differences
     "GETITEM": [lambda a: (a * a)[1:, ::2], lambda a: (a * a)[[0, 0, 2]], lambda a: (a * a)[MASK]],
     "SCATTER_ADD": [lambda a: _picked_gradient(a)],
+    "INDEX_PUT": [
+        lambda a: _assigned(a, 1, a[0].exp()),
+        lambda a: _assigned(a, (slice(None), 2), a[:, 0] * a[:, 1]),
+        lambda a: _assigned(a, MASK, (a * 3.0)[MASK]),
+        lambda a: _assigned(a, [0, 2], a[1].tanh()),  # one row broadcast into two
+        _scaled_through_a_view,
+    ],
     "PAD": [lambda a: (a * a).pad(((1, 0), (0, 2)), value=3.0)],
     "CONCATENATE": [lambda a: concatenate([a * a, a.exp()], axis=1)],
     "STACK": [lambda a: stack([a * a, a.tanh()], axis=-1)],

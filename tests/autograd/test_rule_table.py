@@ -44,13 +44,16 @@ DOMAIN: dict[str, tuple[tuple[float, float], tuple[float, ...], tuple[float, ...
     "softsign": ((-3, 3), (), (0.0,)),
     "hard_sigmoid": ((-4, 4), (), (-3.0, 3.0)),
     "clip": ((-3, 3), (-1.0, 1.5), (-1.0, 1.5)),
+    "floor_divide": ((0.5, 3), (), ()),
+    "remainder": ((0.5, 3), (), ()),
 }
+STEPS_AT_INTEGER_RATIOS = {"floor_divide", "remainder"}  # x // y and x % y jump where x / y is whole
 VALUE_ONLY_MISSING = {"clip"}  # clip is a Tensor method (PyTorch's clamp); Value has no use for it
 
 
 def test_every_rule_has_a_domain_and_a_binding_on_each_engine() -> None:
     assert {rule.name for rule in ELEMENTWISE} == set(DOMAIN)
-    dunders = {"add", "sub", "mul", "div", "pow", "neg", "abs"}
+    dunders = {"add", "sub", "mul", "div", "pow", "neg", "abs", "floor_divide", "remainder"}
     for rule in ELEMENTWISE:
         if rule.name in dunders:
             continue
@@ -152,6 +155,9 @@ def test_second_derivatives_of_every_rule_match_central_differences(
     tensors = [Tensor(np.array([p, p * 0.9 + 0.05]), requires_grad=True) for p in points]
     assume(all(abs(float(v) - k) > 1e-2 for t in tensors for v in t.data for k in DOMAIN[rule.name][2]))
     assume(all(DOMAIN[rule.name][0][0] <= v <= DOMAIN[rule.name][0][1] for t in tensors for v in t.data))
+    if rule.name in STEPS_AT_INTEGER_RATIOS:
+        ratios = tensors[0].numpy() / tensors[1].numpy()
+        assume(np.all(np.abs(ratios - np.round(ratios)) > 1e-2))
 
     def on_tensors(*xs: Tensor) -> Tensor:
         return tensor_elementwise(rule, xs, params)
