@@ -73,6 +73,7 @@ bench: install
 	$(PY) -m pip install --quiet micrograd==0.1.0 dezero==0.0.13
 	$(MAKE) crosscheck
 	$(PY) benchmarks/scalar.py
+	$(PY) benchmarks/overhead.py --readme README.md
 	$(PY) benchmarks/mnist.py $(if $(DATA),--data $(DATA),)
 	$(PY) benchmarks/cnn.py $(if $(DATA),--data $(DATA),)
 	$(PY) benchmarks/rnn.py

@@ -97,14 +97,15 @@ class Elementwise:
         partials = self.partials(m, out, *inputs, *ctx)
         if self.arity == 1:
             return (times(g, partials),)
-        return tuple(times(g, p) if need else None for p, need in zip(partials, needs))
+        return tuple([times(g, p) if need else None for p, need in zip(partials, needs)])
 
 
 def with_constant(rule: Elementwise, side: int) -> Elementwise:
     """The binary ``rule`` with operand ``side`` (0: ``c op x``, 1: ``x op c``) fixed to a number ``c``:
     a unary rule with one parameter, derived from the binary one, so no derivative is written again.
     Value uses it for ``x * 2`` and ``2 / x``: no leaf node for the constant, and the label tells the
-    two sides apart. A node space lifts ``c`` with ``m.constant`` to evaluate the binary rule on nodes."""
+    two sides apart (Tensor uses it for Python numbers). A node space lifts ``c`` with ``m.constant(c, x)``
+    (a node of ``x``'s kind and dtype) to evaluate the binary rule on nodes."""
     other = 1 - side
 
     def on_float(x: float, c: float) -> float:
@@ -114,7 +115,7 @@ def with_constant(rule: Elementwise, side: int) -> Elementwise:
         return rule.on_array(c, x) if side == 0 else rule.on_array(x, c)
 
     def partials(m: Any, out: Any, x: Any, c: float) -> Any:
-        k = m.constant(c)
+        k = m.constant(c, x)
         return (rule.partials(m, out, k, x) if side == 0 else rule.partials(m, out, x, k))[other]
 
     symbol = rule.label or rule.name

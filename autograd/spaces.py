@@ -36,7 +36,7 @@ class FloatMath:
         return x
 
     @staticmethod
-    def constant(c: float) -> float:
+    def constant(c: float, like: Any) -> float:
         return c
 
     @staticmethod
@@ -70,25 +70,36 @@ class ArrayMath:
     concatenate = staticmethod(np.concatenate)
     stack = staticmethod(np.stack)
     col2im = staticmethod(col2im)
-    swapaxes = staticmethod(np.swapaxes)
     transpose = staticmethod(np.transpose)
-    broadcast_to = staticmethod(np.broadcast_to)
 
     @staticmethod
     def data(x: np.ndarray) -> np.ndarray:
         return x
 
     @staticmethod
-    def constant(c: float) -> float:
+    def constant(c: float, like: Any) -> float:
         return c
+
+    # the array methods, not NumPy's functions: the same C code without the function's dispatch layer
+
+    @staticmethod
+    def swapaxes(x: np.ndarray, first: int, second: int) -> np.ndarray:
+        return x.swapaxes(first, second)
 
     @staticmethod
     def reshape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-        return np.reshape(x, shape)
+        return x.reshape(shape)
+
+    @staticmethod
+    def broadcast_to(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """A new array, not NumPy's read-only view: the gradient then needs no copy where it is stored."""
+        out = np.empty(shape, x.dtype)
+        out[...] = x
+        return out
 
     @staticmethod
     def sum(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
-        return np.sum(x, axis=axis, keepdims=keepdims)
+        return x.sum(axis=axis, keepdims=keepdims)
 
     @staticmethod
     def mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:

@@ -18,10 +18,22 @@ import numpy as np
 from autograd import axes, graph, rules, tensor_backprop
 from autograd import tensor_rules as T
 from autograd.promotion import get_default_dtype
-from autograd.rules import Elementwise
+from autograd.rules import Elementwise, with_constant
 from autograd.spaces import ArrayMath
 from autograd.tensor_inplace import InPlaceMethods
-from autograd.tensor_record import Rule, View, apply, elementwise, getitem, lift, matmul, plain, raw, where
+from autograd.tensor_record import (
+    Rule,
+    View,
+    apply,
+    elementwise,
+    getitem,
+    lift,
+    matmul,
+    plain,
+    raw,
+    where,
+    with_number,
+)
 from autograd.tensor_reductions import ReductionMethods
 from autograd.tensor_shapes import ShapeMethods
 from autograd.tensor_torch import TorchMethods
@@ -61,7 +73,14 @@ def _unary_method(rule: Elementwise) -> Callable[[Tensor], Tensor]:
 
 
 def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tensor, Any], Tensor]:
+    """``self op other`` (``other op self`` if ``reflected``); a Python number beside a float Tensor is
+    kept as a constant of a unary node (``rules.with_constant``), the path of ``x * 0.5`` and ``1 - p``."""
+    number_rule = with_constant(rule, 0 if reflected else 1)
+
     def method(self: Tensor, other: Any) -> Tensor:
+        kind = type(other)
+        if (kind is float or kind is int) and self._data.dtype.kind == "f":
+            return with_number(number_rule, self, other)
         return elementwise(rule, (other, self) if reflected else (self, other))
 
     method.__name__ = f"__{'r' if reflected else ''}{rule.name}__"
@@ -82,7 +101,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         "_parents": "the op's input Tensors",
         "_rebases": "this Tensor's earlier places in the graph, before in-place ops (None if none)",
         "_vc": "the version counter shared with views and detach() (None until first needed)",
-        "_versions": "the versions of the values the op's backward reads, when it ran (checked by backward)",
+        "_versions": "the write clock and the versions of the values the op's backward reads, when it ran",
         "_view": "for a view: its base and the view ops from it (None for a Tensor that owns its memory)",
         "label": "a name for pictures of the graph",
         "requires_grad": "whether backward() computes a gradient for this Tensor",
@@ -97,7 +116,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     _parents: tuple[Tensor, ...]
     _rebases: list[tuple[int, Tensor]] | None
     _vc: Version | None
-    _versions: tuple[int, ...] | None
+    _versions: tuple[int, tuple[int, ...]] | None
     _view: View | None
     _grad: Tensor | None
 
@@ -491,7 +510,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
                     f"backward() without a gradient needs a single-element Tensor, got shape {root.shape}; "
                     "pass gradient= with that shape"
                 )
-            seed: Any = np.ones_like(root._data)
+            seed: Any = np.ones(root._data.shape, root._data.dtype)
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
         else:

@@ -14,8 +14,9 @@ from autograd import conv_rules as C
 from autograd import tensor, tensor_record
 from autograd import tensor_rules as T
 from autograd.axes import Axis
+from autograd.quiet import restore, silence
 from autograd.spaces import NodeMath, sum_to
-from autograd.tensor_versions import check_versions
+from autograd.tensor_versions import CLOCK, check_versions
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor
@@ -24,27 +25,32 @@ if TYPE_CHECKING:
 def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, Any] | None = None) -> None:
     """Children before parents: each node's rule turns its gradient into its inputs' gradients. With a
     ``sink`` (``grad()``), leaves' gradients go there instead of into ``.grad``, and only for its keys."""
-    with np.errstate(all="ignore"):  # inf and NaN are results here, as in NumPy and PyTorch
+    token = silence()  # inf and NaN are results here, as in NumPy and PyTorch
+    try:
         for node in reversed(order):
             rule, held = node._op, node._grad
             if rule is None or held is None:
                 continue
-            grad = held if graph_mode else held._data
+            upstream: Any = held
             parents = node._parents
-            needs = tuple(p.requires_grad for p in parents)
-            if node._versions is not None:
+            needs = tuple([p.requires_grad for p in parents])
+            versions = node._versions
+            if versions is not None and versions[0] != CLOCK.writes:  # some memory changed since
                 check_versions(node, needs)
             if graph_mode:
-                grads = rule.vjp(m, grad, node, parents, needs, node._ctx)
+                grads = rule.vjp(m, upstream, node, parents, needs, node._ctx)
             else:
-                grads = rule.vjp(m, grad, node._data, tuple(p._data for p in parents), needs, node._ctx)
+                upstream = held._data
+                grads = rule.vjp(m, upstream, node._data, tuple([p._data for p in parents]), needs, node._ctx)
             for parent, parent_grad, need in zip(parents, grads, needs):
                 if need and parent_grad is not None:
                     if sink is not None and not parent._parents:
                         if parent in sink:
-                            sink[parent] = add_into(sink[parent], parent, parent_grad, grad)
+                            sink[parent] = add_into(sink[parent], parent, parent_grad, upstream)
                     else:
-                        accumulate(parent, parent_grad, grad)
+                        accumulate(parent, parent_grad, upstream)
+    finally:
+        restore(token)
 
 
 def add_into(held: Any, node: Tensor, grad: Any, upstream: Any) -> Any:
@@ -73,9 +79,10 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
         grad = grad.astype(target.dtype)
     held = node._grad
     if held is None:
-        # own the array: a pass-through gradient (add, reshape...) is the upstream array or a view of
-        # it, and a broadcast one is read-only; either would break the in-place += below
-        if not grad.flags.writeable or (upstream is not None and np.may_share_memory(grad, upstream)):
+        # own the array: a rule's fresh result (no base) is; a pass-through gradient (add, reshape...) is
+        # the upstream array or a view of it, and a broadcast one is read-only: either would break +=
+        borrowed = grad.base is not None or grad is upstream
+        if borrowed and (not grad.flags.writeable or np.may_share_memory(grad, upstream)):
             grad = grad.copy()
         node._grad = tensor_record.plain(grad)
     elif held._op is not None or held.requires_grad:
@@ -86,6 +93,10 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
 
 class TensorMath(NodeMath):
     """Rules evaluated on Tensors: ``where`` takes masks (bool Tensors or arrays) as constants."""
+
+    @staticmethod
+    def constant(c: float, like: Tensor) -> Tensor:
+        return tensor_record.plain(np.asarray(c, dtype=like._data.dtype))
 
     @staticmethod
     def sign(x: Tensor) -> np.ndarray:

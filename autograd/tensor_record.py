@@ -16,6 +16,7 @@ from autograd import tensor_rules as T
 from autograd.anomaly import recording
 from autograd.grad_mode import _everyone, is_grad_enabled
 from autograd.promotion import floating, result_type
+from autograd.quiet import restore, silence
 from autograd.rules import Elementwise
 from autograd.tensor_rules import Structural
 from autograd.tensor_versions import CLOCK, counter_of, move_history, record_versions, version_of
@@ -64,19 +65,19 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
     on and an input requires grad (a view whose memory another alias changed is re-derived first)."""
     out = plain(data)
     if _everyone.records or recording(out, rule, parents):
-        needs = []
         for p in parents:
-            if p._view is not None and p._view.version != version_of(p):
+            seen = p._view
+            if seen is not None and seen.version != version_of(p):
                 refresh(p)
-            needs.append(p.requires_grad)
+        needs = tuple([p.requires_grad for p in parents])
         if True in needs:
             out.requires_grad = True
             out._parents = parents
             out._op = rule
             out._ctx = ctx
             out._epoch = CLOCK.tick
-            if rule.saved(tuple(needs)):  # the versions of what backward will read (a new output: 0)
-                out._versions = (*[0 if p._vc is None else p._vc.value for p in parents], 0)
+            if rule.saved(needs):  # the versions of what backward will read (a new output: 0)
+                out._versions = (CLOCK.writes, (*[0 if p._vc is None else p._vc.value for p in parents], 0))
     return out
 
 
@@ -135,33 +136,74 @@ def _as(value: Any, dtype: np.dtype) -> Tensor:
 def elementwise(rule: Elementwise, inputs: tuple[Any, ...], params: tuple[Any, ...] = ()) -> Tensor:
     """Apply a shared elementwise rule to Tensors or numbers (broadcasting like NumPy, promoting like
     PyTorch: integer or bool inputs of an op whose result is not an integer, /, exp, sigmoid..., give the
-    default float)."""
+    default float). Float Tensors of one dtype, the common case, go straight to the rule."""
+    if not _one_float_dtype(inputs):
+        inputs = _promoted(rule, inputs)
+    token = silence()  # inf and NaN are answers here, as in NumPy and PyTorch
+    try:
+        out = rule.on_array(*[t._data for t in inputs], *params)
+    except ValueError as error:
+        raise _not_broadcastable(rule.name, inputs, error) from error
+    finally:
+        restore(token)
+    return result(out, inputs, rule, params)
+
+
+def _one_float_dtype(inputs: tuple[Any, ...]) -> bool:
+    """Whether ``inputs`` are Tensors of one floating dtype: nothing to promote, lift or refuse."""
+    dtype = None
+    for value in inputs:
+        if not isinstance(value, tensor.Tensor):
+            return False
+        if dtype is None:
+            dtype = value._data.dtype
+            if dtype.kind != "f":
+                return False
+        elif value._data.dtype != dtype:
+            return False
+    return True
+
+
+def _promoted(rule: Elementwise, inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
+    """``inputs`` as Tensors of the dtype PyTorch gives ``rule`` on them (bool refused by - and neg)."""
     if rule.name in _NOT_FOR_BOOL and any(getattr(v, "dtype", np.dtype(type(v))).kind == "b" for v in inputs):
         raise RuntimeError(
             f"{_NOT_FOR_BOOL[rule.name]} a bool Tensor is not supported (as in PyTorch); to invert a mask "
             "use ~mask or mask.logical_not()"
         )
-    inputs = operands(inputs, floats=rule.name not in _INTEGER_CLOSED)
+    return operands(inputs, floats=rule.name not in _INTEGER_CLOSED)
+
+
+def _not_broadcastable(name: str, inputs: tuple[Tensor, ...], error: ValueError) -> ValueError:
+    """NumPy's ValueError from an elementwise op, told in the op's terms (the shapes that do not match)."""
+    shapes = [t.shape for t in inputs]
     try:
-        with np.errstate(all="ignore"):  # inf and NaN are answers here, as in NumPy and PyTorch
-            out = rule.on_array(*(t._data for t in inputs), *params)
-    except ValueError as error:
-        shapes = [t.shape for t in inputs]
-        try:
-            np.broadcast_shapes(*shapes)
-        except ValueError:
-            raise ValueError(
-                f"{rule.name}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together"
-            ) from error
-        raise ValueError(f"{rule.name}: {error}") from error
-    return result(out, inputs, rule, params)
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return ValueError(f"{name}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together")
+    return ValueError(f"{name}: {error}")
+
+
+def with_number(rule: Elementwise, x: Tensor, number: float) -> Tensor:
+    """``x op number`` (or ``number op x``) for a float Tensor ``x`` and a Python int or float: ``rule`` is
+    ``rules.with_constant``'s unary form, so the number stays a constant of the node (no Tensor is made
+    for it) and, as a PyTorch wrapped number, keeps ``x``'s dtype."""
+    token = silence()
+    try:
+        out = rule.on_array(x._data, number)
+    finally:
+        restore(token)
+    return result(out, (x,), rule, (number,))
 
 
 def apply(rule: Structural, inputs: tuple[Tensor, ...], **ctx: Any) -> Tensor:
     """Apply a Tensor rule: its forward on the inputs' arrays, recorded with ``ctx`` for its VJP."""
-    with np.errstate(all="ignore"):
-        out = rule.forward(*(t._data for t in inputs), **ctx)
-    return result(out if isinstance(out, np.ndarray) else np.asarray(out), inputs, rule, ctx)
+    token = silence()
+    try:
+        out = rule.forward(*[t._data for t in inputs], **ctx)
+    finally:
+        restore(token)
+    return result(out if type(out) is np.ndarray else np.asarray(out), inputs, rule, ctx)
 
 
 def lift(value: Any, like: Tensor) -> Tensor:

@@ -109,7 +109,7 @@ def _sum_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any
 
 
 SUM = Structural(
-    "sum", lambda x, axes, keepdims: np.sum(x, axis=axes, keepdims=keepdims), _sum_backward, reads=()
+    "sum", lambda x, axes, keepdims: x.sum(axis=axes, keepdims=keepdims), _sum_backward, reads=()
 )
 
 
@@ -122,7 +122,7 @@ def _mean_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: An
 def _mean_forward(x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
     """Sum / count: the mean of nothing is NaN without NumPy's "Mean of empty slice" warning."""
     count = int(np.prod([x.shape[ax] for ax in axes]))
-    return np.asarray(np.sum(x, axis=axes, keepdims=keepdims) / np.asarray(count, dtype=x.dtype))
+    return np.asarray(x.sum(axis=axes, keepdims=keepdims) / np.asarray(count, dtype=x.dtype))
 
 
 MEAN = Structural("mean", _mean_forward, _mean_backward, reads=())

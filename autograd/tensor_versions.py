@@ -30,12 +30,15 @@ class Version:
 
 
 class Clock:
-    """Counts rebases: a node recorded at tick ``t`` saw every Tensor as it was after rebase ``t``."""
+    """Counts rebases (a node recorded at ``tick`` t saw every Tensor as it was after rebase t) and
+    in-place changes of any memory (``writes``): a node recorded when no change has been made since has
+    nothing to check, which makes the version check of a training step one integer compare per node."""
 
-    __slots__ = ("tick",)
+    __slots__ = ("tick", "writes")
 
     def __init__(self) -> None:
         self.tick = 0
+        self.writes = 0
 
 
 CLOCK = Clock()
@@ -60,13 +63,14 @@ def bump(t: Tensor, by: str) -> None:
     counter = counter_of(t)
     counter.value += 1
     counter.changed_by = by
+    CLOCK.writes += 1
 
 
 def record_versions(node: Tensor) -> None:
     """Note the versions of the values ``node``'s backward will read (its inputs' and its own), if any."""
     parents, rule = node._parents, node._op
     if rule.saved(tuple(p.requires_grad for p in parents)):  # type: ignore[union-attr]  # a node has a rule
-        node._versions = (*(version_of(p) for p in parents), version_of(node))
+        node._versions = (CLOCK.writes, (*(version_of(p) for p in parents), version_of(node)))
     else:
         node._versions = None
 
@@ -74,7 +78,7 @@ def record_versions(node: Tensor) -> None:
 def check_versions(node: Tensor, needs: tuple[bool, ...]) -> None:
     """Before ``node``'s backward: every value it reads must be the one it computed with (PyTorch's
     "modified by an inplace operation" error otherwise, naming the op that saved it and what changed it)."""
-    recorded: tuple[int, ...] = node._versions  # type: ignore[assignment]
+    recorded = node._versions[1]  # type: ignore[index]  # called for nodes with versions
     parents, rule = node._parents, node._op
     for index in rule.saved(needs):  # type: ignore[union-attr]  # a node has a rule
         t = node if index == OUT else parents[index]

@@ -199,7 +199,9 @@ def _unary_method(rule: Elementwise) -> Any:
 class ValueMath(NodeMath):
     """Rules evaluated on Values: ``where`` decides on the data, so a branch choice is a constant."""
 
-    constant = staticmethod(_leaf)
+    @staticmethod
+    def constant(c: float, like: Value) -> Value:
+        return _leaf(c)
 
     @staticmethod
     def where(condition: bool, a: Any, b: Any) -> Any:

@@ -86,6 +86,18 @@ def _require_tensor(function: str, what: str, value: Any) -> None:
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ weight.T + bias as one graph node (weight has PyTorch's shape: out × in)."""
     _require_tensor("linear", "the input", x)
+    inputs, weights = x._data, weight._data
+    if (
+        inputs.dtype != weights.dtype
+        or inputs.shape[-1:] != weights.shape[1:]
+        or (bias is not None and bias._data.shape != weights.shape[:1])
+    ):
+        _refuse_linear(x, weight, bias)
+    return apply(T.LINEAR, (x, weight) if bias is None else (x, weight, bias))
+
+
+def _refuse_linear(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """The error for operands of ``linear`` that do not fit: dtypes, then the bias, then the features."""
     if x.dtype != weight.dtype:
         raise TypeError(
             f"linear: the input is {x.dtype} but the weight is {weight.dtype} (PyTorch refuses this too); "
@@ -96,11 +108,10 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: bias has shape {bias.shape}, a weight of shape {weight.shape} "
             f"needs ({weight.shape[0]},)"
         )
-    if x.shape[-1] != weight.shape[1]:
-        raise ValueError(
-            f"linear: input has {x.shape[-1]} features, the weight expects {weight.shape[1]} ({weight.shape})"
-        )
-    return apply(T.LINEAR, (x, weight) if bias is None else (x, weight, bias))
+    features = x.shape[-1] if x.ndim else "no"
+    raise ValueError(
+        f"linear: input has {features} features, the weight expects {weight.shape[1]} ({weight.shape})"
+    )
 
 
 def dropout2d(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:

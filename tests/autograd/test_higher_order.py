@@ -264,4 +264,9 @@ def test_importing_any_module_of_the_engine_first_works(module: str) -> None:
 def test_apply_names_the_rule_in_pictures() -> None:
     x = Tensor(np.ones((2, 2)), requires_grad=True)
     assert apply(tensor_rules.SUM, (x,), axes=(0,), keepdims=False).op == "sum"
-    assert (x * 2.0).op == "*" and x.leaky_relu(0.2).op == "leaky_relu(0.2)"
+    assert (
+        (x * 2.0).op == "*2"
+        and (2.0 - x).op == "2-"
+        and (x * x).op == "*"
+        and x.leaky_relu(0.2).op == "leaky_relu(0.2)"
+    )
