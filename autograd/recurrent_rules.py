@@ -168,6 +168,50 @@ def _forward(*inputs: np.ndarray, kind: Kind, bias: bool, saved: dict) -> np.nda
     return _pack(ArrayMath, kind, states)
 
 
+def _bptt(
+    m: Any, kind: Kind, g: Any, caches: list[tuple[Any, ...]], w_hh: Any, length: int
+) -> tuple[Any, Any, State]:
+    """Backpropagation through time, step by step through ``kind.step_vjp``: d(input projections) and
+    d(hidden projections) of every step, (T, N, gates·H), and d(initial state)."""
+    # the LSTM's last row is d loss / d c_T; every other row is d loss / d h_t from outside the recurrence
+    d_state: State = (None,) if kind.states == 1 else (None, m.getitem(g, length))
+    d_xgs, d_hgs = [], []
+    for t in range(length - 1, -1, -1):
+        d_h = m.getitem(g, t) if d_state[0] is None else m.getitem(g, t) + d_state[0]
+        d_xg, d_hg, direct = kind.step_vjp(m, caches[t], (d_h, *d_state[1:]))
+        d_h = m.matmul(d_hg, w_hh)
+        d_state = (d_h if direct[0] is None else d_h + direct[0], *direct[1:])
+        d_xgs.append(d_xg)
+        d_hgs.append(d_hg)
+    d_xg_all = m.stack(d_xgs[::-1], 0)
+    return d_xg_all, d_xg_all if kind is not GRU else m.stack(d_hgs[::-1], 0), d_state
+
+
+def _lstm_bptt_on_arrays(g: np.ndarray, caches: list[tuple[Any, ...]], w_hh: np.ndarray) -> tuple[Any, State]:
+    """``_bptt`` for the LSTM on arrays with the same arithmetic regrouped: every factor that does not
+    depend on the incoming gradient (the gates' slopes, o·tanh'(c), f) is computed for all steps at
+    once, so a step is five NumPy calls and a matmul instead of about twenty (issue 19)."""
+    sig, gate_g, c, tc = (np.stack(parts) for parts in zip(*caches))  # (T, N, 4H) and (T, N, H)
+    size = gate_g.shape[-1]
+    i, f, o = sig[..., :size], sig[..., size : 2 * size], sig[..., 3 * size :]
+    through_h = o * (1.0 - tc * tc)  # d c / d h along h = o·tanh(c)
+    # d gates = [dc, dc, dc, dh] · per_gate: σ'(i)·g, σ'(f)·c, i·tanh'(g), σ'(o)·tanh(c)
+    per_gate = np.concatenate(
+        [gate_g * (i * (1.0 - i)), c * (f * (1.0 - f)), i * (1.0 - gate_g * gate_g), tc * (o * (1.0 - o))], -1
+    )
+    length = sig.shape[0]
+    d_gates = np.empty_like(sig)
+    d_h_recurrent: Any = None
+    d_c = g[length]
+    for t in range(length - 1, -1, -1):
+        d_h = g[t] if d_h_recurrent is None else g[t] + d_h_recurrent
+        d_c = d_h * through_h[t] + d_c
+        np.multiply(np.concatenate((d_c, d_c, d_c, d_h), 1), per_gate[t], out=d_gates[t])
+        d_c = d_c * f[t]
+        d_h_recurrent = d_gates[t] @ w_hh
+    return d_gates, (d_h_recurrent, d_c)
+
+
 def _backward(
     m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool, ...], kind: Kind, bias: bool, saved: dict
 ) -> Grads:
@@ -179,18 +223,11 @@ def _backward(
     else:  # create_graph: the forward again, on nodes, so the gradient is a function of the inputs
         states, caches = _run(m, kind, steps, w_ih, w_hh, biases, state0)
         out = _pack(m, kind, states)
-    # the LSTM's last row is d loss / d c_T; every other row is d loss / d h_t from outside the recurrence
-    d_state: State = (None,) if kind.states == 1 else (None, m.getitem(g, length))
-    d_xgs, d_hgs = [], []
-    for t in range(length - 1, -1, -1):
-        d_h = m.getitem(g, t) if d_state[0] is None else m.getitem(g, t) + d_state[0]
-        d_xg, d_hg, direct = kind.step_vjp(m, caches[t], (d_h, *d_state[1:]))
-        d_h = m.matmul(d_hg, w_hh)
-        d_state = (d_h if direct[0] is None else d_h + direct[0], *direct[1:])
-        d_xgs.append(d_xg)
-        d_hgs.append(d_hg)
-    d_xg_all = m.stack(d_xgs[::-1], 0)  # (T, N, gates·H)
-    d_hg_all = d_xg_all if kind is not GRU else m.stack(d_hgs[::-1], 0)
+    if kind is LSTM and isinstance(g, np.ndarray):
+        d_xg_all, d_state = _lstm_bptt_on_arrays(g, caches, w_hh)
+        d_hg_all = d_xg_all
+    else:
+        d_xg_all, d_hg_all, d_state = _bptt(m, kind, g, caches, w_hh, length)
     grads: list[Any] = [None] * len(inputs)
     if needs[0]:
         grads[0] = m.reshape(m.matmul(_flat(m, d_xg_all), w_ih), x.shape)
