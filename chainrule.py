@@ -164,6 +164,7 @@ tanh = _function("tanh")
 transpose = _function("transpose")
 unsqueeze = _function("unsqueeze")
 var = _function("var")
+std = _function("std")
 
 
 __all__ = [
@@ -239,6 +240,7 @@ __all__ = [
     "sqrt",
     "squeeze",
     "stack",
+    "std",
     "sum",
     "tanh",
     "tensor",

@@ -4,6 +4,7 @@ PyTorch's ``(values, indices)`` pair."""
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -16,6 +17,22 @@ from autograd.tensor_rules import Structural
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor
+
+
+def correction_of(unbiased: bool | None, correction: float | None, ddof: float | None) -> float:
+    """The divisor's correction from PyTorch's ``unbiased`` / ``correction`` or NumPy's ``ddof`` (at most
+    one of them; 1 when none is given, as in PyTorch)."""
+    given = [
+        name
+        for name, value in (("unbiased", unbiased), ("correction", correction), ("ddof", ddof))
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise TypeError(f"var/std: give one of unbiased=, correction= and ddof=, got {' and '.join(given)}")
+    if unbiased is not None:
+        return 1.0 if unbiased else 0.0
+    chosen = correction if correction is not None else ddof
+    return 1.0 if chosen is None else float(chosen)
 
 
 class ReductionMethods:
@@ -54,19 +71,47 @@ class ReductionMethods:
 
     def var(
         self: Any,
+        dim: Axis | bool = None,
+        unbiased: bool | None = None,
+        keepdim: bool | None = None,
+        *,
+        correction: float | None = None,
         axis: Axis = None,
         keepdims: bool = False,
-        ddof: int = 0,
-        *,
-        dim: Axis = None,
-        keepdim: bool | None = None,
+        ddof: float | None = None,
     ) -> Tensor:
-        """Variance with NumPy's default ``ddof=0`` (the population variance, as batch norm uses)."""
+        """Variance over ``dim`` (NumPy: ``axis``), dividing by N - ``correction``: 1 by default (the unbiased
+        estimate, PyTorch's default); ``unbiased=False``, ``correction=0`` or NumPy's ``ddof=0`` give the
+        population variance. With N - correction <= 0 the result is NaN (or inf), with PyTorch's warning."""
+        if isinstance(dim, bool):  # torch.var(x, False): the unbiased flag in the first place
+            dim, unbiased = None, dim
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
+        chosen = correction_of(unbiased, correction, ddof)
         count = int(np.prod([self.shape[ax] for ax in reduced]))
-        if count - ddof <= 0:
-            raise ValueError(f"var: {count} elements leave no degrees of freedom with ddof={ddof}")
-        return tensor_record.apply(T.VAR, (self,), axes=reduced, keepdims=keep, ddof=ddof)
+        if count - chosen <= 0:
+            warnings.warn(
+                f"var(): degrees of freedom is <= 0 (N={count}, correction={chosen:g}); the result is not "
+                "finite. Correction should be strictly less than the number of reduced elements.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return tensor_record.apply(T.VAR, (self,), axes=reduced, keepdims=keep, correction=chosen)
+
+    def std(
+        self: Any,
+        dim: Axis | bool = None,
+        unbiased: bool | None = None,
+        keepdim: bool | None = None,
+        *,
+        correction: float | None = None,
+        axis: Axis = None,
+        keepdims: bool = False,
+        ddof: float | None = None,
+    ) -> Tensor:
+        """Standard deviation: the square root of ``var`` with the same arguments (unbiased by default)."""
+        return self.var(
+            dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims, ddof=ddof
+        ).sqrt()
 
     def max(
         self: Any, dim: Any = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None

@@ -8,6 +8,7 @@ the other's backward.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,21 +129,28 @@ def _mean_forward(x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.nd
 MEAN = Structural("mean", _mean_forward, _mean_backward, reads=())
 
 
+def _divisor(shape: tuple[int, ...], axes: tuple[int, ...], correction: float) -> float:
+    """N - correction, floored at 0 as PyTorch does (the variance is then inf or NaN)."""
+    return max(0.0, int(np.prod([shape[ax] for ax in axes])) - correction)
+
+
+def _var_forward(x: np.ndarray, axes: Any, keepdims: bool, correction: float) -> np.ndarray:
+    centred = x - x.mean(axis=axes, keepdims=True)
+    squares = (centred * centred).sum(axis=axes, keepdims=keepdims)
+    return np.asarray(squares / np.asarray(_divisor(x.shape, axes, correction), dtype=x.dtype))
+
+
 def _var_backward(
-    m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool, ddof: int
+    m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool, correction: float
 ) -> Grads:
     (x,) = inputs
-    count = int(np.prod([x.shape[ax] for ax in axes]))
     centred = x - m.mean(x, axes, True)
-    return (m.reshape(g, kept_shape(x.shape, axes)) * (2.0 / (count - ddof)) * centred,)
+    divisor = _divisor(x.shape, axes, correction)
+    scale = 2.0 / divisor if divisor else math.inf
+    return (m.reshape(g, kept_shape(x.shape, axes)) * scale * centred,)
 
 
-VAR = Structural(
-    "var",
-    lambda x, axes, keepdims, ddof: np.var(x, axis=axes, keepdims=keepdims, ddof=ddof),
-    _var_backward,
-    reads=((0,),),
-)
+VAR = Structural("var", _var_forward, _var_backward, reads=((0,),))
 
 
 def _extreme(name: str, pick: Callable[..., np.ndarray], locate: Callable[..., np.ndarray]) -> Structural:

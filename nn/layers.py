@@ -234,7 +234,7 @@ class _BatchNorm(Module):
                     f"{name} in training mode needs more than 1 value per channel, got input {x.shape}"
                 )
             mean = x.mean(axis=axes, keepdims=True)
-            variance = x.var(axis=axes, keepdims=True)
+            variance = x.var(axis=axes, keepdims=True, correction=0)  # the batch's own variance
             self.num_batches_tracked.add_(1)
             m = 1.0 / int(self.num_batches_tracked) if self.momentum is None else self.momentum
             unbiased = variance.numpy().reshape(c) * (n / (n - 1))
