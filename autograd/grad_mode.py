@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -79,9 +80,38 @@ class set_grad_enabled:
         _switch(self._saved.pop())
 
     def __call__(self, func: F) -> F:
+        """As a decorator: the mode holds during each call, and for a generator function during each
+        resumption of the generator (not while it is suspended), as PyTorch's decorators do."""
+        mode = self.mode
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                inner = func(*args, **kwargs)
+                try:
+                    with set_grad_enabled(mode):
+                        request = inner.send(None)
+                    while True:
+                        try:
+                            sent = yield request
+                        except GeneratorExit:
+                            with set_grad_enabled(mode):
+                                inner.close()
+                            raise
+                        except BaseException as error:
+                            with set_grad_enabled(mode):
+                                request = inner.throw(error)
+                        else:
+                            with set_grad_enabled(mode):
+                                request = inner.send(sent)
+                except StopIteration as finished:
+                    return finished.value
+
+            return generator  # type: ignore[return-value]
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(self.mode):
+            with set_grad_enabled(mode):
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -59,3 +59,36 @@ def test_var_takes_one_way_of_giving_the_correction() -> None:
 
     with pytest.raises(TypeError, match="got unbiased and correction"):
         chainrule.tensor(MATRIX).var(unbiased=True, correction=0)
+
+
+# -- S11: @no_grad() / @set_grad_enabled on generator functions -------------------------------------
+
+
+def test_grad_mode_decorators_hold_during_each_resumption_of_a_generator() -> None:
+    def scenario(t: Any) -> Any:
+        @t.no_grad()
+        def doubled(x: Any) -> Any:
+            sent = yield x * 2
+            yield (x * sent, t.is_grad_enabled())
+
+        x = t.ones(2, requires_grad=True)
+        steps = doubled(x)
+        first = next(steps)
+        outside = t.is_grad_enabled()
+        second, inside = steps.send(3.0)
+        return first.requires_grad, second.requires_grad, inside, outside, (x * 2).requires_grad
+
+    check(scenario, (False, False, False, True, True))
+
+
+def test_a_generator_under_enable_grad_records_inside_no_grad() -> None:
+    def scenario(t: Any) -> Any:
+        @t.enable_grad()
+        def squares(x: Any) -> Any:
+            yield x * x
+
+        x = t.ones(2, requires_grad=True)
+        with t.no_grad():
+            return next(squares(x)).requires_grad, list(squares(x))[0].requires_grad
+
+    check(scenario, (True, True))
