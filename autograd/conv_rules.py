@@ -141,20 +141,45 @@ def _max_pool_forward(x: np.ndarray, window: Window, saved: dict) -> np.ndarray:
     view = window_view(x, window, fill=-np.inf)
     n, oh, ow, kh, kw, c = view.shape
     flat = view.reshape(n, oh, ow, kh * kw, c)
-    first_max = flat.argmax(axis=3)  # the first largest element of a window takes the gradient, as PyTorch
-    saved["argmax"] = first_max.transpose(0, 3, 1, 2)
-    return np.take_along_axis(flat, first_max[:, :, :, None], axis=3)[:, :, :, 0].transpose(0, 3, 1, 2)
+    winner = flat.argmax(axis=3)  # the first largest element of a window takes the gradient, as PyTorch
+    pooled = np.take_along_axis(flat, winner[:, :, :, None], axis=3)[:, :, :, 0]
+    if np.isnan(pooled).any():  # PyTorch's loop keeps the last NaN of a window, NumPy finds the first
+        last_nan = kh * kw - 1 - np.isnan(flat[:, :, :, ::-1]).argmax(axis=3)
+        winner = np.where(np.isnan(pooled), last_nan, winner)
+    saved["argmax"] = winner.transpose(0, 3, 1, 2)
+    return pooled.transpose(0, 3, 1, 2)
+
+
+def _quarter_winners(quarters: list[np.ndarray], out: np.ndarray) -> list[np.ndarray]:
+    """Per quarter of the 2×2 windows, where it holds the window's pooled value as PyTorch picks it: the
+    first maximum, and in a window holding NaN (the pooled value then) its last NaN."""
+    winners, free = [], np.ones_like(out, dtype=bool)  # free: windows no earlier quarter has claimed
+    for quarter in quarters[:3]:
+        wins = quarter == out
+        wins &= free
+        free ^= wins
+        winners.append(wins)
+    winners.append(free)
+    nan = np.isnan(out)
+    if nan.any():
+        free = nan
+        for k in (3, 2, 1, 0):
+            wins = np.isnan(quarters[k])
+            wins &= free
+            free = free & ~wins
+            winners[k] = (winners[k] & ~nan) | wins
+    return winners
 
 
 def _argmax(x: np.ndarray, out: np.ndarray, window: Window, saved: dict) -> np.ndarray:
     if "argmax" in saved:
         return saved["argmax"]
-    a, b, c, _ = _quarters(x, window)
-    return np.where(a == out, 0, np.where(b == out, 1, np.where(c == out, 2, 3)))
+    a, b, c, _ = _quarter_winners(_quarters(x, window), out)
+    return np.where(a, 0, np.where(b, 1, np.where(c, 2, 3)))
 
 
 def _quartered_max_backward(g: np.ndarray, x: np.ndarray, out: np.ndarray, window: Window) -> np.ndarray:
-    """2×2 / stride 2 on arrays: each quarter takes g where it holds the window's first maximum."""
+    """2×2 / stride 2 on arrays: each quarter takes g where it holds the window's pooled value."""
     oh, ow = window.output
     covered = x.shape[2:] == (2 * oh, 2 * ow)  # else an odd last row or column gets no gradient
     grad = (np.empty_like if covered else np.zeros_like)(x, dtype=g.dtype)  # x's memory order: writes stream
@@ -162,13 +187,9 @@ def _quartered_max_backward(g: np.ndarray, x: np.ndarray, out: np.ndarray, windo
         copy = np.empty_like(out, dtype=g.dtype)
         copy[...] = g
         g = copy
-    free = np.ones_like(out, dtype=bool)  # windows whose maximum no earlier quarter has claimed
-    for (i, j), quarter in zip(((0, 0), (0, 1), (1, 0)), _quarters(x, window)):
-        wins = quarter == out
-        wins &= free
-        free ^= wins
+    winners = _quarter_winners(_quarters(x, window), out)
+    for (i, j), wins in zip(((0, 0), (0, 1), (1, 0), (1, 1)), winners):
         np.multiply(g, wins, out=grad[:, :, i : i + 2 * oh : 2, j : j + 2 * ow : 2])
-    np.multiply(g, free, out=grad[:, :, 1 : 1 + 2 * oh : 2, 1 : 1 + 2 * ow : 2])  # the last quarter: the rest
     return grad
 
 

@@ -69,6 +69,8 @@ class _Cell(_Recurrent):
         name = type(self).__name__
         if not isinstance(x, Tensor):
             raise TypeError(f"{name}: the input must be a Tensor, got {type(x).__name__}")
+        if x.ndim not in (1, 2):  # a 3-D input would otherwise run as a whole sequence (review S7)
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {x.ndim}D instead")
         unbatched = x.ndim == 1
         if unbatched:
             x = x.reshape(1, -1)

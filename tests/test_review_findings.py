@@ -1,4 +1,4 @@
-"""The engine-side findings of the second reliability review (shared/reviews/reliability-2.md), each
+"""The findings of the second reliability review (shared/reviews/reliability-2.md), each
 written in PyTorch's API and run on chainrule and on PyTorch (tests/twin.py): values, gradients, dtypes,
 and an error of the same kind wherever PyTorch raises one."""
 
@@ -89,6 +89,36 @@ def test_a_generator_under_enable_grad_records_inside_no_grad() -> None:
 
         x = t.ones(2, requires_grad=True)
         with t.no_grad():
-            return next(squares(x)).requires_grad, list(squares(x))[0].requires_grad
+            first = next(squares(x))
+            (only,) = list(squares(x))  # run to the end: the generator's StopIteration passes through
+        return first.requires_grad, only.requires_grad
 
     check(scenario, (True, True))
+
+
+# -- S7: cells take one step: a 3-D input is refused ----------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells_refuse_a_sequence(cell: str) -> None:
+    check(lambda t: getattr(t.nn, cell)(3, 4)(t.ones(2, 5, 3)), ValueError)
+
+
+# -- S12: max-pool sends a NaN window's gradient where PyTorch does (its last NaN) -------------------------
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    "window",
+    [[[1.0, NAN], [3.0, 2.0]], [[NAN, NAN], [3.0, 2.0]], [[NAN, 1.0], [NAN, 2.0]], [[5.0, 1.0], [5.0, 2.0]]],
+)
+@pytest.mark.parametrize("kernel", [(2, 2), (2, 1)])  # (2, 2): the quartered fast path; stride 1: general
+def test_max_pool_routes_a_nan_window_like_pytorch(window: list, kernel: tuple) -> None:
+    def scenario(t: Any) -> Any:
+        x = t.tensor([[window + window]], dtype=t.float64, requires_grad=True)  # (1, 1, 4, 2)
+        out = t.nn.functional.max_pool2d(x, 2, stride=kernel)
+        out.sum().backward()
+        return out, x.grad
+
+    check(scenario)
