@@ -64,9 +64,11 @@ def conv2d(
     if out_channels % groups:
         raise ValueError(f"conv2d: {out_channels} output channels do not split into {groups} groups")
     _image("conv2d", x, per_group * groups)
-    if x.dtype != weight.dtype:
-        raise TypeError(
-            f"conv2d: the input is {x.dtype} but the weight is {weight.dtype}; convert one of them"
+    if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
+        raise RuntimeError(  # PyTorch's kind of error: it converts nothing silently
+            f"conv2d: the input is {x.dtype}, the weight {weight.dtype}"
+            + ("" if bias is None else f" and the bias {bias.dtype}")
+            + "; they must share one dtype: convert the input (x.float()) or the model (model.to(...))"
         )
     if bias is not None and bias.shape != (out_channels,):
         raise ValueError(f"conv2d: bias has shape {bias.shape}, expected ({out_channels},)")

@@ -84,13 +84,23 @@ def eye(n: int, m: int | None = None, dtype: Any = np.float32, requires_grad: bo
 
 
 def randn(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
-    """Standard normal samples."""
-    return _make(as_generator(generator).standard_normal(sizes(size)).astype(dtype), None, requires_grad)
+    """Standard normal samples (a floating dtype: PyTorch has no integer normal either)."""
+    kind = _sampled_dtype("randn", dtype)
+    return _make(as_generator(generator).standard_normal(sizes(size)).astype(kind), None, requires_grad)
 
 
 def rand(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
-    """Uniform samples in [0, 1)."""
-    return _make(as_generator(generator).random(sizes(size)).astype(dtype), None, requires_grad)
+    """Uniform samples in [0, 1) (a floating dtype, as in PyTorch)."""
+    kind = _sampled_dtype("rand", dtype)
+    return _make(as_generator(generator).random(sizes(size)).astype(kind), None, requires_grad)
+
+
+def _sampled_dtype(op: str, dtype: Any) -> np.dtype:
+    """``dtype`` for samples of a continuous distribution; an integer one would truncate every sample."""
+    kind = np.dtype(dtype)
+    if kind.kind != "f":
+        raise NotImplementedError(f"{op}: samples of dtype {kind} are not supported (use a float dtype)")
+    return kind
 
 
 def randint(low: int, high: int | None = None, size: Any = (), generator: Rng = None) -> Tensor:

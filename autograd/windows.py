@@ -44,15 +44,19 @@ class Window:
         return self.kernel[0] * self.kernel[1]
 
     def check(self, op: str) -> None:
-        """Errors naming ``op`` for sizes no window fits."""
+        """Errors naming ``op`` for sizes no window fits (RuntimeError, PyTorch's kind for these)."""
         for name, values, low in (("kernel_size", self.kernel, 1), ("stride", self.stride, 1),
                                   ("dilation", self.dilation, 1), ("padding", self.padding, 0)):  # fmt: skip
             if min(values) < low:
-                raise ValueError(f"{op}: {name} must be >= {low}, got {values}")
-        if any(2 * p > k for p, k in zip(self.padding, self.kernel)) and op.endswith("pool2d"):
-            raise ValueError(f"{op}: padding {self.padding} must be at most half the kernel {self.kernel}")
+                raise RuntimeError(f"{op}: {name} must be >= {low}, got {values}")
+        effective = [d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation)]
+        if any(2 * p > k for p, k in zip(self.padding, effective)) and op.endswith("pool2d"):
+            raise RuntimeError(
+                f"{op}: padding {self.padding} must be at most half the effective kernel {tuple(effective)} "
+                f"(kernel {self.kernel}, dilation {self.dilation})"
+            )
         if min(self.output) < 1:
-            raise ValueError(
+            raise RuntimeError(
                 f"{op}: a {self.image[2]}×{self.image[3]} input (padding {self.padding}) is smaller than the "
                 f"kernel {self.kernel} with dilation {self.dilation}; the output would be {self.output}"
             )

@@ -52,7 +52,8 @@ class Conv2d(Module):
         )
         self.padding = self._padding(padding)
         fan_in = in_channels // groups * self.kernel_size[0] * self.kernel_size[1]
-        bound, generator = 1.0 / math.sqrt(fan_in), as_generator(rng)
+        # a zero-size kernel makes empty weights, refused by the forward pass (as PyTorch does)
+        bound, generator = (1.0 / math.sqrt(fan_in) if fan_in else 0.0), as_generator(rng)
         shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(generator.uniform(-bound, bound, shape).astype(dtype))
         self.bias: Parameter | None = (
@@ -99,7 +100,7 @@ class MaxPool2d(Module):
         super().__init__()
         self.kernel_size, self.stride, self.padding, self.dilation = (
             kernel_size,
-            stride or kernel_size,
+            kernel_size if stride is None else stride,  # stride=0 is refused, as in PyTorch
             padding,
             dilation,
         )
@@ -117,7 +118,8 @@ class AvgPool2d(Module):
 
     def __init__(self, kernel_size: Size, stride: Size | None = None, padding: Size = 0) -> None:
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride or kernel_size, padding
+        self.kernel_size, self.padding = kernel_size, padding
+        self.stride = kernel_size if stride is None else stride
 
     def forward(self, x: Tensor) -> Tensor:
         return avg_pool2d(x, self.kernel_size, self.stride, self.padding)

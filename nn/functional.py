@@ -90,6 +90,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if (
         inputs.dtype != weights.dtype
         or inputs.shape[-1:] != weights.shape[1:]
+        or (bias is not None and bias._data.dtype != weights.dtype)
         or (bias is not None and bias._data.shape != weights.shape[:1])
     ):
         _refuse_linear(x, weight, bias)
@@ -98,10 +99,12 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def _refuse_linear(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     """The error for operands of ``linear`` that do not fit: dtypes, then the bias, then the features."""
-    if x.dtype != weight.dtype:
-        raise TypeError(
-            f"linear: the input is {x.dtype} but the weight is {weight.dtype} (PyTorch refuses this too); "
-            f"convert the input with x.to({weight.dtype}) / x.float(), or the model with model.to(...)"
+    if x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        raise RuntimeError(
+            f"linear: the input is {x.dtype}, the weight {weight.dtype}"
+            + ("" if bias is None else f" and the bias {bias.dtype}")
+            + f"; they must share one dtype, as in PyTorch: convert the input with x.to({weight.dtype}) / "
+            "x.float(), or the model with model.to(...)"
         )
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ValueError(
@@ -131,6 +134,8 @@ def pad(x: Tensor, pad: tuple[int, ...], mode: str = "constant", value: float = 
     (left, right, top, bottom) for images. Only constant padding."""
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in pad):
+        raise TypeError(f"pad: the pad widths must be ints, got {pad!r}")
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ValueError(f"pad: {pad} must hold (before, after) pairs for at most {x.ndim} dimensions")
     pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]

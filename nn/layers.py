@@ -225,6 +225,11 @@ class _BatchNorm(Module):
         if x.ndim not in self.dims or x.shape[1] != c:
             expected = self.layout.format(c=c)
             raise ValueError(f"{name}({c}) expects inputs of shape {expected}, got {x.shape}")
+        if x.dtype != self.running_mean.dtype:
+            raise RuntimeError(
+                f"{name}: mixed dtype: the input is {x.dtype}, the layer {self.running_mean.dtype}; convert "
+                "the input (x.float()) or the layer (.to(...)), as PyTorch requires"
+            )
         axes = (0, *range(2, x.ndim))
         shape = (1, c) + (1,) * (x.ndim - 2)
         if self.training:

@@ -122,3 +122,58 @@ def test_max_pool_routes_a_nan_window_like_pytorch(window: list, kernel: tuple) 
         return out, x.grad
 
     check(scenario)
+
+
+# -- S14, C10, K11: window arguments as PyTorch takes and refuses them -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.MaxPool2d(2, stride=0)(t.ones(1, 1, 4, 4)),
+        lambda t: t.nn.AvgPool2d(2, stride=0)(t.ones(1, 1, 4, 4)),
+        lambda t: t.nn.functional.max_pool2d(t.ones(1, 1, 4, 4), 2, stride=0),
+        lambda t: t.nn.functional.conv2d(t.ones(1, 1, 4, 4), t.ones(1, 1, 2, 2), stride=0),
+        lambda t: t.nn.functional.conv2d(t.ones(1, 1, 4, 4), t.ones(1, 1, 5, 5)),
+        lambda t: t.nn.functional.max_pool2d(t.ones(1, 1, 4, 4), 2, padding=2),
+        lambda t: t.nn.Conv2d(1, 1, 0)(t.ones(1, 1, 4, 4)),
+    ],
+)
+def test_windows_that_do_not_fit_raise_runtime_errors(call: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch warns about Conv2d(1, 1, 0)'s empty weight
+        check(call, RuntimeError)
+
+
+def test_pool_padding_may_reach_half_the_dilated_kernel() -> None:
+    check(lambda t: t.nn.functional.max_pool2d(t.arange(25.0).reshape(1, 1, 5, 5), 2, 1, 1, 2))
+
+
+# -- S15: arguments PyTorch refuses are refused, not reinterpreted ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda t: t.ones(2, 3).squeeze(5), IndexError),
+        (lambda t: t.ones(2, 3).squeeze(-3), IndexError),
+        (lambda t: t.nn.functional.pad(t.ones(2, 2), (1.5, 1)), TypeError),
+        (lambda t: t.randn(2, 3, dtype=t.int64), NotImplementedError),
+        (lambda t: t.rand(2, dtype=t.int64), NotImplementedError),
+        (lambda t: t.nn.BatchNorm2d(1)(t.ones(2, 1, 2, 2, dtype=t.float64)), RuntimeError),
+        (lambda t: t.nn.BatchNorm2d(1).eval()(t.ones(2, 1, 2, 2, dtype=t.float64)), RuntimeError),
+        (
+            lambda t: t.nn.functional.conv2d(
+                t.ones(1, 1, 3, 3), t.ones(1, 1, 2, 2), t.ones(1, dtype=t.float64)
+            ),
+            RuntimeError,
+        ),
+        (
+            lambda t: t.nn.functional.linear(t.ones(1, 2), t.ones(3, 2), t.ones(3, dtype=t.float64)),
+            RuntimeError,
+        ),
+        (lambda t: t.nn.Linear(2, 3)(t.ones(1, 2, dtype=t.float64)), RuntimeError),
+    ],
+)
+def test_arguments_pytorch_refuses(call: Any, error: type) -> None:
+    check(call, error)
