@@ -177,3 +177,93 @@ def test_pool_padding_may_reach_half_the_dilated_kernel() -> None:
 )
 def test_arguments_pytorch_refuses(call: Any, error: type) -> None:
     check(call, error)
+
+
+# -- S17, S18, C2, K8, K11: optimizers and schedulers ------------------------------------------------
+
+
+def _sgd(t: Any, lr: float = 1.0) -> Any:
+    p = t.nn.Parameter(t.ones(1))
+    return p, t.optim.SGD([p], lr=lr)
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("threshold_mode", ["rel", "abs"])
+@pytest.mark.parametrize("metrics", [(-10.0, -10.5, -10.9, -11.0, -11.05), (10.0, 10.5, 10.9, 11.0, 11.05)])
+def test_reduce_lr_on_plateau_improves_by_pytorch_rule(
+    mode: str, threshold_mode: str, metrics: tuple
+) -> None:
+    def scenario(t: Any) -> Any:
+        _, o = _sgd(t)
+        s = t.optim.lr_scheduler.ReduceLROnPlateau(
+            o, mode=mode, patience=0, threshold=0.04, threshold_mode=threshold_mode, factor=0.5
+        )
+        lrs = []
+        for m in metrics:
+            s.step(m)
+            lrs.append(o.param_groups[0]["lr"])
+        return lrs
+
+    check(scenario)
+
+
+def test_reduce_lr_on_plateau_takes_a_min_lr_per_group() -> None:
+    def scenario(t: Any) -> Any:
+        a, b = t.nn.Parameter(t.ones(1)), t.nn.Parameter(t.ones(1))
+        o = t.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=1.0)
+        s = t.optim.lr_scheduler.ReduceLROnPlateau(o, patience=0, min_lr=[0.3, 0.2])
+        for m in (1.0, 2.0, 3.0):
+            s.step(m)
+        return [g["lr"] for g in o.param_groups]
+
+    check(scenario)
+
+
+def test_a_scheduler_overflow_leaves_the_lr_unchanged() -> None:
+    import chainrule
+
+    _, o = _sgd(chainrule, lr=1e300)
+    s = chainrule.optim.lr_scheduler.ExponentialLR(o, gamma=1e10)
+    o.step()
+    with pytest.raises(ValueError, match="lr"):
+        s.step()
+    assert o.param_groups[0]["lr"] == 1e300
+
+
+def test_frozen_parameters_are_kept_and_skipped() -> None:
+    def scenario(t: Any) -> Any:
+        a, b = t.nn.Parameter(t.ones(2)), t.nn.Parameter(t.ones(2))
+        b.requires_grad_(False)
+        o = t.optim.Adam([a, b], lr=0.1)
+        (a * b).sum().backward()
+        o.step()
+        return a, b, len(o.param_groups[0]["params"])
+
+    check(scenario)
+
+
+def test_an_optimizer_refuses_a_non_leaf() -> None:
+    check(lambda t: t.optim.SGD([t.ones(2, requires_grad=True) * 2], lr=0.1), ValueError)
+
+
+def test_lr_zero_is_accepted() -> None:
+    def scenario(t: Any) -> Any:
+        p, o = _sgd(t, lr=0.0)
+        (p * 3).sum().backward()
+        o.step()
+        return p
+
+    check(scenario, T([1.0]))
+
+
+def test_a_scheduler_stepped_before_its_optimizer_warns_once() -> None:
+    def scenario(t: Any) -> Any:
+        _, o = _sgd(t)
+        s = t.optim.lr_scheduler.StepLR(o, step_size=1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            s.step()
+            s.step()
+        return len([w for w in caught if "optimizer.step()" in str(w.message)])
+
+    check(scenario, 1)

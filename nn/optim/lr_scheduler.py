@@ -5,6 +5,7 @@ lr, so a manual change or a second scheduler combine with it. ``state_dict()`` r
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from nn.optim.optimizer import Optimizer, check_fraction, check_positive
@@ -26,6 +27,7 @@ class LRScheduler:
             group.setdefault("initial_lr", group["lr"])
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._order_checked = False
         self.step()
 
     def _next_lr(self, lr: float, base_lr: float) -> float:
@@ -33,10 +35,30 @@ class LRScheduler:
 
     def step(self) -> None:
         """Count one epoch and set every group's lr for the next one."""
-        self.last_epoch += 1
-        for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = lr = group["lr"] if self.last_epoch == 0 else self._next_lr(group["lr"], base_lr)
-            check_positive("lr", lr, allow_zero=True)
+        groups = self.optimizer.param_groups
+        if not self._order_checked and self.last_epoch >= 0:  # the first step after the constructor's
+            self._order_checked = True
+            if not self.optimizer._stepped:
+                warnings.warn(
+                    "Detected a call of `lr_scheduler.step()` before `optimizer.step()`: call them in the "
+                    "order optimizer.step(), then lr_scheduler.step(), or the first value of the schedule is "
+                    "skipped (PyTorch warns the same)",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        self.last_epoch += 1  # the formulas read it
+        try:
+            lrs = [
+                g["lr"] if self.last_epoch == 0 else self._next_lr(g["lr"], base)
+                for g, base in zip(groups, self.base_lrs)
+            ]
+            for lr in lrs:  # all checked before any is set: an overflow leaves the optimizer as it was
+                check_positive("lr", lr, allow_zero=True)
+        except ValueError:
+            self.last_epoch -= 1
+            raise
+        for group, lr in zip(groups, lrs):
+            group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list[float]:
@@ -115,10 +137,16 @@ class ReduceLROnPlateau:
         threshold: float = 1e-4,
         threshold_mode: str = "rel",
         cooldown: int = 0,
-        min_lr: float = 0.0,
+        min_lr: float | list[float] = 0.0,
         eps: float = 1e-8,
     ) -> None:
         _check_optimizer(optimizer, "ReduceLROnPlateau")
+        groups = len(optimizer.param_groups)
+        min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * groups
+        if len(min_lrs) != groups:
+            raise ValueError(
+                f"ReduceLROnPlateau: expected {groups} min_lrs (one per group), got {len(min_lrs)}"
+            )
         if mode not in ("min", "max") or threshold_mode not in ("rel", "abs"):
             raise ValueError(
                 f"mode must be 'min' or 'max' and threshold_mode 'rel' or 'abs', "
@@ -132,16 +160,20 @@ class ReduceLROnPlateau:
                 raise ValueError(f"{name} must be an integer >= 0, got {count!r}")
         self.optimizer = optimizer
         self.mode, self.factor, self.patience, self.cooldown = mode, factor, patience, cooldown
-        self.threshold, self.threshold_mode, self.min_lr, self.eps = threshold, threshold_mode, min_lr, eps
+        self.threshold, self.threshold_mode, self.min_lrs, self.eps = threshold, threshold_mode, min_lrs, eps
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs, self.cooldown_counter, self.last_epoch = 0, 0, 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 
     def _improved(self, value: float) -> bool:
-        margin = self.threshold * abs(self.best) if self.threshold_mode == "rel" else self.threshold
-        if math.isinf(self.best):
-            return value < self.best if self.mode == "min" else value > self.best
-        return value < self.best - margin if self.mode == "min" else value > self.best + margin
+        """PyTorch's test: beyond best·(1 ∓ threshold) ('rel', right for negative metrics too) or
+        best ∓ threshold ('abs')."""
+        sign = -1.0 if self.mode == "min" else 1.0
+        if self.threshold_mode == "rel":
+            bound = self.best * (1.0 + sign * self.threshold)
+        else:
+            bound = self.best + sign * self.threshold
+        return value < bound if self.mode == "min" else value > bound
 
     def step(self, metrics: float) -> None:
         """Record this epoch's metric and reduce the lr after ``patience`` epochs without improvement."""
@@ -155,8 +187,8 @@ class ReduceLROnPlateau:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
-            for group in self.optimizer.param_groups:
-                reduced = max(group["lr"] * self.factor, self.min_lr)
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                reduced = max(group["lr"] * self.factor, min_lr)
                 if group["lr"] - reduced > self.eps:
                     group["lr"] = reduced
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from autograd import Tensor, enable_grad, increment_version
+from autograd.quiet import restore, silence
 
 
 class Optimizer:
@@ -24,6 +25,7 @@ class Optimizer:
         self.defaults = defaults
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
+        self._stepped = False  # for the schedulers' warning about calling them before the first step()
         items: list[Any] = [params] if isinstance(params, Tensor) else list(params)
         if not items:
             raise ValueError(f"{type(self).__name__} got an empty parameter list")
@@ -41,9 +43,13 @@ class Optimizer:
         params = [params] if isinstance(params, Tensor) else list(params)
         known = [p for g in self.param_groups for p in g["params"]]
         for index, p in enumerate(params):
-            if not isinstance(p, Tensor) or not p.requires_grad:
+            if not isinstance(p, Tensor):
                 raise TypeError(
-                    f"{type(self).__name__}: parameter {index} is not a Tensor that requires grad"
+                    f"{type(self).__name__}: parameter {index} is a {type(p).__name__}, not a Tensor"
+                )
+            if not p.is_leaf:  # a frozen parameter (requires_grad=False) is kept and skipped, as in PyTorch
+                raise ValueError(
+                    f"{type(self).__name__}: can't optimize a non-leaf Tensor (parameter {index})"
                 )
             if any(q is p for q in [*known, *params[:index]]):
                 raise ValueError(
@@ -64,7 +70,7 @@ class Optimizer:
 
     def _check_options(self, group: dict[str, Any]) -> None:
         """Raise for an option out of range, by the kinds the class declares (and its own checks)."""
-        check_positive("lr", group["lr"])
+        check_positive("lr", group["lr"], allow_zero=True)  # lr=0 is allowed, as in PyTorch
         for name in self.positive_options:
             check_positive(name, group[name])
         for name in self.non_negative_options:
@@ -79,7 +85,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        check_positive("lr", value)
+        check_positive("lr", value, allow_zero=True)
         for group in self.param_groups:
             group["lr"] = value
 
@@ -99,12 +105,16 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    with np.errstate(all="ignore"):  # a diverging run gives inf/NaN weights, as in PyTorch
-                        self._update(p.numpy(), p.grad.numpy(), self.state.setdefault(p, {}), group)
-                    increment_version(p)  # a graph that used the old value can no longer backprop
+        self._stepped = True
+        token = silence()  # a diverging run gives inf/NaN weights, as in PyTorch
+        try:
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p._grad is not None:
+                        self._update(p._data, p._grad._data, self.state.setdefault(p, {}), group)
+                        increment_version(p)  # a graph that used the old value can no longer backprop
+        finally:
+            restore(token)
         return loss
 
     def _update(
