@@ -267,3 +267,46 @@ def test_a_scheduler_stepped_before_its_optimizer_warns_once() -> None:
         return len([w for w in caught if "optimizer.step()" in str(w.message)])
 
     check(scenario, 1)
+
+
+# -- S8, K7, K11: collate and DataLoader as PyTorch's defaults --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        [1, 2.5],
+        [2.5, 1],
+        [True, 2],
+        [2, True],
+        [True, False],
+        [(1, (2, 3.5)), (4, (5, 6.5))],
+        [[1, 2], [3, 4]],
+    ],
+)
+def test_default_collate_promotes_across_samples(samples: list) -> None:
+    check(lambda t: t.utils.data.default_collate(samples))
+
+
+def test_default_collate_keeps_namedtuples() -> None:
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "x y")
+
+    def scenario(t: Any) -> Any:
+        batch = t.utils.data.default_collate([Pair(1, 2.0), Pair(3, 4.0)])
+        return type(batch).__name__, batch.x, batch.y
+
+    check(scenario)
+
+
+def test_a_loader_without_batch_size_converts_each_sample() -> None:
+    import numpy as np
+
+    data = [(np.array([1.0, 2.0], np.float32), 3), (np.array([4.0, 5.0], np.float32), 6)]
+
+    def scenario(t: Any) -> Any:
+        loader = t.utils.data.DataLoader(data, batch_size=None)
+        return len(loader), [tuple(sample) for sample in loader]
+
+    check(scenario)

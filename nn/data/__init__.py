@@ -2,7 +2,16 @@
 (``Dataset``, ``TensorDataset``, ``random_split``, ``DataLoader``, as ``torch.utils.data``), toy sets."""
 
 from nn.data.idx import IDXError, read_idx, write_idx
-from nn.data.loader import ArrayDataset, DataLoader, Dataset, Subset, TensorDataset, collate, random_split
+from nn.data.loader import (
+    ArrayDataset,
+    DataLoader,
+    Dataset,
+    Subset,
+    TensorDataset,
+    collate,
+    convert,
+    random_split,
+)
 from nn.data.mnist import (
     FASHION_CLASSES,
     cache_dir,
@@ -12,6 +21,8 @@ from nn.data.mnist import (
     read_folder,
 )
 from nn.data.toy import gate, make_moons, make_spiral, xor
+
+default_collate, default_convert = collate, convert  # PyTorch's names
 
 __all__ = [
     "FASHION_CLASSES",
@@ -23,6 +34,9 @@ __all__ = [
     "TensorDataset",
     "cache_dir",
     "collate",
+    "convert",
+    "default_collate",
+    "default_convert",
     "download_mnist",
     "gate",
     "load_mnist",

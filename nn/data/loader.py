@@ -94,8 +94,10 @@ def _tensor(value: Any) -> Tensor:
 
 def collate(samples: list[Any]) -> Any:
     """Stack samples into a batch as PyTorch's default collate does: Tensors and arrays are stacked on a new
-    first axis (dtype kept), Python floats become float64, ints int64 and bools bool Tensors; a tuple or
-    list sample gives a list of batched fields, a dict a dict, strings a list."""
+    first axis (dtype kept); Python numbers as ``torch.tensor`` would take them all (float64 when the first
+    is a float, else the default float if any is a float, int64 if any is an int, else bool); a tuple or
+    list sample gives a list of batched fields, a namedtuple the same namedtuple, a dict a dict, strings a
+    list."""
     first = samples[0]
     if isinstance(first, Mapping):
         return {key: collate([sample[key] for sample in samples]) for key in first}
@@ -104,19 +106,12 @@ def collate(samples: list[Any]) -> Any:
             raise ValueError(
                 f"collate: samples have different numbers of fields: {[len(s) for s in samples]}"
             )
-        return [collate([sample[i] for sample in samples]) for i in range(len(first))]
+        fields = [collate([sample[i] for sample in samples]) for i in range(len(first))]
+        return type(first)(*fields) if _is_namedtuple(first) else fields
     if isinstance(first, str):
         return list(samples)
-    if isinstance(first, (bool, np.bool_)) or (
-        isinstance(first, numbers.Number) and not hasattr(first, "dtype")
-    ):
-        dtype = (
-            bool
-            if isinstance(first, bool)
-            else np.int64
-            if isinstance(first, numbers.Integral)
-            else np.float64
-        )
+    if _is_python_number(first):
+        dtype = _number_dtype(samples)
         return Tensor(np.array(samples, dtype=dtype), dtype=dtype)
     arrays = [np.asarray(sample.numpy() if isinstance(sample, Tensor) else sample) for sample in samples]
     shapes = {a.shape for a in arrays}
@@ -126,6 +121,41 @@ def collate(samples: list[Any]) -> Any:
         raise TypeError(f"collate: samples must be numeric, got dtype {arrays[0].dtype}")
     stacked = np.stack(arrays)
     return Tensor(stacked, dtype=stacked.dtype)
+
+
+def convert(sample: Any) -> Any:
+    """One sample without batching (``DataLoader(batch_size=None)``), as PyTorch's default convert: arrays
+    become Tensors, containers are converted field by field, anything else stays as it is."""
+    if isinstance(sample, np.ndarray) and sample.dtype.kind in "biuf":
+        return Tensor(sample, dtype=sample.dtype)
+    if isinstance(sample, Mapping):
+        return {key: convert(value) for key, value in sample.items()}
+    if _is_namedtuple(sample):
+        return type(sample)(*(convert(value) for value in sample))
+    if isinstance(sample, (tuple, list)):
+        return type(sample)(convert(value) for value in sample)
+    return sample
+
+
+def _is_namedtuple(value: Any) -> bool:
+    return isinstance(value, tuple) and hasattr(value, "_fields")
+
+
+def _is_python_number(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, numbers.Number) and not hasattr(value, "dtype")
+    )
+
+
+def _number_dtype(samples: list[Any]) -> Any:
+    """The dtype ``torch.tensor`` (default collate) gives a list of Python numbers led by ``samples[0]``."""
+    if isinstance(samples[0], float):
+        return np.float64
+    if any(isinstance(v, float) for v in samples):
+        return np.float32
+    if any(not isinstance(v, (bool, np.bool_)) for v in samples):
+        return np.int64
+    return bool
 
 
 class DataLoader:
@@ -142,7 +172,7 @@ class DataLoader:
     def __init__(
         self,
         dataset: Any,
-        batch_size: int = 1,
+        batch_size: int | None = 1,
         shuffle: bool = False,
         num_workers: int = 0,
         collate_fn: Callable[[list[Any]], Any] | None = None,
@@ -158,8 +188,10 @@ class DataLoader:
                 f"DataLoader needs a tuple of arrays or a map-style dataset (with __len__ and __getitem__), "
                 f"got {type(dataset).__name__}"
             )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1
+        ):
+            raise ValueError(f"batch_size must be an integer >= 1 or None (no batching), got {batch_size!r}")
         if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(f"num_workers must be an integer >= 0, got {num_workers!r}")
         if generator is not None and seed is not None:
@@ -170,12 +202,18 @@ class DataLoader:
         self.rng = as_generator(seed if generator is None else generator)
 
     def __len__(self) -> int:
+        if self.batch_size is None:
+            return len(self.dataset)
         full, rest = divmod(len(self.dataset), self.batch_size)
         return full if self.drop_last or not rest else full + 1
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        if self.batch_size is None:  # samples one by one, converted but not batched (PyTorch's None)
+            for i in order:
+                yield (self.collate_fn or convert)(self.dataset[int(i)])
+            return
         whole_arrays = isinstance(self.dataset, TensorDataset) and self.collate_fn is None
         collate_fn = self.collate_fn or collate
         for start in range(0, n, self.batch_size):
