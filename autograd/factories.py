@@ -16,17 +16,30 @@ uint8, int8, int16, int32, int64, long = np.uint8, np.int8, np.int16, np.int32, 
 
 
 def _dtype_of(values: np.ndarray, data: Any) -> np.dtype:
-    """PyTorch's inference: bools stay bool, integers become int64, Python floats float32; a NumPy
-    array or scalar keeps its own float dtype."""
+    """PyTorch's inference: a NumPy array or scalar, or a Tensor, keeps its dtype; Python bools give
+    bool, ints int64 (one that does not fit is an error, not a wrapped number), floats float32."""
     kind = values.dtype.kind
+    if kind == "O" and _holds(data, float):  # floats beside an int beyond int64: all floats, as PyTorch
+        return np.dtype(np.float32)
+    if kind not in "biuf":
+        if kind == "O" and _holds(data, int):
+            raise ValueError("tensor: Overflow when unpacking long long (an int does not fit int64)")
+        raise TypeError(f"tensor: data must be numbers or bools, got dtype {values.dtype}")
+    if isinstance(data, (np.ndarray, np.generic, Tensor)):
+        return values.dtype
     if kind == "b":
         return np.dtype(np.bool_)
-    if kind in "iu":
-        return np.dtype(np.int64)
-    if kind == "f":
-        keeps = isinstance(data, (np.ndarray, np.floating, Tensor))
-        return values.dtype if keeps else np.dtype(np.float32)
-    raise TypeError(f"tensor: data must be numbers or bools, got dtype {values.dtype}")
+    too_big = values.size and kind in "uf" and np.abs(values).max() >= 2.0**63
+    if too_big and not _holds(data, float):  # ints only, one beyond int64 (NumPy chose uint64 or float)
+        raise ValueError("tensor: Overflow when unpacking long long (an int does not fit int64)")
+    return np.dtype(np.int64 if kind in "iu" else np.float32)
+
+
+def _holds(data: Any, kind: type) -> bool:
+    """Whether nested lists ``data`` hold a Python number of ``kind`` (int: bools not counted)."""
+    if isinstance(data, (list, tuple)):
+        return any(_holds(item, kind) for item in data)
+    return isinstance(data, kind) and not isinstance(data, bool)
 
 
 def _make(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
@@ -36,8 +49,12 @@ def _make(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A new Tensor holding a copy of ``data`` (numbers, nested lists, arrays or a Tensor)."""
     source = data._data if isinstance(data, Tensor) else data
-    values = np.array(source)
-    return _make(values.astype(_dtype_of(values, data), copy=False), dtype, requires_grad)
+    try:
+        values = np.array(source)
+    except ValueError as error:
+        raise ValueError(f"tensor: the nested lists do not form a grid (ragged lengths?): {error}") from error
+    with np.errstate(all="ignore"):  # 1e40 in float32 is inf, silently, as in PyTorch
+        return _make(values.astype(_dtype_of(values, data), copy=False), dtype, requires_grad)
 
 
 def zeros(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:

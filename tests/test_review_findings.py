@@ -310,3 +310,34 @@ def test_a_loader_without_batch_size_converts_each_sample() -> None:
         return len(loader), [tuple(sample) for sample in loader]
 
     check(scenario)
+
+
+# -- S10, K10, W5, C12: tensor() infers, refuses and stays silent as PyTorch ------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [2**64, 2**63, -(2**63) - 1, [1, 2**63], [1.5, 2**64], [1, 2**62], 1e40, [1e40, 1.0], [True, 2]],
+    ids=repr,
+)
+def test_tensor_of_python_numbers(data: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy overflow warning: PyTorch is silent
+        check(lambda t: t.tensor(data))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "float16", "float64"])
+def test_tensor_of_an_array_keeps_its_dtype(dtype: str) -> None:
+    import numpy as np
+
+    check(lambda t: (t.tensor(np.array([1, 2], dtype)), t.tensor(np.array(3, dtype)[()])))
+
+
+def test_a_ragged_list_is_a_value_error() -> None:
+    check(lambda t: t.tensor([[1], [2, 3]]), ValueError)
+
+
+def test_casting_nan_and_huge_floats_to_integers_is_silent() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(lambda t: t.tensor([float("nan"), 1e10, 2.5], dtype=t.float64).long())
