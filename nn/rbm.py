@@ -35,6 +35,8 @@ def _visible_array(v: Any, n_visible: int, dtype: np.dtype, what: str = "v") -> 
         raise ValueError(f"RBM: expected {what} of shape (N, {n_visible}), got {data.shape}")
     if data.dtype.kind not in "biuf":
         raise TypeError(f"RBM: {what} must be numbers in [0, 1], got dtype {data.dtype}")
+    if data.size and not np.isfinite(data).all():
+        raise ValueError(f"RBM: {what} holds NaN or inf values; an RBM takes numbers in [0, 1]")
     if data.size and (data.min() < 0 or data.max() > 1):
         raise ValueError(
             f"RBM: {what} must lie in [0, 1] (scale pixels by 1/255), got {data.min()}..{data.max()}"
@@ -130,6 +132,16 @@ class RBM(Module):
         data = _visible_array(v, self.n_visible, self.weight.dtype)
         if flipped is None:
             flipped = as_generator(rng).integers(0, self.n_visible, len(data))
+        flipped = np.asarray(flipped)
+        if flipped.shape != (len(data),) or flipped.dtype.kind not in "iu":
+            raise ValueError(
+                f"RBM.score_samples: flipped must be {len(data)} column indices, got {flipped!r}"
+            )
+        if len(flipped) and (flipped.min() < -self.n_visible or flipped.max() >= self.n_visible):
+            raise IndexError(
+                f"RBM.score_samples: flipped holds a column outside 0..{self.n_visible - 1}: "
+                f"{flipped.tolist()}"
+            )
         rows = np.arange(len(data))
         other = data.copy()
         other[rows, flipped] = 1 - other[rows, flipped]
@@ -160,6 +172,8 @@ class RBM(Module):
         ``weight_decay`` (on the weights only) unless an ``optimizer`` is given. Batches in data order,
         as scikit-learn's. Returns the history; ``log`` (None: silent) prints a line per epoch."""
         samples = _visible_array(data, self.n_visible, self.weight.dtype, "data")
+        if not len(samples):
+            raise ValueError("RBM.fit: no data to train on (0 rows)")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"RBM.fit: k (Gibbs steps) must be a positive integer, got {k!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:

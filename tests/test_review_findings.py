@@ -341,3 +341,26 @@ def test_casting_nan_and_huge_floats_to_integers_is_silent() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check(lambda t: t.tensor([float("nan"), 1e10, 2.5], dtype=t.float64).long())
+
+
+# -- S13, W4, C12: RBMs refuse what they cannot train on ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda rbm, np: rbm.fit(np.full((3, 4), np.nan), log=None), ValueError, "NaN or inf"),
+        (lambda rbm, np: rbm.fit(np.zeros((0, 4)), log=None), ValueError, "no data"),
+        (lambda rbm, np: rbm.score_samples(np.ones((2, 4)), flipped=[9, 0]), IndexError, "outside 0..3"),
+        (lambda rbm, np: rbm.score_samples(np.full((1, 4), np.inf)), ValueError, "NaN or inf"),
+    ],
+)
+def test_rbms_refuse_bad_data_without_warnings(call: Any, error: type, match: str) -> None:
+    import numpy as np
+
+    from nn.rbm import RBM
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(error, match=match):
+            call(RBM(4, 2, rng=0), np)
