@@ -137,6 +137,14 @@ class Module:
             self._forget(name)
         object.__setattr__(self, name, value)
 
+    def _refuse_clash(self, name: str, registry: dict[str, Any]) -> None:
+        """PyTorch's KeyError for a name that is already something else (a parameter registered as a
+        buffer, a child named 'training' or 'forward'); re-registering the same kind replaces it."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"a module attribute name must be a non-empty string without '.', got {name!r}")
+        if hasattr(self, name) and name not in registry:
+            raise KeyError(f"attribute '{name}' already exists")
+
     def _forget(self, name: str) -> None:
         for registry in (self._parameters, self._modules, self._buffers):
             registry.pop(name, None)
@@ -152,6 +160,7 @@ class Module:
         and saved in ``state_dict()`` unless ``persistent=False``. Arrays and numbers are wrapped."""
         if not isinstance(name, str) or not name or "." in name:
             raise KeyError(f"buffer name must be a non-empty string without '.', got {name!r}")
+        self._refuse_clash(name, self._buffers)
         self._forget(name)
         self._buffers[name] = None
         if not persistent:
@@ -164,6 +173,7 @@ class Module:
             raise TypeError(
                 f"register_parameter: {name!r} must be a Parameter or None, got {type(param).__name__}"
             )
+        self._refuse_clash(name, self._parameters)
         self._forget(name)
         self._parameters[name] = param
         _adopt(self, name, param)
@@ -173,6 +183,7 @@ class Module:
         """Register ``module`` as a child under ``name`` (what ``self.name = module`` does)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
+        self._refuse_clash(name, self._modules)
         self._forget(name)
         if module is not None:
             self._modules[name] = module

@@ -364,3 +364,31 @@ def test_rbms_refuse_bad_data_without_warnings(call: Any, error: type, match: st
         warnings.simplefilter("error")
         with pytest.raises(error, match=match):
             call(RBM(4, 2, rng=0), np)
+
+
+# -- S16: module bookkeeping refuses clashing names -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.Linear(2, 2).register_buffer("weight", t.zeros(2, 2)),
+        lambda t: t.nn.Linear(2, 2).register_parameter("forward", None),
+        lambda t: t.nn.Linear(2, 2).add_module("bias", t.nn.ReLU()),
+        lambda t: t.nn.ModuleDict({"training": t.nn.Linear(1, 1)}),
+        lambda t: t.nn.Sequential().add_module("a.b", t.nn.ReLU()),
+    ],
+)
+def test_clashing_names_are_refused(call: Any) -> None:
+    check(call, KeyError)
+
+
+def test_registering_the_same_kind_again_replaces_it() -> None:
+    def scenario(t: Any) -> Any:
+        layer = t.nn.Linear(2, 2)
+        layer.register_buffer("scale", t.ones(1))
+        layer.register_buffer("scale", t.zeros(1))
+        layer.register_parameter("bias", None)
+        return sorted(layer.state_dict()), len(list(layer.parameters()))
+
+    check(scenario)

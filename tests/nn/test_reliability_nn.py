@@ -208,9 +208,13 @@ def test_c10_k6_arguments_and_module_lists_are_named() -> None:
     for batch in ([[0.0], [2.0]], [[4.0], [6.0]]):
         cumulative(Tensor(np.array(batch, np.float32)))
     assert cumulative.running_mean.tolist() == [3.0]  # the plain average of the batch means 1 and 5
-    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got True"):
+    with pytest.raises(
+        ValueError, match=r"batch_size must be an integer >= 1 or None \(no batching\), got True"
+    ):
         DataLoader((np.zeros((2, 1)), np.zeros(2)), batch_size=True)
-    with pytest.raises(ValueError, match=r"batch_size must be an integer >= 1, got 2\.5"):
+    with pytest.raises(
+        ValueError, match=r"batch_size must be an integer >= 1 or None \(no batching\), got 2\.5"
+    ):
         DataLoader((np.zeros((2, 1)), np.zeros(2)), batch_size=2.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="needs a first axis of samples"):
         DataLoader((np.float32(1), np.int64(1)), 1)
