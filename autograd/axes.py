@@ -42,12 +42,20 @@ def reduction(
     return normalise_axis(axis if dim is None else dim, ndim), keepdims if keepdim is None else keepdim
 
 
-def one_axis(dim: int | None, axis: int | None) -> int:
-    """PyTorch's ``dim`` or NumPy's ``axis`` (not both); the last axis when neither is given."""
+def one_axis(dim: int | None, axis: int | None, ndim: int, op: str) -> int:
+    """PyTorch's ``dim`` or NumPy's ``axis`` (not both), checked against ``ndim`` as PyTorch does (an int,
+    IndexError when out of range); the last axis when neither is given."""
     if dim is not None and axis is not None and dim != axis:
         raise TypeError(f"give dim or axis, not both (got dim={dim}, axis={axis})")
     chosen = dim if dim is not None else axis
-    return -1 if chosen is None else chosen
+    if chosen is None:
+        return -1
+    if isinstance(chosen, bool) or not isinstance(chosen, (int, np.integer)):
+        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(chosen).__name__}")
+    low, high = -max(ndim, 1), max(ndim, 1) - 1
+    if not low <= chosen <= high:
+        raise IndexError(f"{op}(): dim {chosen} is out of range (expected to be in range of [{low}, {high}])")
+    return int(chosen)
 
 
 def shape_argument(shape: tuple[Any, ...]) -> tuple[int, ...]:

@@ -24,7 +24,9 @@ class device:
         self.type = "cpu"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, (device, str)) and device(other).type == self.type
+        """Equal to another device of the same type; never to a string (``x.device == 'cuda'`` is False,
+        and so is ``== 'cpu'``, as in PyTorch: compare ``x.device.type``)."""
+        return isinstance(other, device) and other.type == self.type
 
     def __hash__(self) -> int:
         return hash(self.type)

@@ -85,6 +85,8 @@ def arange(
     """``arange(12)`` is int64 0..11; with any float argument the values are float32."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
     integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
     inferred = (np.int64 if integral else np.float32) if dtype is None else dtype
     return _make(np.arange(start, end, step).astype(inferred), None, requires_grad)
@@ -120,11 +122,36 @@ def _sampled_dtype(op: str, dtype: Any) -> np.dtype:
     return kind
 
 
-def randint(low: int, high: int | None = None, size: Any = (), generator: Rng = None) -> Tensor:
-    """Integers in [low, high) (or [0, low) with one bound), int64."""
+def randint(
+    *args: Any,
+    size: Any = None,
+    low: int | None = None,
+    high: int | None = None,
+    dtype: Any = np.int64,
+    generator: Rng = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Integers in [low, high), PyTorch's forms: ``randint(high, size)``, ``randint(low, high, size)`` or
+    keywords; ``low`` is 0 unless given."""
+    given = list(args)
+    if len(given) > 3:
+        raise TypeError(f"randint takes (low, high, size), (high, size) or keywords, got {len(given)} values")
+    if size is None:
+        if not given:
+            raise TypeError("randint: missing the size (e.g. randint(10, (3,)))")
+        size = given.pop()
     if high is None:
-        low, high = 0, low
-    return _make(as_generator(generator).integers(low, high, sizes((size,))).astype(np.int64), None, False)
+        if not given:
+            raise TypeError("randint: missing the upper bound high")
+        high = given.pop()
+    if low is None:
+        low = given.pop() if given else 0
+    if given:
+        raise TypeError("randint: low or high given twice")
+    if low >= high:
+        raise RuntimeError(f"randint: expected low < high, got low={low}, high={high}")
+    values = as_generator(generator).integers(low, high, sizes((size,)))
+    return _make(values.astype(dtype), None, requires_grad)
 
 
 def randperm(n: int, generator: Rng = None) -> Tensor:

@@ -20,11 +20,18 @@ def default_generator() -> np.random.Generator:
     return _DEFAULT
 
 
+def seed_value(seed: Any) -> int:
+    """A seed as PyTorch takes it: an int in [-2**63, 2**64), a negative one counted from 2**64."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed takes an integer, got {seed!r}")
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError(f"manual_seed: Overflow when unpacking long long (the seed {seed} is out of range)")
+    return int(seed) % 2**64
+
+
 def manual_seed(seed: int) -> np.random.Generator:
     """Seed the default source: everything drawn from it afterwards repeats from run to run."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"manual_seed takes a non-negative integer, got {seed!r}")
-    _DEFAULT.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
+    _DEFAULT.bit_generator.state = np.random.default_rng(seed_value(seed)).bit_generator.state
     return _DEFAULT
 
 
@@ -39,9 +46,7 @@ class Generator(np.random.Generator):
 
     def manual_seed(self, seed: int) -> Generator:
         """Restart the stream from ``seed``; returns self."""
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"manual_seed takes a non-negative integer, got {seed!r}")
-        self.bit_generator.state = np.random.PCG64(int(seed)).state
+        self.bit_generator.state = np.random.PCG64(seed_value(seed)).state
         return self
 
 

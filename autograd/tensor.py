@@ -427,11 +427,11 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim`` (or ``axis``; the last by default), shifted by the maximum
         first so nothing overflows."""
-        return apply(T.SOFTMAX, (self,), axis=axes.one_axis(dim, axis))
+        return apply(T.SOFTMAX, (self,), axis=axes.one_axis(dim, axis, self.ndim, "softmax"))
 
     def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``dim`` (or ``axis``; the last by default), stable for any finite input."""
-        return apply(T.LOG_SOFTMAX, (self,), axis=axes.one_axis(dim, axis))
+        return apply(T.LOG_SOFTMAX, (self,), axis=axes.one_axis(dim, axis, self.ndim, "log_softmax"))
 
     def astype(self, dtype: Any) -> Tensor:
         """The same values in another dtype; to a float dtype the gradient is cast back, while an integer

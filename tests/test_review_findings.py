@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.twin import T, check
+from tests.twin import T, check, dtype_name
 
 MATRIX = [[1.0, 2.0], [3.0, 4.0]]
 
@@ -392,3 +392,33 @@ def test_registering_the_same_kind_again_replaces_it() -> None:
         return sorted(layer.state_dict()), len(list(layer.parameters()))
 
     check(scenario)
+
+
+# -- C8, C9, C12, K11: devices, randint, dims, arange and seeds as PyTorch ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.ones(2).device == "cuda",
+        lambda t: t.ones(2).device == "cpu",
+        lambda t: t.ones(2).device == t.device("cpu"),
+        lambda t: t.ones(2).device.type,
+        lambda t: (dtype_name(t.randint(5, (2,)).dtype), tuple(t.randint(5, (2,)).shape)),
+        lambda t: tuple(t.randint(2, 5, (3, 1)).shape),
+        lambda t: tuple(t.randint(5, size=(2,)).shape),
+        lambda t: tuple(t.randint(low=1, high=5, size=(4,)).shape),
+        lambda t: t.randint(3, 3, (2,)),
+        lambda t: t.arange(0, 10, 0),
+        lambda t: t.ones(2, 3).softmax(5),
+        lambda t: t.ones(2, 3).log_softmax(-3),
+        lambda t: t.ones(2, 3).softmax(1.0),
+        lambda t: t.nn.functional.softmax(t.ones(2, 3), dim=2),
+        lambda t: t.manual_seed(2**64),
+        lambda t: t.manual_seed(-(2**63) - 1),
+        lambda t: t.manual_seed(-1) is not None,
+        lambda t: t.manual_seed(2**64 - 1) is not None,
+    ],
+)
+def test_devices_random_integers_dims_and_seeds(call: Any) -> None:
+    check(call)
