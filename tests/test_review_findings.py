@@ -422,3 +422,36 @@ def test_registering_the_same_kind_again_replaces_it() -> None:
 )
 def test_devices_random_integers_dims_and_seeds(call: Any) -> None:
     check(call)
+
+
+# -- W3, K9, C12: clip_grad_norm_ as PyTorch --------------------------------------------------------------
+
+INF = float("inf")
+
+
+@pytest.mark.parametrize(
+    ("grads", "dtype", "norm_type"),
+    [
+        ([[3.0, 4.0]], "float32", 2.0),
+        ([[3.0, 4.0], [1.0]], "float64", 2.0),
+        ([[1e20, 1e20]], "float32", 2.0),
+        ([[1.0, INF]], "float32", 2.0),
+        ([[1.0, NAN]], "float32", 2.0),
+        ([[3.0, -4.0], [0.0, 2.0]], "float32", 0),
+        ([[3.0, -4.0]], "float32", "inf"),
+        ([[3.0, -4.0], [0.5]], "float32", 1.0),
+    ],
+)
+def test_clip_grad_norm_matches_pytorch_silently(grads: list, dtype: str, norm_type: Any) -> None:
+    def scenario(t: Any) -> Any:
+        params = []
+        for g in grads:
+            p = t.nn.Parameter(t.zeros(len(g), dtype=getattr(t, dtype)))
+            p.grad = t.tensor(g, dtype=getattr(t, dtype))
+            params.append(p)
+        total = t.nn.utils.clip_grad_norm_(params, 1.0, norm_type=norm_type)
+        return total, [p.grad for p in params]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(scenario)
