@@ -333,7 +333,8 @@ def _cross_entropy_forward(logits: np.ndarray, targets: np.ndarray, reduction: s
         losses = -log_probabilities[np.arange(len(logits)), targets]
     if reduction == "none":
         return losses
-    return np.asarray(losses.mean() if reduction == "mean" else losses.sum(), dtype=logits.dtype)
+    total = losses.sum()  # an empty batch's mean is 0 / 0 = NaN, silently, as in PyTorch
+    return np.asarray(total / len(losses) if reduction == "mean" else total, dtype=logits.dtype)
 
 
 def _cross_entropy_backward(

@@ -147,8 +147,7 @@ class Dropout2d(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: Rng = None) -> None:
         super().__init__()
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"Dropout2d probability p must be in [0, 1), got {p}")
+        F.check_dropout_probability("Dropout2d", p)
         self.p, self.inplace, self.rng = p, inplace, as_generator(rng)
 
     def forward(self, x: Tensor) -> Tensor:

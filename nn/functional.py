@@ -117,16 +117,29 @@ def _refuse_linear(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     )
 
 
+def check_dropout_probability(owner: str, p: float) -> None:
+    """PyTorch's range for a dropout probability: [0, 1] (1 drops everything)."""
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"{owner}: dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _dropped(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: Rng) -> Tensor:
+    """``x`` with each entry of a ``mask_shape`` mask (broadcast over x) zeroed with probability p and the
+    rest scaled by 1/(1-p); p = 1 gives zeros, as in PyTorch."""
+    if p == 1.0:
+        return x * x.dtype.type(0.0)
+    keep = as_generator(rng).random(mask_shape, dtype=np.float32) >= p
+    return x * (keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p)))
+
+
 def dropout2d(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
     """Channel dropout: zero each (sample, channel) map of an (N, C, H, W) input with probability p."""
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"dropout2d probability p must be in [0, 1), got {p}")
+    check_dropout_probability("dropout2d", p)
     if x.ndim != 4:
         raise ValueError(f"dropout2d expects (N, C, H, W) inputs, got {x.shape}")
     if not training or p == 0.0:
         return x
-    keep = as_generator(rng).random((*x.shape[:2], 1, 1), dtype=np.float32) >= p
-    return x * (keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p)))
+    return _dropped(x, p, (*x.shape[:2], 1, 1), rng)
 
 
 def pad(x: Tensor, pad: tuple[int, ...], mode: str = "constant", value: float = 0.0) -> Tensor:
@@ -145,12 +158,10 @@ def pad(x: Tensor, pad: tuple[int, ...], mode: str = "constant", value: float = 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
     """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p); identity in eval."""
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"dropout probability p must be in [0, 1), got {p}")
+    check_dropout_probability("dropout", p)
     if not training or p == 0.0:
         return x
-    keep = as_generator(rng).random(x.shape, dtype=np.float32) >= p
-    return x * (keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p)))
+    return _dropped(x, p, x.shape, rng)
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
@@ -204,12 +215,13 @@ def binary_cross_entropy(probability: Tensor, target: Any, reduction: str = "mea
     target = lift(target, probability)
     _check_same_shape("binary_cross_entropy", probability, target)
     values = probability.numpy()
-    if values.size and not (np.all(values >= 0) and np.all(values <= 1)):
-        raise ValueError(
-            "binary_cross_entropy: probabilities must lie in [0, 1], got values from "
-            f"{np.nanmin(values):g} to {np.nanmax(values):g}"
-            + (" and NaN" if np.isnan(values).any() else "")
-            + "; for scores use binary_cross_entropy_with_logits"
+    inside = (values >= 0) & (values <= 1)  # False for NaN too
+    if not inside.all():
+        outside = values[~inside]
+        raise RuntimeError(
+            "binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities), got "
+            f"{len(outside)} outside, e.g. {outside[:3].tolist()}; for scores use "
+            "binary_cross_entropy_with_logits"
         )
     return _reduce(apply(T.BCE, (probability, target)), reduction)
 

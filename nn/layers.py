@@ -172,8 +172,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: Rng = None) -> None:
         super().__init__()
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"Dropout probability p must be in [0, 1), got {p}")
+        F.check_dropout_probability("Dropout", p)
         self.p, self.inplace = p, inplace
         self.rng = as_generator(rng)
 
@@ -207,9 +206,9 @@ class _BatchNorm(Module):
         ):
             raise ValueError(f"{name} needs a positive number of features, got {num_features!r}")
         if momentum is not None and (
-            isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 < momentum <= 1.0
+            isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 <= momentum <= 1.0
         ):
-            raise ValueError(f"{name} momentum must be a number in (0, 1] or None, got {momentum!r}")
+            raise ValueError(f"{name} momentum must be a number in [0, 1] or None, got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.weight = Parameter(np.ones(num_features, dtype))
         self.bias = Parameter(np.zeros(num_features, dtype))

@@ -6,6 +6,7 @@ A layer is one graph node per direction and layer (backpropagation through time 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -159,8 +160,15 @@ class _Layer(_Recurrent):
         super().__init__()
         name = type(self).__name__
         _positive(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"{name}: dropout must be in [0, 1), got {dropout}")
+        F.check_dropout_probability(name, dropout)
+        if dropout and num_layers == 1:
+            warnings.warn(
+                f"{name}: dropout option adds dropout after all but last recurrent layer, so non-zero "
+                f"dropout expects num_layers greater than 1, but got dropout={dropout} and "
+                f"num_layers={num_layers}",
+                UserWarning,
+                stacklevel=2,
+            )
         self.mode, self.input_size, self.hidden_size = mode or self.mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
         self.dropout, self.bidirectional = float(dropout), bidirectional

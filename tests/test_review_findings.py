@@ -455,3 +455,49 @@ def test_clip_grad_norm_matches_pytorch_silently(grads: list, dtype: str, norm_t
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check(scenario)
+
+
+# -- W1, W2: losses on empty or NaN input, silently as PyTorch -----------------------------------------
+
+
+def test_cross_entropy_of_an_empty_batch_is_nan_silently() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(lambda t: t.nn.functional.cross_entropy(t.ones(0, 3), t.ones(0, dtype=t.int64)), T(NAN))
+
+
+def test_binary_cross_entropy_refuses_a_nan_probability_without_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(
+            lambda t: t.nn.functional.binary_cross_entropy(t.tensor([NAN, 0.5]), t.tensor([1.0, 0.0])),
+            RuntimeError,
+        )
+
+
+# -- K8, K11: dropout of 1, BatchNorm momentum 0, a one-layer RNN's dropout warns ---------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.Dropout(p=1)(t.ones(3)),
+        lambda t: t.nn.Dropout2d(p=1)(t.ones(1, 2, 2, 2)),
+        lambda t: t.nn.functional.dropout(t.ones(3), p=1.0),
+        lambda t: t.nn.Dropout(p=1.5),
+        lambda t: t.nn.BatchNorm1d(2, momentum=0)(t.tensor([[1.0, 2.0], [3.0, 5.0]])),
+    ],
+)
+def test_dropout_and_batchnorm_arguments_pytorch_accepts(call: Any) -> None:
+    check(call)
+
+
+def test_a_one_layer_recurrent_net_with_dropout_warns() -> None:
+    def scenario(t: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t.nn.LSTM(2, 3, num_layers=1, dropout=0.5)
+            t.nn.GRU(2, 3, num_layers=2, dropout=0.5)
+        return ["num_layers greater than 1" in str(w.message) for w in caught]
+
+    check(scenario, [True])

@@ -57,8 +57,8 @@ def test_dropout_is_inverted_and_off_in_eval() -> None:
     np.testing.assert_allclose(x.grad, out.numpy())
     layer.eval()
     assert layer(x) is x
-    with pytest.raises(ValueError, match=r"p must be in \[0, 1\)"):
-        nn.Dropout(1.0)
+    with pytest.raises(ValueError, match=r"probability has to be between 0 and 1, but got 1.5"):
+        nn.Dropout(1.5)
 
 
 def test_batchnorm_normalises_tracks_running_stats_and_gradchecks() -> None:

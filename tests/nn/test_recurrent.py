@@ -190,7 +190,11 @@ def test_truncated_backpropagation_through_time_stops_at_a_detached_state() -> N
             r"GRU: the sequence is empty \(seq_len 0",
         ),
         (lambda: nn.GRU(3, 0), None, r"GRU: hidden_size must be a positive integer"),
-        (lambda: nn.LSTM(3, 4, dropout=1.0), None, r"LSTM: dropout must be in \[0, 1\)"),
+        (
+            lambda: nn.LSTM(3, 4, num_layers=2, dropout=1.5),
+            None,
+            r"LSTM: dropout probability has to be between 0 and 1",
+        ),
     ],
 )
 def test_bad_input_names_the_layer_and_the_shapes(make, call, message) -> None:
