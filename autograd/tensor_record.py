@@ -174,13 +174,14 @@ def _promoted(rule: Elementwise, inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     return operands(inputs, floats=rule.name not in _INTEGER_CLOSED)
 
 
-def _not_broadcastable(name: str, inputs: tuple[Tensor, ...], error: ValueError) -> ValueError:
-    """NumPy's ValueError from an elementwise op, told in the op's terms (the shapes that do not match)."""
+def _not_broadcastable(name: str, inputs: tuple[Tensor, ...], error: ValueError) -> Exception:
+    """NumPy's ValueError from an elementwise op, told in the op's terms: shapes that do not broadcast are
+    PyTorch's RuntimeError; anything else stays a ValueError."""
     shapes = [t.shape for t in inputs]
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
-        return ValueError(f"{name}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together")
+        return RuntimeError(f"{name}: shapes {' and '.join(map(str, shapes))} cannot be broadcast together")
     return ValueError(f"{name}: {error}")
 
 
@@ -235,8 +236,8 @@ def matmul(a: Tensor, b: Any) -> Tensor:
         )
     try:
         return apply(T.MATMUL, (a, b))
-    except ValueError as error:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not line up") from error
+    except ValueError as error:  # PyTorch's kind of error for shapes that do not line up
+        raise RuntimeError(f"matmul: shapes {a.shape} and {b.shape} do not line up") from error
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:

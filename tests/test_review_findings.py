@@ -501,3 +501,18 @@ def test_a_one_layer_recurrent_net_with_dropout_warns() -> None:
         return ["num_layers greater than 1" in str(w.message) for w in caught]
 
     check(scenario, [True])
+
+
+# -- C12: shapes that do not fit are PyTorch's RuntimeError -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.ones(2) + t.ones(3),
+        lambda t: t.ones(2, 3) @ t.ones(2, 3),
+        lambda t: t.ones(2).add_(t.ones(3)),
+    ],
+)
+def test_shapes_that_do_not_fit_are_runtime_errors(call: Any) -> None:
+    check(call, RuntimeError)
