@@ -64,8 +64,10 @@ class _Indexed(Module):
 
     def __getitem__(self, index: int | slice) -> Any:
         modules = list(self._modules.values())
-        if isinstance(index, slice):
-            return type(self)(*modules[index]) if isinstance(self, Sequential) else ModuleList(modules[index])
+        if isinstance(index, slice):  # a Sequential keeps its children's names (PyTorch's state-dict keys)
+            if isinstance(self, Sequential):
+                return type(self)(dict(list(self._modules.items())[index]))
+            return ModuleList(modules[index])
         return modules[index]
 
     def __len__(self) -> int:

@@ -61,6 +61,23 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For pickle and deepcopy: every slot but the owner, a weak reference the module re-creates."""
+        return {name: getattr(self, name) for name in _PICKLED_SLOTS if hasattr(self, name)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._owner = None
+
+
+_PICKLED_SLOTS = [
+    name
+    for cls in Parameter.__mro__
+    for name in getattr(cls, "__slots__", ())
+    if name not in ("__weakref__", "_owner")
+]
+
 
 def _path(owner: tuple[weakref.ref[Module], str] | None) -> str:
     """The dotted path of a name held by a module, up to the outermost module still alive."""
@@ -99,6 +116,17 @@ class Module:
     _buffers: dict[str, Tensor | None]
     _non_persistent: set[str]
     training: bool
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For pickle and deepcopy (PyTorch's modules pickle): the attributes without the weak reference to
+        the holding module, which the holder's ``__setstate__`` re-creates."""
+        return {name: value for name, value in self.__dict__.items() if name != "_owner"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for registry in (self._parameters, self._modules):
+            for name, value in registry.items():
+                _adopt(self, name, value)
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
@@ -334,13 +362,7 @@ class Module:
     def state_dict(self) -> dict[str, Tensor]:
         """Copies of every parameter and persistent buffer as detached Tensors, by dotted name. (PyTorch's
         share memory with the model; copies cannot be changed behind the model's back by training.)"""
-        state = {name: p.detach().clone() for name, p in self.named_parameters()}
-        for prefix, module in self.named_modules():
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent:
-                    key = f"{prefix}.{name}" if prefix else name
-                    state[key] = buffer.detach().clone()
-        return state
+        return {name: tensor.detach().clone() for name, tensor in self._state_targets().items()}
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy Tensors (or arrays) into the parameters and buffers; shapes must match, and with ``strict``
@@ -372,13 +394,20 @@ class Module:
                     own[name].copy_(value)
         return IncompatibleKeys(missing, unexpected)
 
-    def _state_targets(self) -> dict[str, Tensor]:
-        """The Tensors ``state_dict()`` copies, by the same names (the objects themselves)."""
-        targets: dict[str, Tensor] = dict(self.named_parameters())
-        for prefix, module in self.named_modules():
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent:
-                    targets[f"{prefix}.{name}" if prefix else name] = buffer
+    def _state_targets(self, prefix: str = "") -> dict[str, Tensor]:
+        """The Tensors ``state_dict()`` copies, by the same names (the objects themselves): each module's
+        parameters, then its persistent buffers, then its children's, as PyTorch; a tied parameter or
+        shared module is listed under every name that holds it (``parameters()`` lists it once)."""
+        targets: dict[str, Tensor] = {}
+        for name, parameter in self._parameters.items():
+            if parameter is not None:
+                targets[prefix + name] = parameter
+        for name, buffer in self._buffers.items():
+            if buffer is not None and name not in self._non_persistent:
+                targets[prefix + name] = buffer
+        for name, child in self._modules.items():
+            if child is not None:
+                targets.update(child._state_targets(f"{prefix}{name}."))
         return targets
 
     def save(self, path: str | os.PathLike[str]) -> Path:

@@ -516,3 +516,35 @@ def test_a_one_layer_recurrent_net_with_dropout_warns() -> None:
 )
 def test_shapes_that_do_not_fit_are_runtime_errors(call: Any) -> None:
     check(call, RuntimeError)
+
+
+# -- C5, C11, K5: state-dict names, pickling, slices --------------------------------------------------------
+
+
+def test_tied_parameters_are_listed_under_every_name() -> None:
+    def scenario(t: Any) -> Any:
+        shared = t.nn.Linear(2, 2, bias=False)
+        model = t.nn.Sequential(shared, t.nn.ReLU(), shared)
+        model.load_state_dict(model.state_dict())
+        return list(model.state_dict()), len(list(model.parameters()))
+
+    check(scenario)
+
+
+def test_a_sequential_slice_keeps_the_names() -> None:
+    check(lambda t: list(t.nn.Sequential(t.nn.Linear(1, 1), t.nn.ReLU(), t.nn.Linear(1, 1))[1:].state_dict()))
+
+
+def test_a_module_pickles_and_deep_copies() -> None:
+    import copy
+    import pickle
+
+    def scenario(t: Any) -> Any:
+        t.manual_seed(0)
+        model = t.nn.Sequential(t.nn.Linear(2, 3), t.nn.ReLU(), t.nn.BatchNorm1d(3))
+        clone, twin = pickle.loads(pickle.dumps(model)), copy.deepcopy(model)
+        x = t.ones(4, 2)
+        same = bool((clone(x) - model(x)).abs().max() == 0) and bool((twin(x) - model(x)).abs().max() == 0)
+        return same, list(clone.state_dict()), clone[0].weight is not model[0].weight
+
+    check(scenario)
