@@ -5,11 +5,12 @@ code from the file, and writes are atomic."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -21,44 +22,73 @@ _STRUCTURE = "__structure__"
 _FORMAT = "chainrule-save-1"
 
 
-def save(obj: Any, f: str | os.PathLike[str]) -> Path:
-    """Write ``obj`` to the file ``f`` (the name is used as given: ``model.pt`` stays ``model.pt``)."""
+MAX_BYTES = 2**31  # the largest array load() reads by default (its header is checked before reading)
+MAX_DEPTH = 200  # the deepest nesting save() writes and load() reads
+File = str | os.PathLike[str] | BinaryIO
+
+
+def save(obj: Any, f: File) -> Path | None:
+    """Write ``obj`` to the file ``f`` (the name is used as given: ``model.pt`` stays ``model.pt``), or
+    into an open binary file object (``io.BytesIO``, ``open(..., "wb")``) as ``torch.save`` does. A
+    Tensor or array stored twice is stored once and loads as one object."""
     arrays: dict[str, np.ndarray] = {}
-    structure = {"format": _FORMAT, "root": _encode(obj, arrays, "obj")}
-    payload = np.frombuffer(json.dumps(structure).encode(), dtype=np.uint8)
-    arrays[_STRUCTURE] = payload
-    return atomic_write(f, lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]
+    structure = {"format": _FORMAT, "root": _encode(obj, arrays, {}, "obj", 0)}
+    arrays[_STRUCTURE] = np.frombuffer(json.dumps(structure).encode(), dtype=np.uint8)
+    if hasattr(f, "write"):
+        np.savez(f, **arrays)  # type: ignore[arg-type]
+        return None
+    path = Path(f)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotADirectoryError(f"save: cannot write {path}: {path.parent} is a file, not a directory")
+    return atomic_write(path, lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]
 
 
-def load(f: str | os.PathLike[str], map_location: Any = None, weights_only: bool = True) -> Any:
-    """Read what ``save`` wrote. ``map_location`` may name the CPU; ``weights_only`` is always true here
-    (nothing but data is ever read)."""
+def load(f: File, map_location: Any = None, weights_only: bool = True, *, max_bytes: int = MAX_BYTES) -> Any:
+    """Read what ``save`` wrote, from a path or an open binary file object. ``map_location`` may name the
+    CPU; ``weights_only`` is always true here (nothing but data is ever read, nothing unpickled). Any
+    problem of the file is a ValueError naming it; an array larger than ``max_bytes`` (2 GiB by
+    default) is refused from its header, before memory is allocated."""
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         device(map_location)
-    path = Path(f)
-    if not path.is_file():
-        raise FileNotFoundError(f"load: no file at {path}")
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"load: {path} is not a readable chainrule.save file (not a zip archive)")
+    source: Path | io.BytesIO
+    if hasattr(f, "read"):
+        name, source = str(getattr(f, "name", "the file object")), io.BytesIO(f.read())
+    else:
+        source = Path(f)  # not a file object: a path
+        name = str(source)
+        if not source.is_file():
+            raise FileNotFoundError(f"load: no file at {source}")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if _STRUCTURE not in archive.files:
-                raise ValueError(
-                    f"load: {path} is not a file written by chainrule.save (no {_STRUCTURE} entry)"
-                )
-            structure = json.loads(archive[_STRUCTURE].tobytes().decode())
-            if structure.get("format") != _FORMAT:
-                raise ValueError(f"load: {path} has an unknown format {structure.get('format')!r}")
-            return _decode(structure["root"], archive)
-    except (zipfile.BadZipFile, OSError, json.JSONDecodeError, UnicodeDecodeError, KeyError) as error:
-        raise ValueError(f"load: {path} is not a readable chainrule.save file ({error})") from error
+        with zipfile.ZipFile(source) as archive:
+            return _Reader(archive, max_bytes).root()
+    except _Refused as problem:
+        raise ValueError(f"load: {name}: {problem}") from None
+    except RecursionError:
+        raise ValueError(f"load: {name}: the structure is nested too deeply to read") from None
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+    ) as error:
+        raise ValueError(f"load: {name} is not a readable chainrule.save file ({error})") from error
 
 
-def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
-    """A JSON-able description of ``obj``; arrays go into ``arrays`` under fresh names."""
+class _Refused(Exception):
+    """What is wrong with a file load() read (it is raised again as a ValueError naming the file)."""
+
+
+def _encode(obj: Any, arrays: dict[str, np.ndarray], seen: dict[int, Any], where: str, depth: int) -> Any:
+    """A JSON-able description of ``obj``; arrays go into ``arrays`` under fresh names, once per object."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"save: {where} is nested more than {MAX_DEPTH} levels deep")
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, (Tensor, np.ndarray, np.generic)):
+        if id(obj) in seen:
+            return seen[id(obj)]
         array = np.asarray(obj._data if isinstance(obj, Tensor) else obj)
         if array.dtype.hasobject or array.dtype.kind not in "biufc":
             raise TypeError(f"save: {where} has dtype {array.dtype}, which cannot be saved without pickle")
@@ -68,9 +98,16 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
         entry: dict[str, Any] = {"$": kind, "name": name}
         if isinstance(obj, Tensor) and obj.requires_grad:
             entry["requires_grad"] = True
+        seen[id(obj)] = entry
         return entry
     if isinstance(obj, dict):
-        items = [[_encode(k, arrays, where), _encode(v, arrays, f"{where}[{k!r}]")] for k, v in obj.items()]
+        items = [
+            [
+                _encode(k, arrays, seen, where, depth + 1),
+                _encode(v, arrays, seen, f"{where}[{k!r}]", depth + 1),
+            ]
+            for k, v in obj.items()
+        ]
         for (key, _), original in zip(items, obj):
             if isinstance(key, dict):
                 raise TypeError(
@@ -79,27 +116,89 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
         return {"$": "dict", "items": items}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {"$": kind, "items": [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]}
+        items = [_encode(v, arrays, seen, f"{where}[{i}]", depth + 1) for i, v in enumerate(obj)]
+        return {"$": kind, "items": items}
     raise TypeError(
         f"save: {where} is a {type(obj).__name__}; only dicts, lists, tuples, Tensors, arrays, numbers, "
         "strings, bools and None can be saved (no pickle)"
     )
 
 
-def _decode(entry: Any, archive: Any) -> Any:
-    if not isinstance(entry, dict):
-        return entry
-    kind = entry["$"]
-    if kind == "dict":
-        return {_decode(k, archive): _decode(v, archive) for k, v in entry["items"]}
-    if kind in ("list", "tuple"):
-        items = [_decode(v, archive) for v in entry["items"]]
-        return items if kind == "list" else tuple(items)
-    array = archive[entry["name"]]
-    if kind == "tensor":
-        return Tensor(array, requires_grad=entry.get("requires_grad", False), dtype=array.dtype)
-    if kind == "array":
-        return array
-    if kind == "scalar":
-        return array[()]
-    raise ValueError(f"unknown entry kind {kind!r}")
+class _Reader:
+    """Decodes a saved file's structure, checking each entry before trusting it, and reads each array
+    once (an array stored once and referred to twice loads as one object)."""
+
+    def __init__(self, archive: zipfile.ZipFile, max_bytes: int) -> None:
+        self.archive, self.max_bytes = archive, max_bytes
+        self.loaded: dict[str, Any] = {}
+
+    def root(self) -> Any:
+        member = _STRUCTURE + ".npy"
+        if member not in self.archive.namelist():
+            raise _Refused(f"not a file written by chainrule.save (no {_STRUCTURE} entry)")
+        structure = json.loads(self._array(member, limit=64 * 2**20).tobytes().decode())
+        if not isinstance(structure, dict) or structure.get("format") != _FORMAT:
+            raise _Refused("an unknown format (not written by chainrule.save)")
+        return self.decode(structure.get("root"), 0)
+
+    def decode(self, entry: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Refused(f"the structure is nested more than {MAX_DEPTH} levels deep")
+        if entry is None or isinstance(entry, (bool, int, float, str)):
+            return entry
+        if not isinstance(entry, dict) or not isinstance(entry.get("$"), str):
+            raise _Refused(f"a malformed entry {str(entry)[:60]!r}")
+        kind = entry["$"]
+        if kind in ("dict", "list", "tuple"):
+            items = entry.get("items")
+            if not isinstance(items, list):
+                raise _Refused(f"a {kind} entry without a list of items")
+            if kind != "dict":
+                values = [self.decode(v, depth + 1) for v in items]
+                return values if kind == "list" else tuple(values)
+            if not all(isinstance(pair, list) and len(pair) == 2 for pair in items):
+                raise _Refused("a dict entry whose items are not [key, value] pairs")
+            keys = [self.decode(k, depth + 1) for k, _ in items]
+            if not all(k is None or isinstance(k, (bool, int, float, str)) for k in keys):
+                raise _Refused("a dict key that is not a number, string, bool or None")
+            return {k: self.decode(v, depth + 1) for k, (_, v) in zip(keys, items)}
+        if kind not in ("tensor", "array", "scalar") or not isinstance(entry.get("name"), str):
+            raise _Refused(f"an unknown entry kind {kind!r}")
+        key = f"{kind}:{entry['name']}:{bool(entry.get('requires_grad'))}"
+        if key not in self.loaded:
+            self.loaded[key] = self._value(kind, entry)
+        return self.loaded[key]
+
+    def _value(self, kind: str, entry: dict[str, Any]) -> Any:
+        member = entry["name"] + ".npy"
+        if member not in self.archive.namelist():
+            raise _Refused(f"the array {entry['name']!r} is missing")
+        array = self._array(member, self.max_bytes)
+        if kind == "array":
+            return array
+        if kind == "scalar":
+            return array[()]
+        if entry.get("requires_grad") and array.dtype.kind not in "fc":
+            raise _Refused(f"the array {entry['name']!r} of dtype {array.dtype} is marked requires_grad")
+        return Tensor(array, requires_grad=bool(entry.get("requires_grad")), dtype=array.dtype)
+
+    def _array(self, member: str, limit: int) -> np.ndarray:
+        """One .npy member, its header checked first: numeric dtype, and at most ``limit`` bytes."""
+        with self.archive.open(member) as handle:
+            version = np.lib.format.read_magic(handle)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
+            else:
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+            if dtype.hasobject or dtype.kind not in "biufc":
+                raise _Refused(f"{member} holds dtype {dtype} (only numbers are read, nothing unpickled)")
+            size = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if size > limit:
+                raise _Refused(
+                    f"{member} declares {size} bytes ({shape}), over the limit of {limit} (max_bytes=)"
+                )
+            data = handle.read(size)
+        if len(data) != size:
+            raise _Refused(f"{member} is truncated ({len(data)} of {size} bytes)")
+        array = np.frombuffer(data, dtype=dtype).copy()
+        return array.reshape(shape, order="F" if fortran else "C")

@@ -1,0 +1,120 @@
+"""chainrule.load of hostile or odd files (review C6): every problem is a ValueError naming the file,
+arrays are checked from their headers before memory is allocated, nothing is unpickled; save and load
+take open file objects as torch.save / torch.load do, and keep one object stored twice as one (K6)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import chainrule
+
+
+def _write(path: Path, structure: Any, arrays: dict[str, np.ndarray] | None = None) -> Path:
+    """A zip of .npy members and a structure entry, as save() writes, with whatever content is given."""
+    members = dict(arrays or {})
+    members["__structure__"] = np.frombuffer(json.dumps(structure).encode(), np.uint8)
+    np.savez(path, **members)
+    return path.with_suffix(".npz")
+
+
+def _root(root: Any) -> dict:
+    return {"format": "chainrule-save-1", "root": root}
+
+
+@pytest.mark.parametrize(
+    ("structure", "arrays", "message"),
+    [
+        ([1, 2], None, "unknown format"),
+        (_root({"$": "dict", "items": 5}), None, "without a list of items"),
+        (_root({"$": "dict", "items": [[{"$": "list", "items": []}, 1]]}), None, "dict key"),
+        (_root({"$": "tensor", "name": "a0"}), None, "is missing"),
+        (_root({"$": "unknown", "name": "a0"}), None, "unknown entry kind"),
+        (_root({"$": "tensor", "name": "a0", "requires_grad": True}), {"a0": np.arange(3)}, "requires_grad"),
+        (_root({"$": "array", "name": "a0"}), {"a0": np.array(["x"])}, "dtype <U1"),
+    ],
+)
+def test_malformed_files_name_the_file_and_the_problem(
+    tmp_path: Path, structure: Any, arrays: Any, message: str
+) -> None:
+    path = _write(tmp_path / "bad", structure, arrays)
+    with pytest.raises(ValueError, match=message) as caught:
+        chainrule.load(path)
+    assert str(path) in str(caught.value)
+
+
+def test_deep_nesting_is_refused_on_both_sides(tmp_path: Path) -> None:
+    nested: Any = {"$": "list", "items": []}
+    for _ in range(100_000):
+        nested = {"$": "list", "items": [nested]}
+    text = json.dumps(_root(None)).replace("null", "[" * 0 + "null")  # a valid small file first
+    assert text
+    path = tmp_path / "deep.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        payload = (
+            '{"format": "chainrule-save-1", "root": '
+            + '{"$": "list", "items": [' * 5000
+            + "1"
+            + "]}" * 5000
+            + "}"
+        ).encode()
+        buffer = io.BytesIO()
+        np.save(buffer, np.frombuffer(payload, np.uint8))
+        archive.writestr("__structure__.npy", buffer.getvalue())
+    with pytest.raises(ValueError, match="nested"):
+        chainrule.load(path)
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nested more than"):
+        chainrule.save(deep, tmp_path / "deep.pt")
+
+
+def test_an_array_header_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": "<f8", "fortran_order": False, "shape": (100_000, 100_000)}
+        )
+        archive.writestr("a0.npy", b"\x93NUMPY\x01\x00" + header.getvalue()[8:])
+        buffer = io.BytesIO()
+        np.save(buffer, np.frombuffer(json.dumps(_root({"$": "array", "name": "a0"})).encode(), np.uint8))
+        archive.writestr("__structure__.npy", buffer.getvalue())
+    with pytest.raises(ValueError, match="over the limit"):
+        chainrule.load(path)
+    small = tmp_path / "small.pt"
+    chainrule.save(np.zeros(1000), small)
+    with pytest.raises(ValueError, match="over the limit"):
+        chainrule.load(small, max_bytes=100)
+
+
+def test_not_a_zip_and_a_missing_file(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=r"junk\.pt"):
+        chainrule.load(junk)
+    with pytest.raises(FileNotFoundError):
+        chainrule.load(tmp_path / "absent.pt")
+
+
+def test_save_under_a_file_names_the_problem(tmp_path: Path) -> None:
+    (tmp_path / "file.pt").write_bytes(b"")
+    with pytest.raises(NotADirectoryError, match="is a file, not a directory"):
+        chainrule.save({"a": 1}, tmp_path / "file.pt" / "x.pt")
+
+
+def test_file_objects_and_sharing_round_trip() -> None:
+    weight = chainrule.ones(2, 3, requires_grad=True)
+    buffer = io.BytesIO()
+    chainrule.save({"w": weight, "again": weight, "list": [weight, 3, "x", None]}, buffer)
+    buffer.seek(0)
+    loaded = chainrule.load(buffer)
+    assert loaded["w"] is loaded["again"] is loaded["list"][0]
+    assert loaded["w"].requires_grad and loaded["w"].shape == (2, 3) and loaded["list"][1:] == [3, "x", None]
