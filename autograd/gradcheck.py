@@ -86,7 +86,18 @@ def _float64(inputs: list[Node]) -> Iterator[None]:
 
 
 def _call(f: Callable[..., Any], inputs: list[Node]) -> Node:
-    out = f(*inputs)
+    try:
+        out = f(*inputs)
+    except (RuntimeError, TypeError) as error:
+        held = [x for x in inputs if isinstance(x, Tensor)]
+        if held and "float32" in str(error) and "float64" in str(error):
+            raise TypeError(
+                "gradcheck runs f in float64 (central differences in float32 are too coarse to check "
+                "anything), and f mixed the float64 inputs with float32 values of its own, e.g. a "
+                f"module's weights ({error}); convert the module first with model.double() or "
+                "model.to(torch.float64)"
+            ) from error
+        raise
     kind = Value if isinstance(inputs[0], Value) else Tensor
     if not isinstance(out, kind):
         raise TypeError(f"gradcheck: f must return a {kind.__name__}, got {type(out).__name__}")

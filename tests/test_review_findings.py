@@ -548,3 +548,17 @@ def test_a_module_pickles_and_deep_copies() -> None:
         return same, list(clone.state_dict()), clone[0].weight is not model[0].weight
 
     check(scenario)
+
+
+# -- C7: gradcheck of a float32 module names the fix -----------------------------------------------------
+
+
+def test_gradcheck_of_a_float32_module_says_to_convert_it() -> None:
+    import chainrule
+
+    conv = chainrule.nn.Conv2d(1, 1, 2)
+    x = chainrule.ones(1, 1, 3, 3, requires_grad=True)
+    with pytest.raises(TypeError, match=r"model\.double\(\)"):
+        chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x])
+    conv.double()
+    assert chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x.double().detach().requires_grad_()])
