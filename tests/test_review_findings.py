@@ -562,3 +562,40 @@ def test_gradcheck_of_a_float32_module_says_to_convert_it() -> None:
         chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x])
     conv.double()
     assert chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x.double().detach().requires_grad_()])
+
+
+# -- C3: a PyTorch optimizer's state dict loads and steps on ------------------------------------------------
+
+
+def test_a_pytorch_adam_state_dict_resumes_the_same_steps() -> None:
+    torch = pytest.importorskip("torch")
+    import chainrule
+
+    def run(t: Any, steps: int, state: Any = None) -> Any:
+        p = t.nn.Parameter(t.tensor([1.0, -2.0]))
+        optimizer = t.optim.Adam([p], lr=0.1)
+        if state is not None:
+            with t.no_grad():
+                p.copy_(t.tensor(state[0]))
+            optimizer.load_state_dict(state[1])
+        for _ in range(steps):
+            optimizer.zero_grad()
+            (p * p * t.tensor([1.0, 3.0])).sum().backward()
+            optimizer.step()
+        return p, optimizer
+
+    reference, _ = run(torch, 4)
+    halfway, optimizer = run(torch, 2)
+    resumed, _ = run(chainrule, 2, (halfway.detach().numpy().copy(), optimizer.state_dict()))
+    np_resumed, np_reference = resumed.numpy(), reference.detach().numpy()
+    assert abs(np_resumed - np_reference).max() < 1e-6
+
+
+def test_a_state_dict_with_options_we_lack_is_refused() -> None:
+    torch = pytest.importorskip("torch")
+    import chainrule
+
+    p = torch.nn.Parameter(torch.ones(1))
+    state = torch.optim.Adam([p], amsgrad=True).state_dict()
+    with pytest.raises(ValueError, match="amsgrad=True"):
+        chainrule.optim.Adam([chainrule.nn.Parameter(chainrule.ones(1))]).load_state_dict(state)

@@ -165,7 +165,14 @@ class Optimizer:
             p = ordered[index]
             restored[p] = {name: _restored(name, value, p) for name, value in entry.items()}
         for group, saved in zip(self.param_groups, saved_groups):
-            options = {k: v for k, v in saved.items() if k != "params"}
+            known = {*group, "initial_lr"}  # initial_lr: a scheduler's, as in PyTorch
+            options = {k: v for k, v in saved.items() if k != "params" and (k in known or v)}
+            unknown = sorted(set(options) - known)
+            if unknown:  # e.g. PyTorch's amsgrad=True or maximize=True: the steps would silently differ
+                raise ValueError(
+                    f"load_state_dict: the saved optimizer uses options {type(self).__name__} does not "
+                    f"have: {', '.join(f'{k}={options[k]!r}' for k in unknown)}"
+                )
             self._check_options({**group, **options})
             group.update(copy.deepcopy(options))
         self.state = restored
@@ -175,6 +182,8 @@ def _restored(name: str, value: Any, p: Tensor) -> Any:
     """A saved state entry, arrays checked against the parameter's shape and cast to its dtype."""
     if isinstance(value, Tensor):
         value = value.numpy()
+    elif hasattr(value, "detach") and hasattr(value, "numpy"):  # a PyTorch tensor (its state dicts hold them)
+        value = np.asarray(value.detach().cpu().numpy())
     if isinstance(value, np.ndarray) and value.ndim:
         if value.shape != p.shape:
             raise ValueError(
