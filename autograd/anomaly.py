@@ -21,7 +21,9 @@ import numpy as np
 from autograd.grad_mode import _mode, _watch
 
 F = TypeVar("F", bound=Callable[..., Any])
-_LIBRARY = tuple(str(Path(__file__).resolve().parent.parent / package) for package in ("autograd", "nn"))
+_LIBRARY = tuple(
+    str(Path(__file__).resolve().parent.parent / part) for part in ("autograd", "nn", "chainrule.py")
+)  # frames skipped to find the user's line (chainrule.py: the function forms, torch.log(x))
 _ORIGINS: dict[int, str] = {}  # by id: Tensor's == is elementwise, so a WeakKeyDictionary cannot hold it
 
 
@@ -52,12 +54,12 @@ def is_anomaly_enabled() -> bool:
     return _mode.anomaly
 
 
-def recording(node: Any, rule: Any, parents: tuple[Any, ...]) -> bool:
+def recording(node: Any, rule: Any, parents: tuple[Any, ...], ctx: Any = ()) -> bool:
     """The slow path of an op: whether this thread records a graph; in anomaly mode it also checks the
     new value and notes where in the user's code the op was created."""
     if _mode.anomaly:
         where = _user_line()
-        if not _finite(node._data):
+        if not _finite(node._data) and _born_here(parents, ctx):
             shapes = ", ".join(str(_shape(p)) for p in parents)
             raise FloatingPointError(
                 f"anomaly in the forward pass: '{rule.name}' produced {_what(node._data)} "
@@ -91,6 +93,14 @@ def check_backward(order: list[Any]) -> None:
             f"anomaly in the backward pass: a gradient of shape {_shape(node)} is {_what(grad)} "
             "(the seed passed to backward(), or a gradient left by an earlier call)"
         )
+
+
+def _born_here(parents: tuple[Any, ...], ctx: Any) -> bool:
+    """Whether a non-finite result was born in this op: its inputs and numeric constants are all finite.
+    A -inf that came in (attention masks: ``masked_fill(mask, -inf)``, ``x + mask``) is not an anomaly."""
+    constants = ctx.values() if isinstance(ctx, dict) else ctx if isinstance(ctx, tuple) else ()
+    numbers = [c for c in constants if isinstance(c, (float, np.floating))]
+    return all(_finite(p._data) for p in parents) and all(math.isfinite(c) for c in numbers)
 
 
 def _finite(data: Any) -> bool:

@@ -244,10 +244,7 @@ class InPlaceMethods:
 
     def masked_fill_(self: Any, mask: Any, value: Any) -> Tensor:
         """Set the elements where ``mask`` (bool, broadcast to this shape) is True to ``value``."""
-        condition = np.asarray(tensor_record.raw(mask))
-        if condition.dtype != bool:
-            raise TypeError(f"masked_fill_: the mask must be a bool Tensor, got dtype {condition.dtype}")
-        return self._in_place("masked_fill_", lambda s: tensor_record.where(condition, value, s))
+        return self._in_place("masked_fill_", lambda s: s.masked_fill(mask, value))
 
     def fill_(self: Any, value: Any) -> Tensor:
         """Set every element to ``value`` (a number or a one-element Tensor) in place; returns self."""

@@ -64,7 +64,7 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
     """The output of an op: records ``parents``, ``rule`` and its constants ``ctx`` only if grad mode is
     on and an input requires grad (a view whose memory another alias changed is re-derived first)."""
     out = plain(data)
-    if _everyone.records or recording(out, rule, parents):
+    if _everyone.records or recording(out, rule, parents, ctx):
         for p in parents:
             seen = p._view
             if seen is not None and seen.version != version_of(p):

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd import tensor_record
 from autograd.device import CPU, device, to_arguments
 
 
@@ -84,6 +85,14 @@ class TorchMethods:
     def clone(self: Any) -> Any:
         """A copy (new memory) that stays in the graph: its gradient flows back to this Tensor."""
         return self.astype(self.dtype)
+
+    def masked_fill(self: Any, mask: Any, value: Any) -> Any:
+        """``value`` where ``mask`` (bool, broadcast to this shape) is True, this Tensor elsewhere: e.g.
+        ``scores.masked_fill(~allowed, float("-inf"))`` before a softmax."""
+        condition = np.asarray(tensor_record.raw(mask))
+        if condition.dtype != bool:
+            raise TypeError(f"masked_fill: the mask must be a bool Tensor, got dtype {condition.dtype}")
+        return tensor_record.where(condition, value, self)
 
     def to(self: Any, *args: Any, **kwargs: Any) -> Any:
         """``to(dtype)``, ``to("cpu")``, ``to(device, dtype)`` or ``to(other)``: self when nothing changes,

@@ -599,3 +599,13 @@ def test_a_state_dict_with_options_we_lack_is_refused() -> None:
     state = torch.optim.Adam([p], amsgrad=True).state_dict()
     with pytest.raises(ValueError, match="amsgrad=True"):
         chainrule.optim.Adam([chainrule.nn.Parameter(chainrule.ones(1))]).load_state_dict(state)
+
+
+def test_masked_fill_matches_pytorch() -> None:
+    def scenario(t: Any) -> Any:
+        x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        out = x.masked_fill(t.tensor([[False, True], [False, False]]), float("-inf")).softmax(-1)
+        out[:, 0].sum().backward()
+        return out, x.grad
+
+    check(scenario)

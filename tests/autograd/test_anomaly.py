@@ -58,3 +58,23 @@ def test_the_mode_is_per_thread_and_works_as_a_decorator() -> None:
 
     inside()
     assert seen == [False, True]
+
+
+def test_a_non_finite_value_that_came_in_is_not_an_anomaly() -> None:
+    """Attention masking (review K2): a -inf given as a constant or an input is not born in the op."""
+    scores = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    mask = np.array([[False, True], [False, False]])
+    with detect_anomaly():
+        masked = scores.masked_fill(mask, -np.inf)
+        shifted = scores + Tensor(np.where(mask, -np.inf, 0.0))
+        (masked.softmax(-1) + shifted.softmax(-1)).sum().backward()
+    assert np.isfinite(scores.grad.numpy()).all()
+
+
+def test_the_user_line_of_a_function_form_is_the_users() -> None:
+    """Review K1: torch.log(x) reported chainrule.py's line."""
+    import chainrule
+
+    with detect_anomaly(), pytest.raises(FloatingPointError) as error:
+        chainrule.log(Tensor(np.array([0.0, 1.0]), requires_grad=True))
+    assert "test_anomaly.py:" in str(error.value) and "chainrule.py" not in str(error.value)
