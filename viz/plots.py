@@ -12,6 +12,9 @@ import numpy as np
 
 from autograd._files import atomic_write_bytes
 
+CLASS_COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink",
+                 "tab:gray", "tab:olive", "tab:cyan")  # fmt: skip
+
 
 def _subplots(*grid: int, figsize: tuple[float, float], squeeze: bool = True) -> tuple[Any, Any]:
     """A new figure and its axes, drawn by the Agg renderer without pyplot: the user's matplotlib backend
@@ -68,20 +71,27 @@ def decision_boundary(
     resolution: int = 60,
     axis_labels: tuple[str, str] = ("x₁", "x₂"),
 ) -> Plot:
-    """Colour the plane by ``predict`` (2-D points -> scores; class = score > 0), then scatter the data,
-    one colour and legend entry per class."""
+    """Colour the plane by ``predict`` (2-D points -> scores: one column, class = score > 0, or one column
+    per class, class = the largest), then scatter the data, one colour and legend entry per label (any
+    number of classes; labels may be numbers or strings, in sorted order matching the score columns)."""
+    classes = np.unique(np.asarray(labels))
+    colours = [CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(max(len(classes), 2))]
     margin = 0.5
     x_range = np.linspace(points[:, 0].min() - margin, points[:, 0].max() + margin, resolution)
     y_range = np.linspace(points[:, 1].min() - margin, points[:, 1].max() + margin, resolution)
     grid_x, grid_y = np.meshgrid(x_range, y_range)
-    scores = np.asarray(predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]))).reshape(grid_x.shape)
+    scores = np.asarray(predict(np.column_stack([grid_x.ravel(), grid_y.ravel()])))
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        predicted = scores.argmax(axis=1)
+    else:
+        predicted = (scores.reshape(-1) > 0).astype(int)
     figure, axes = _subplots(figsize=(5, 4))
-    axes.contourf(
-        grid_x, grid_y, scores > 0, levels=[-0.5, 0.5, 1.5], colors=["tab:blue", "tab:red"], alpha=0.2
-    )
-    for value, colour in zip(np.unique(labels), ("tab:blue", "tab:red")):
-        chosen = labels == value
-        axes.scatter(*points[chosen].T, s=25, color=colour, edgecolors="k", label=f"class {value:g}")
+    levels = np.arange(len(colours) + 1) - 0.5
+    axes.contourf(grid_x, grid_y, predicted.reshape(grid_x.shape), levels=levels, colors=colours, alpha=0.2)
+    for value, colour in zip(classes, colours):
+        chosen = np.asarray(labels) == value
+        name = f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
+        axes.scatter(*points[chosen].T, s=25, color=colour, edgecolors="k", label=f"class {name}")
     axes.set_title(title + ("\n" if title else "") + "shaded: the class the network predicts", fontsize=10)
     axes.set_xlabel(axis_labels[0])
     axes.set_ylabel(axis_labels[1])
@@ -268,6 +278,8 @@ def image_grid(
     stack = np.asarray(images, dtype=np.float64)
     if stack.ndim != 3:
         raise ValueError(f"image_grid expects images of shape (K, H, W), got {stack.shape}")
+    if not len(stack):
+        raise ValueError("image_grid: no images to show (K = 0)")
     columns = max(1, min(columns, len(stack)))
     rows = -(-len(stack) // columns)
     figure, axes = _subplots(rows, columns, figsize=(1.4 * columns, 1.5 * rows + 0.4), squeeze=False)

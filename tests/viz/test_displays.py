@@ -75,3 +75,23 @@ def test_drawing_without_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatc
     ):
         viz.draw(Value(1.0) * 2.0)
     assert "<svg" not in (Value(1.0) * 2.0)._repr_html_()
+
+
+def test_a_decision_boundary_shows_every_class_even_as_strings(tmp_path: Path) -> None:
+    """Review K4 / C12: three classes showed two, and string labels raised a format error."""
+    points = np.random.default_rng(0).normal(size=(30, 2))
+    labels = np.array(["cat", "dog", "owl"])[np.argmax(np.column_stack([points, -points.sum(1)]), axis=1)]
+
+    def scores(grid: np.ndarray) -> np.ndarray:
+        return np.column_stack([grid, -grid.sum(1)])
+
+    picture = plots.decision_boundary(scores, points, labels, tmp_path / "three.png")
+    legend = [text.get_text() for text in picture.figure.axes[0].get_legend().get_texts()]
+    assert legend == ["class cat", "class dog", "class owl"]
+    colours = {tuple(c.get_facecolor()[0]) for c in picture.figure.axes[0].collections[-3:]}
+    assert len(colours) == 3
+
+
+def test_an_empty_image_grid_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no images"):
+        plots.image_grid(np.zeros((0, 3, 3)), tmp_path / "none.png")
