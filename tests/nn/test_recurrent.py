@@ -143,7 +143,8 @@ def test_dropout_acts_between_layers_in_training_only() -> None:
     assert not np.allclose(first, second)
     layer.eval()
     np.testing.assert_array_equal(layer(x)[0].numpy(), layer(x)[0].numpy())
-    one_layer = nn.GRU(3, 8, dropout=0.5)  # dropout after the last layer: none, as in PyTorch
+    with pytest.warns(UserWarning, match="num_layers greater than 1"):  # PyTorch warns the same
+        one_layer = nn.GRU(3, 8, dropout=0.5)  # dropout after the last layer: none, as in PyTorch
     np.testing.assert_array_equal(one_layer(x)[0].numpy(), one_layer(x)[0].numpy())
 
 
