@@ -120,6 +120,44 @@ class ModuleList(_Indexed):
             self.append(module)
         return self
 
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *other])
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        """Replace the module at ``index`` (negative counts from the end), keeping its place and name."""
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList takes Modules, got {type(module).__name__}")
+        modules = list(self)
+        modules[int(self._name(index))] = module
+        self._renumber(modules)
+
+    def __delitem__(self, index: int | slice) -> None:
+        """Remove modules; the rest are renumbered "0", "1", ... as in PyTorch."""
+        kept = list(self)
+        del kept[index]
+        self._renumber(kept)
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before ``index``; the modules after it are renumbered, as in PyTorch."""
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList takes Modules, got {type(module).__name__}")
+        modules = list(self)
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def _name(self, index: int) -> str:
+        if isinstance(index, bool) or not isinstance(index, int) or not -len(self) <= index < len(self):
+            raise IndexError(f"ModuleList index {index!r} is out of range for {len(self)} modules")
+        return str(index % len(self))
+
+    def _renumber(self, modules: list[Module]) -> None:
+        for name in list(self._modules):
+            delattr(self, name)
+        self.extend(modules)
+
 
 class ModuleDict(Module):
     """Modules by name, registered under those names (PyTorch's API): ``d["encoder"]``, ``d.items()``."""

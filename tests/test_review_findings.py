@@ -609,3 +609,21 @@ def test_masked_fill_matches_pytorch() -> None:
         return out, x.grad
 
     check(scenario)
+
+
+def test_module_lists_change_like_python_lists() -> None:
+    def scenario(t: Any) -> Any:
+        layers = t.nn.ModuleList([t.nn.Linear(1, 1), t.nn.ReLU(), t.nn.Tanh()])
+        layers[1] = t.nn.Sigmoid()
+        layers.insert(0, t.nn.Identity())
+        del layers[-1]
+        layers += [t.nn.ReLU()]
+        joined = layers + t.nn.ModuleList([t.nn.Tanh()])
+        return (
+            [type(m).__name__ for m in layers],
+            list(layers.state_dict()),
+            len(joined),
+            type(joined).__name__,
+        )
+
+    check(scenario)
