@@ -53,8 +53,10 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
         values = np.array(source)
     except ValueError as error:
         raise ValueError(f"tensor: the nested lists do not form a grid (ragged lengths?): {error}") from error
+    inferred = _dtype_of(values, data)  # checks the data even when dtype is given
     with np.errstate(all="ignore"):  # 1e40 in float32 is inf, silently, as in PyTorch
-        return _make(values.astype(_dtype_of(values, data), copy=False), dtype, requires_grad)
+        # straight to the dtype asked for: through float32 first, a float64 tensor would lose digits
+        return _make(values.astype(inferred if dtype is None else dtype, copy=False), None, requires_grad)
 
 
 def zeros(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:

@@ -30,6 +30,10 @@ class Loss(Module):
             raise TypeError(
                 f"{type(self).__name__}: the prediction must be a Tensor, got {type(prediction).__name__}"
             )
+        return self._apply(prediction, target)
+
+    def _apply(self, prediction: Tensor, target: Any) -> Tensor:
+        """The loss function with this module's options (each subclass passes its own)."""
         return type(self).function(prediction, target, reduction=self.reduction)
 
     def extra_repr(self) -> str:
@@ -49,15 +53,43 @@ class L1Loss(Loss):
 
 
 class CrossEntropyLoss(Loss):
-    """Softmax + cross-entropy on (N, C) logits and N integer labels or (N, C) probability rows."""
+    """Softmax + cross-entropy on (N, C) logits and N integer labels or (N, C) probability rows; PyTorch's
+    ``weight`` (per class, kept as a buffer), ``ignore_index`` and ``label_smoothing``."""
 
     function = staticmethod(F.cross_entropy)
+    weight: Tensor | None
+
+    def __init__(
+        self,
+        weight: Any = None,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
+
+    def _apply(self, prediction: Tensor, target: Any) -> Tensor:
+        return F.cross_entropy(
+            prediction, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing
+        )
 
 
 class NLLLoss(Loss):
-    """Negative log-likelihood on (N, C) log-probabilities (after ``LogSoftmax``) and N integer labels."""
+    """Negative log-likelihood on (N, C) log-probabilities (after ``LogSoftmax``) and N integer labels;
+    PyTorch's ``weight`` and ``ignore_index``."""
 
     function = staticmethod(F.nll_loss)
+    weight: Tensor | None
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+        self.ignore_index = ignore_index
+
+    def _apply(self, prediction: Tensor, target: Any) -> Tensor:
+        return F.nll_loss(prediction, target, self.weight, self.ignore_index, self.reduction)
 
 
 class BCELoss(Loss):

@@ -627,3 +627,60 @@ def test_module_lists_change_like_python_lists() -> None:
         )
 
     check(scenario)
+
+
+# -- K11: cross-entropy and NLL with weight, ignore_index and label_smoothing ------------------------------
+
+LOGITS = [[1.0, 2.0, 0.5], [0.1, -1.0, 2.0], [0.3, 0.3, 0.3], [2.0, 1.0, -1.0]]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"weight": [1.0, 2.0, 0.5]},
+        {"ignore_index": 1},
+        {"label_smoothing": 0.2},
+        {"weight": [1.0, 2.0, 0.5], "ignore_index": 0, "label_smoothing": 0.1},
+        {"ignore_index": -100},
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss", "CrossEntropyLoss"])
+def test_cross_entropy_options_match_pytorch(reduction: str, options: dict, loss: str) -> None:
+    if loss == "nll_loss" and "label_smoothing" in options:
+        pytest.skip("nll_loss has no label smoothing")
+
+    def scenario(t: Any) -> Any:
+        logits = t.tensor(LOGITS, dtype=t.float64, requires_grad=True)
+        labels = t.tensor([1, 2, 0, 1])
+        kwargs = {k: (t.tensor(v, dtype=t.float64) if k == "weight" else v) for k, v in options.items()}
+        if loss == "nll_loss":
+            out = t.nn.functional.nll_loss(logits.log_softmax(1), labels, reduction=reduction, **kwargs)
+        elif loss == "cross_entropy":
+            out = t.nn.functional.cross_entropy(logits, labels, reduction=reduction, **kwargs)
+        else:
+            out = t.nn.CrossEntropyLoss(reduction=reduction, **kwargs)(logits, labels)
+        (out * t.tensor(1.5, dtype=t.float64)).sum().backward()
+        return out, logits.grad
+
+    check(scenario, rtol=1e-8)
+
+
+@pytest.mark.parametrize("options", [{"label_smoothing": 0.3}, {"weight": [1.0, 2.0, 0.5]}], ids=str)
+def test_cross_entropy_options_on_probability_targets(options: dict) -> None:
+    def scenario(t: Any) -> Any:
+        logits = t.tensor(LOGITS, dtype=t.float64, requires_grad=True)
+        targets = t.tensor([[0.2, 0.8, 0.0]] * 4, dtype=t.float64)
+        kwargs = {k: (t.tensor(v, dtype=t.float64) if k == "weight" else v) for k, v in options.items()}
+        out = t.nn.functional.cross_entropy(logits, targets, **kwargs)
+        out.backward()
+        return out, logits.grad
+
+    check(scenario, rtol=1e-8)
+
+
+def test_everything_ignored_is_nan() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(lambda t: t.nn.functional.cross_entropy(t.ones(2, 3), t.tensor([1, 1]), ignore_index=1), T(NAN))

@@ -136,12 +136,16 @@ def test_cross_entropy_matches_log_softmax_and_gradchecks(n: int, classes: int, 
     labels = np.random.default_rng(classes).integers(0, classes, n)
     losses = -F.log_softmax(logits, axis=1).numpy()[np.arange(n), labels]
     expected = {"mean": losses.mean(), "sum": losses.sum(), "none": losses}[reduction]
-    np.testing.assert_allclose(F.cross_entropy(logits, labels, reduction).numpy(), expected, rtol=1e-10)
-    gradcheck(lambda z: F.cross_entropy(z, labels, reduction), [logits])
+    np.testing.assert_allclose(
+        F.cross_entropy(logits, labels, reduction=reduction).numpy(), expected, rtol=1e-10
+    )
+    gradcheck(lambda z: F.cross_entropy(z, labels, reduction=reduction), [logits])
     one_hot = np.eye(classes)[labels]
-    np.testing.assert_allclose(F.cross_entropy(logits, one_hot, reduction).numpy(), expected, rtol=1e-10)
+    np.testing.assert_allclose(
+        F.cross_entropy(logits, one_hot, reduction=reduction).numpy(), expected, rtol=1e-10
+    )
     soft = np.random.default_rng(0).dirichlet(np.ones(classes), size=n)
-    gradcheck(lambda z: F.cross_entropy(z, soft, reduction), [logits])
+    gradcheck(lambda z: F.cross_entropy(z, soft, reduction=reduction), [logits])
 
 
 def test_cross_entropy_is_stable_and_checks_its_inputs() -> None:
