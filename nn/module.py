@@ -381,7 +381,10 @@ class Module:
             for name in sorted(set(own) & set(arrays))
             if arrays[name].shape != own[name].shape
         ]
+        not_numbers = [f"{name} ({a.dtype})" for name, a in arrays.items() if a.dtype.kind not in "biuf"]
         problems = [f"wrong shape for {', '.join(wrong)}"] if wrong else []
+        if not_numbers:
+            problems.append(f"values that are not numbers for {', '.join(not_numbers)}")
         if strict and missing:
             problems.append(f"missing {', '.join(missing)}")
         if strict and unexpected:

@@ -684,3 +684,39 @@ def test_everything_ignored_is_nan() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check(lambda t: t.nn.functional.cross_entropy(t.ones(2, 3), t.tensor([1, 1]), ignore_index=1), T(NAN))
+
+
+# -- C12: state dicts with odd values, PyTorch's scheduler state ------------------------------------------
+
+
+def test_load_state_dict_names_a_value_that_is_not_a_number() -> None:
+    import numpy as np
+
+    import chainrule
+
+    layer = chainrule.nn.Linear(1, 1)
+    with pytest.raises(ValueError, match=r"not numbers for weight \(<U1\)"):
+        layer.load_state_dict({"weight": np.array([["a"]]), "bias": np.zeros(1)})
+
+
+def test_a_pytorch_step_lr_state_resumes() -> None:
+    torch = pytest.importorskip("torch")
+    import chainrule
+
+    def scheduler(t: Any) -> Any:
+        optimizer = t.optim.SGD([t.nn.Parameter(t.ones(1))], lr=1.0)
+        return optimizer, t.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+
+    theirs_optimizer, theirs = scheduler(torch)
+    for _ in range(3):
+        theirs_optimizer.step()
+        theirs.step()
+    ours_optimizer, ours = scheduler(chainrule)
+    ours.load_state_dict(theirs.state_dict())
+    ours_optimizer.param_groups[0]["lr"] = theirs_optimizer.param_groups[0]["lr"]
+    for _ in range(3):
+        theirs_optimizer.step()
+        theirs.step()
+        ours_optimizer.step()
+        ours.step()
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr())

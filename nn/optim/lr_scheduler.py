@@ -70,11 +70,13 @@ class LRScheduler:
         return {key: value for key, value in vars(self).items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Resume from ``state_dict()``."""
-        unknown = set(state_dict) - set(vars(self))
+        """Resume from ``state_dict()`` (a PyTorch scheduler's too: its private bookkeeping entries, such as
+        ``_step_count``, are skipped; an unknown public entry is an error)."""
+        known = set(vars(self))
+        unknown = {k for k in state_dict if k not in known and not k.startswith("_")} - {"verbose"}
         if unknown:
             raise ValueError(f"{type(self).__name__}.load_state_dict: unknown entries {sorted(unknown)}")
-        vars(self).update(state_dict)
+        vars(self).update({k: v for k, v in state_dict.items() if k in known})
 
 
 class StepLR(LRScheduler):
