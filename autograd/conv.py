@@ -43,16 +43,36 @@ def _window(op: str, x: Tensor, kernel: Size, stride: Size | None, padding: Size
     return window
 
 
+def _named_padding(
+    x: Tensor, padding: str, kernel: tuple[int, int], stride: Size, dilation: Size
+) -> tuple[Tensor, tuple[int, int]]:
+    """``'valid'`` / ``'same'`` as PyTorch resolves them: the symmetric padding, and ``x`` padded by one
+    more row / column at the bottom / right where 'same' needs an odd amount in all."""
+    if padding == "valid":
+        return x, (0, 0)
+    if padding != "same":
+        raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
+    if pair(stride, "stride") != (1, 1):
+        raise ValueError("conv2d: padding='same' is not supported for strided convolutions")
+    totals = [d * (k - 1) for d, k in zip(pair(dilation, "dilation"), kernel)]
+    extra = [total % 2 for total in totals]
+    if any(extra):
+        x = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1])))
+    return x, (totals[0] // 2, totals[1] // 2)
+
+
 def conv2d(
     x: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
     stride: Size = 1,
-    padding: Size = 0,
+    padding: Size | str = 0,
     dilation: Size = 1,
     groups: int = 1,
 ) -> Tensor:
-    """Cross-correlate ``x`` (N, C, H, W) with ``weight`` (O, C/groups, KH, KW), plus ``bias`` (O,)."""
+    """Cross-correlate ``x`` (N, C, H, W) with ``weight`` (O, C/groups, KH, KW), plus ``bias`` (O,).
+    ``padding`` may be ``'valid'`` (none) or ``'same'`` (stride 1; an even kernel pads one more on the
+    right and bottom, as PyTorch)."""
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
         raise ValueError(f"conv2d: groups must be an integer >= 1, got {groups!r}")
     if not isinstance(weight, Tensor) or weight.ndim != 4:
@@ -72,6 +92,8 @@ def conv2d(
         )
     if bias is not None and bias.shape != (out_channels,):
         raise ValueError(f"conv2d: bias has shape {bias.shape}, expected ({out_channels},)")
+    if isinstance(padding, str):
+        x, padding = _named_padding(x, padding, (kh, kw), stride, dilation)
     window = _window("conv2d", x, (kh, kw), stride, padding, dilation)
     inputs = (x, weight) if bias is None else (x, weight, bias)
     return apply(C.CONV2D, inputs, window=window, groups=int(groups), saved={})

@@ -20,7 +20,8 @@ from nn.module import Module, Parameter
 class Conv2d(Module):
     """Cross-correlation of (N, in_channels, H, W) inputs with ``out_channels`` filters of
     ``kernel_size``; weight (out, in/groups, KH, KW) and bias drawn from U(±1/sqrt(fan_in)), as PyTorch.
-    ``padding`` may be an int, a pair, ``"valid"`` (0) or ``"same"`` (stride 1, odd effective kernels)."""
+    ``padding`` may be an int, a pair, ``"valid"`` (0) or ``"same"`` (stride 1; PyTorch's extra row and
+    column at the bottom and right for even kernels)."""
 
     def __init__(
         self,
@@ -60,16 +61,17 @@ class Conv2d(Module):
             Parameter(generator.uniform(-bound, bound, out_channels).astype(dtype)) if bias else None
         )
 
-    def _padding(self, padding: Size | str) -> tuple[int, int]:
-        if padding == "valid":
-            return (0, 0)
-        if padding == "same":
-            spans = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
-            if self.stride != (1, 1) or any(span % 2 for span in spans):
-                raise ValueError("Conv2d: padding='same' needs stride 1 and an odd effective kernel size")
-            return (spans[0] // 2, spans[1] // 2)
+    def _padding(self, padding: Size | str) -> tuple[int, int] | str:
+        """A pair, or PyTorch's 'valid' / 'same' kept by name (conv2d resolves them, 'same' with an even
+        kernel padding one more on the right and bottom)."""
+        if padding == "same" and self.stride != (1, 1):
+            raise ValueError("Conv2d: padding='same' is not supported for strided convolutions")
         if isinstance(padding, str):
-            raise ValueError(f"Conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
+            if padding not in ("valid", "same"):
+                raise ValueError(
+                    f"Conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}"
+                )
+            return padding
         return pair(padding, "padding")
 
     def forward(self, x: Tensor) -> Tensor:

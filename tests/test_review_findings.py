@@ -720,3 +720,32 @@ def test_a_pytorch_step_lr_state_resumes() -> None:
         ours_optimizer.step()
         ours.step()
         assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr())
+
+
+# -- K11: padding='same' with even kernels, in Conv2d and F.conv2d ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kernel", "dilation"), [((2, 2), 1), ((2, 3), 1), ((4, 1), 2), ((3, 3), 1), ((2, 2), 3)]
+)
+def test_same_padding_matches_pytorch_for_any_kernel(kernel: tuple, dilation: int) -> None:
+    import numpy as np
+
+    values = np.random.default_rng(0).normal(size=(2, 2, 5, 6))
+    weights = np.random.default_rng(1).normal(size=(3, 2, *kernel))
+
+    def scenario(t: Any) -> Any:
+        x = t.tensor(values, requires_grad=True)
+        w = t.tensor(weights, requires_grad=True)
+        out = t.nn.functional.conv2d(x, w, padding="same", dilation=dilation)
+        (out * out).sum().backward()
+        conv = t.nn.Conv2d(2, 3, kernel, padding="same", dilation=dilation, bias=False).double()
+        with t.no_grad():
+            conv.weight.copy_(w)
+        return out, x.grad, w.grad, conv(x), repr(conv)
+
+    check(scenario, rtol=1e-9)
+
+
+def test_same_padding_refuses_a_stride() -> None:
+    check(lambda t: t.nn.Conv2d(1, 1, 2, stride=2, padding="same"), ValueError)
