@@ -725,6 +725,7 @@ def test_a_pytorch_step_lr_state_resumes() -> None:
 # -- K11: padding='same' with even kernels, in Conv2d and F.conv2d ---------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:Using padding=.same.:UserWarning")  # PyTorch notes its own padded copy
 @pytest.mark.parametrize(
     ("kernel", "dilation"), [((2, 2), 1), ((2, 3), 1), ((4, 1), 2), ((3, 3), 1), ((2, 2), 3)]
 )
