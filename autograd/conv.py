@@ -100,17 +100,113 @@ def conv2d(
 
 
 def max_pool2d(
-    x: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0, dilation: Size = 1
+    x: Tensor,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
+    """The largest value of each window (the stride defaults to the kernel size, as in PyTorch).
+    ``ceil_mode`` keeps a last partial window that starts inside the input; ``return_indices`` also gives
+    each maximum's position in its (H, W) plane, flattened (int64), as PyTorch's."""
+    size = pair(kernel_size, "kernel_size")
+    strides = size if stride is None else pair(stride, "stride")
+    extra = _ceil_extra(_image("max_pool2d", x), size, strides, padding, dilation) if ceil_mode else (0, 0)
+    source = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1])), value=-np.inf) if any(extra) else x
+    window = _window("max_pool2d", source, size, strides, padding, dilation)
+    out = apply(C.MAX_POOL2D, (source,), window=window, saved={})
+    if not return_indices:
+        return out
+    return out, _max_indices(x._data, window, extra, out.shape[2:])
+
+
+def avg_pool2d(
+    x: Tensor,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
 ) -> Tensor:
-    """The largest value of each window (the stride defaults to the kernel size, as in PyTorch)."""
-    window = _window("max_pool2d", _image("max_pool2d", x), kernel_size, stride, padding, dilation)
-    return apply(C.MAX_POOL2D, (x,), window=window, saved={})
+    """The mean of each window, as PyTorch: padded positions count as zeros unless
+    ``count_include_pad=False``, a ``ceil_mode`` window's part beyond the padding never counts, and
+    ``divisor_override`` replaces the divisor."""
+    size = pair(kernel_size, "kernel_size")
+    strides = size if stride is None else pair(stride, "stride")
+    extra = _ceil_extra(_image("avg_pool2d", x), size, strides, padding, 1) if ceil_mode else (0, 0)
+    source = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1]))) if any(extra) else x
+    window = _window("avg_pool2d", source, size, strides, padding, 1)
+    out = apply(C.AVG_POOL2D, (source,), window=window)
+    if divisor_override is not None:
+        if (
+            isinstance(divisor_override, bool)
+            or not isinstance(divisor_override, int)
+            or divisor_override < 1
+        ):
+            raise RuntimeError(
+                f"avg_pool2d: divisor_override must be a positive int, got {divisor_override!r}"
+            )
+        return out * (window.taps / divisor_override)
+    if not any(extra) and count_include_pad:
+        return out  # every window holds kernel-size positions: the plain mean
+    (h, w), pads = x.shape[2:], pair(padding, "padding")
+    rows, columns = (
+        _window_counts(length, k, step, pad, outputs, count_include_pad)
+        for length, k, step, pad, outputs in zip((h, w), size, strides, pads, out.shape[2:])
+    )
+    return out * (window.taps / np.outer(rows, columns)).astype(x.dtype)
 
 
-def avg_pool2d(x: Tensor, kernel_size: Size, stride: Size | None = None, padding: Size = 0) -> Tensor:
-    """The mean of each window; padded positions count as zeros (PyTorch's count_include_pad=True)."""
-    window = _window("avg_pool2d", _image("avg_pool2d", x), kernel_size, stride, padding, 1)
-    return apply(C.AVG_POOL2D, (x,), window=window)
+def _ceil_extra(
+    x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], padding: Size, dilation: Size
+) -> tuple[int, int]:
+    """The rows / columns ``ceil_mode`` adds at the bottom / right: enough for the last window that starts
+    inside the input or its left padding (PyTorch's rule)."""
+    extra = []
+    for length, k, step, pad, dil in zip(
+        x.shape[2:], kernel, stride, pair(padding, "padding"), pair(dilation, "dilation")
+    ):
+        span = dil * (k - 1) + 1
+        outputs = -(-(length + 2 * pad - span) // step) + 1
+        if (outputs - 1) * step >= length + pad:
+            outputs -= 1
+        extra.append(max(0, (outputs - 1) * step + span - (length + 2 * pad)))
+    return extra[0], extra[1]
+
+
+def _window_counts(length: int, k: int, step: int, pad: int, outputs: int, include_pad: bool) -> np.ndarray:
+    """Per output position along one axis, how many positions PyTorch's average divides by: the window
+    within the padded input, or (``include_pad=False``) within the input itself."""
+    starts = np.arange(outputs) * step - pad
+    ends = np.minimum(starts + k, length + pad)
+    if include_pad:
+        return ends - starts
+    return np.minimum(ends, length) - np.maximum(starts, 0)
+
+
+def _max_indices(x: np.ndarray, window: Any, extra: tuple[int, int], out_size: tuple[int, ...]) -> Tensor:
+    """Where each window's maximum sits in its input plane, flattened to h·W + w (int64), as PyTorch's
+    ``return_indices``: the first maximum, or a window's last NaN."""
+    h, w = x.shape[2:]
+    (ph, pw), (sh, sw), (dh, dw) = window.padding, window.stride, window.dilation
+    (kh, kw), (oh, ow) = window.kernel, out_size
+    widths = ((0, 0), (0, 0), (ph, ph + extra[0]), (pw, pw + extra[1]))
+    values = np.pad(x, widths, constant_values=-np.inf)
+    places = np.pad(np.arange(h * w).reshape(1, 1, h, w), widths, constant_values=-1)
+    spans = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+
+    def windows(a: np.ndarray) -> np.ndarray:
+        view = np.lib.stride_tricks.sliding_window_view(a, spans, axis=(2, 3))
+        return view[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow].reshape(*a.shape[:2], oh, ow, kh * kw)
+
+    flat = windows(values)
+    nan = np.isnan(flat)
+    pick = np.where(nan.any(axis=-1), kh * kw - 1 - nan[..., ::-1].argmax(axis=-1), flat.argmax(axis=-1))
+    chosen = np.take_along_axis(np.broadcast_to(windows(places), flat.shape), pick[..., None], axis=-1)
+    return Tensor(chosen[..., 0].astype(np.int64), dtype=np.int64)
 
 
 def adaptive_avg_pool2d(x: Tensor, output_size: Size) -> Tensor:

@@ -94,37 +94,65 @@ class Conv2d(Module):
 
 
 class MaxPool2d(Module):
-    """The largest value of each window (풀링): keeps the strongest response, halves 28×28 to 14×14 with 2."""
+    """The largest value of each window (풀링): keeps the strongest response, halves 28×28 to 14×14 with 2.
+    PyTorch's ``ceil_mode`` and ``return_indices`` (then the forward gives (values, indices))."""
 
     def __init__(
-        self, kernel_size: Size, stride: Size | None = None, padding: Size = 0, dilation: Size = 1
+        self,
+        kernel_size: Size,
+        stride: Size | None = None,
+        padding: Size = 0,
+        dilation: Size = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
     ) -> None:
         super().__init__()
-        self.kernel_size, self.stride, self.padding, self.dilation = (
-            kernel_size,
-            kernel_size if stride is None else stride,  # stride=0 is refused, as in PyTorch
-            padding,
-            dilation,
-        )
+        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
+        self.stride = kernel_size if stride is None else stride  # stride=0 is refused, as in PyTorch
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
-    def forward(self, x: Tensor) -> Tensor:
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+    def forward(self, x: Tensor) -> Any:
+        return max_pool2d(
+            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+        )
 
     def extra_repr(self) -> str:
         window = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-        return f"{window}, dilation={self.dilation}"
+        return f"{window}, dilation={self.dilation}, ceil_mode={self.ceil_mode}"
 
 
 class AvgPool2d(Module):
-    """The mean of each window (padding counts as zeros, as PyTorch's default)."""
+    """The mean of each window (padding counts as zeros, as PyTorch's default); PyTorch's ``ceil_mode``,
+    ``count_include_pad`` and ``divisor_override``."""
 
-    def __init__(self, kernel_size: Size, stride: Size | None = None, padding: Size = 0) -> None:
+    def __init__(
+        self,
+        kernel_size: Size,
+        stride: Size | None = None,
+        padding: Size = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
         super().__init__()
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = kernel_size if stride is None else stride
+        self.ceil_mode, self.count_include_pad, self.divisor_override = (
+            ceil_mode,
+            count_include_pad,
+            divisor_override,
+        )
 
     def forward(self, x: Tensor) -> Tensor:
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return avg_pool2d(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

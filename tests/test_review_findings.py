@@ -750,3 +750,56 @@ def test_same_padding_matches_pytorch_for_any_kernel(kernel: tuple, dilation: in
 
 def test_same_padding_refuses_a_stride() -> None:
     check(lambda t: t.nn.Conv2d(1, 1, 2, stride=2, padding="same"), ValueError)
+
+
+# -- K11: pooling's ceil_mode, count_include_pad, divisor_override and return_indices -------------------
+
+POOL_CASES = [  # (input H, W), kernel, stride, padding, dilation
+    ((5, 5), 2, 2, 0, 1),
+    ((7, 6), 3, 2, 1, 1),
+    ((6, 7), (3, 2), (2, 3), (1, 1), 1),
+    ((8, 8), 2, 3, 1, 2),
+    ((4, 4), 4, 1, 2, 1),
+]
+
+
+@pytest.mark.parametrize("case", POOL_CASES, ids=str)
+@pytest.mark.parametrize("ceil_mode", [False, True])
+def test_max_pool_options_match_pytorch(case: tuple, ceil_mode: bool) -> None:
+    import numpy as np
+
+    size, kernel, stride, padding, dilation = case
+    values = np.random.default_rng(2).normal(size=(2, 2, *size)).round(1)  # ties included
+
+    def scenario(t: Any) -> Any:
+        x = t.tensor(values, requires_grad=True)
+        out, indices = t.nn.functional.max_pool2d(
+            x, kernel, stride, padding, dilation, ceil_mode=ceil_mode, return_indices=True
+        )
+        (out * out).sum().backward()
+        module = t.nn.MaxPool2d(kernel, stride, padding, dilation, return_indices=True, ceil_mode=ceil_mode)
+        return out, indices, x.grad, module(x)[1]
+
+    check(scenario, rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", [c for c in POOL_CASES if c[4] == 1], ids=str)
+@pytest.mark.parametrize("ceil_mode", [False, True])
+@pytest.mark.parametrize("count_include_pad", [True, False])
+@pytest.mark.parametrize("divisor_override", [None, 3])
+def test_avg_pool_options_match_pytorch(
+    case: tuple, ceil_mode: bool, count_include_pad: bool, divisor_override: Any
+) -> None:
+    import numpy as np
+
+    size, kernel, stride, padding, _ = case
+    values = np.random.default_rng(3).normal(size=(2, 2, *size))
+
+    def scenario(t: Any) -> Any:
+        x = t.tensor(values, requires_grad=True)
+        pool = t.nn.AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+        out = pool(x)
+        (out * out).sum().backward()
+        return out, x.grad
+
+    check(scenario, rtol=1e-12)
