@@ -111,9 +111,10 @@ def max_pool2d(
     """The largest value of each window (the stride defaults to the kernel size, as in PyTorch).
     ``ceil_mode`` keeps a last partial window that starts inside the input; ``return_indices`` also gives
     each maximum's position in its (H, W) plane, flattened (int64), as PyTorch's."""
+    _image("max_pool2d", x)
     size = pair(kernel_size, "kernel_size")
     strides = size if stride is None else pair(stride, "stride")
-    extra = _ceil_extra(_image("max_pool2d", x), size, strides, padding, dilation) if ceil_mode else (0, 0)
+    extra = _ceil_extra(x, size, strides, padding, dilation) if ceil_mode else (0, 0)
     source = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1])), value=-np.inf) if any(extra) else x
     window = _window("max_pool2d", source, size, strides, padding, dilation)
     out = apply(C.MAX_POOL2D, (source,), window=window, saved={})
@@ -134,9 +135,10 @@ def avg_pool2d(
     """The mean of each window, as PyTorch: padded positions count as zeros unless
     ``count_include_pad=False``, a ``ceil_mode`` window's part beyond the padding never counts, and
     ``divisor_override`` replaces the divisor."""
+    _image("avg_pool2d", x)
     size = pair(kernel_size, "kernel_size")
     strides = size if stride is None else pair(stride, "stride")
-    extra = _ceil_extra(_image("avg_pool2d", x), size, strides, padding, 1) if ceil_mode else (0, 0)
+    extra = _ceil_extra(x, size, strides, padding, 1) if ceil_mode else (0, 0)
     source = x.pad(((0, 0), (0, 0), (0, extra[0]), (0, extra[1]))) if any(extra) else x
     window = _window("avg_pool2d", source, size, strides, padding, 1)
     out = apply(C.AVG_POOL2D, (source,), window=window)
