@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html.parser
 import importlib.util
+import json
 import re
 import shutil
 import struct
@@ -100,12 +101,12 @@ class _Page(html.parser.HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.frames, self.ids, self.external = 0, set(), []
+        self.drawings, self.ids, self.external = 0, set(), []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if "frame" in (values.get("class") or "").split():
-            self.frames += 1
+        if tag == "svg":
+            self.drawings += 1
         if values.get("id"):
             self.ids.add(values["id"])
         for name in ("src", "href", "xlink:href", "data"):
@@ -124,8 +125,24 @@ def test_the_page_is_self_contained_with_a_frame_per_step(tmp_path: Path) -> Non
     page = _Page()
     page.feed(text)
     page.close()
-    assert page.frames == 6 and {"first", "previous", "play", "next", "slider", "caption"} <= page.ids
+    steps = json.loads(re.search(r"var steps = (.*?);\n", text).group(1))  # type: ignore[union-attr]
+    assert page.drawings == 1 and len(steps) == 6  # one drawing; each step is the few things that change
+    assert {"first", "previous", "play", "next", "slider", "caption", "stage"} <= page.ids
     assert page.external == [] and "url(" not in text and "@import" not in text
+
+
+@needs_dot
+def test_a_long_chain_makes_a_small_page_and_a_leaf_is_refused(tmp_path: Path) -> None:
+    """Review K3: a 120-op chain wrote 121 full SVGs (27.5 MB); a leaf wrote a page that failed."""
+    x = Value(0.5, label="x")
+    out = x
+    for _ in range(60):
+        out = (out * 1.01).tanh()
+    path = tmp_path / "chain.html"
+    viz.animate(out, path)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(ValueError, match="leaf"):
+        viz.animate(x)
 
 
 @needs_dot
