@@ -118,7 +118,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     _vc: Version | None
     _versions: tuple[int, tuple[int, ...]] | None
     _view: View | None
-    _grad: Tensor | None
+    _grad: Tensor | np.ndarray | None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
         self._data = as_array(data, dtype)
@@ -180,8 +180,12 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
 
     @property
     def grad(self) -> Tensor | None:
-        """d(root)/d(this Tensor) after ``backward()``: a Tensor of this one's shape and dtype, or None."""
-        return self._grad
+        """d(root)/d(this Tensor) after ``backward()``: a Tensor of this one's shape and dtype, or None.
+        (Backward stores arrays; the Tensor is made on first reading, and is the same object after.)"""
+        held = self._grad
+        if isinstance(held, np.ndarray):
+            held = self._grad = plain(held)
+        return held
 
     @grad.setter
     def grad(self, value: Any) -> None:
@@ -528,7 +532,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     @staticmethod
     def _edge_grad(child: Tensor, index: int) -> Any:
         """What ``child``'s backward adds to the gradient of its input ``index`` (for anomaly reports)."""
-        grad = child._grad._data  # type: ignore[union-attr]
+        grad = tensor_backprop.grad_array(child)
         parents = child._parents
         needs = tuple(i == index for i in range(len(parents)))
         assert child._op is not None

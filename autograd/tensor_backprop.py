@@ -38,9 +38,12 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, 
             if versions is not None and versions[0] != CLOCK.writes:  # some memory changed since
                 check_versions(node, needs)
             if graph_mode:
+                if upstream.__class__ is np.ndarray:
+                    upstream = tensor_record.plain(upstream)
                 grads = rule.vjp(m, upstream, node, parents, needs, node._ctx)
             else:
-                upstream = held._data
+                if upstream.__class__ is not np.ndarray:
+                    upstream = upstream._data
                 grads = rule.vjp(m, upstream, node._data, tuple([p._data for p in parents]), needs, node._ctx)
             for parent, parent_grad, need in zip(parents, grads, needs):
                 if need and parent_grad is not None:
@@ -61,10 +64,18 @@ def add_into(held: Any, node: Tensor, grad: Any, upstream: Any) -> Any:
     return probe._grad
 
 
+def grad_array(node: Tensor) -> np.ndarray | None:
+    """``node``'s gradient as an array (None if it has none), whether it is held as the array backward
+    stored or as the Tensor ``.grad`` made of it on first reading."""
+    held = node._grad
+    return held if held is None or isinstance(held, np.ndarray) else held._data
+
+
 def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
-    """Add ``grad`` into ``node._grad`` (a Tensor, as in PyTorch): un-broadcast to its shape, cast to its
-    dtype, never alias. A Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays
-    differentiable; an array is added in place into the plain Tensor that holds it."""
+    """Add ``grad`` into ``node._grad``: un-broadcast to its shape, cast to its dtype, never alias. A
+    Tensor ``grad`` (create_graph) is reduced with Tensor ops, so the sum stays differentiable; an array
+    is kept as an array the node owns (``.grad`` wraps it in a Tensor when first read) and added into in
+    place."""
     target = node._data
     if isinstance(grad, tensor.Tensor):
         if grad.shape != target.shape:
@@ -79,12 +90,17 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
         grad = grad.astype(target.dtype)
     held = node._grad
     if held is None:
+        if not isinstance(grad, np.ndarray):  # NumPy gives a 0-d result as a scalar: make it an array
+            node._grad = np.array(grad)
+            return
         # own the array: a rule's fresh result (no base) is; a pass-through gradient (add, reshape...) is
         # the upstream array or a view of it, and a broadcast one is read-only: either would break +=
         borrowed = grad.base is not None or grad is upstream
         if borrowed and (not grad.flags.writeable or np.may_share_memory(grad, upstream)):
             grad = grad.copy()
-        node._grad = tensor_record.plain(grad)
+        node._grad = grad
+    elif isinstance(held, np.ndarray):
+        held += grad
     elif held._op is not None or held.requires_grad:
         node._grad = held + tensor_record.plain(grad)  # a recorded gradient is never changed in place
     else:

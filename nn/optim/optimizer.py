@@ -12,6 +12,7 @@ import numpy as np
 
 from autograd import Tensor, enable_grad, increment_version
 from autograd.quiet import restore, silence
+from autograd.tensor_backprop import grad_array
 
 
 class Optimizer:
@@ -110,8 +111,9 @@ class Optimizer:
         try:
             for group in self.param_groups:
                 for p in group["params"]:
-                    if p._grad is not None:
-                        self._update(p._data, p._grad._data, self.state.setdefault(p, {}), group)
+                    grad = grad_array(p)
+                    if grad is not None:
+                        self._update(p._data, grad, self.state.setdefault(p, {}), group)
                         increment_version(p)  # a graph that used the old value can no longer backprop
         finally:
             restore(token)
