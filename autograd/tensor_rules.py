@@ -325,8 +325,11 @@ LOG_SOFTMAX = Structural(
 )
 
 
-def _cross_entropy_forward(logits: np.ndarray, targets: np.ndarray, reduction: str) -> np.ndarray:
+def _cross_entropy_forward(
+    logits: np.ndarray, targets: np.ndarray, reduction: str, saved: dict[str, Any]
+) -> np.ndarray:
     log_probabilities = _log_softmax_forward(logits, 1)
+    saved["softmax"] = np.exp(log_probabilities)  # the backward's softmax, computed once
     if targets.ndim == 2:
         losses = -(targets * log_probabilities).sum(axis=1)
     else:
@@ -338,17 +341,21 @@ def _cross_entropy_forward(logits: np.ndarray, targets: np.ndarray, reduction: s
 
 
 def _cross_entropy_backward(
-    m: Any, g: Any, out: Any, inputs: Grads, needs: Any, targets: np.ndarray, reduction: str
+    m: Any, g: Any, out: Any, inputs: Grads, needs: Any, targets: np.ndarray, reduction: str, saved: dict
 ) -> Grads:
     (logits,) = inputs
     n, classes = logits.shape
-    if targets.ndim == 2:  # d/dz of -Σ p log softmax(z) = softmax(z) Σp - p
-        rows, mass = targets, targets.sum(axis=1, keepdims=True)
+    if isinstance(logits, np.ndarray) and "softmax" in saved and targets.ndim == 1:  # arrays: one copy
+        grad = saved["softmax"].copy()
+        grad[np.arange(n), targets] -= 1
     else:
-        rows = np.zeros((n, classes), dtype=m.data(logits).dtype)
-        rows[np.arange(n), targets] = 1
-        mass = 1.0
-    grad = m.softmax(logits, 1) * mass - rows
+        if targets.ndim == 2:  # d/dz of -Σ p log softmax(z) = softmax(z) Σp - p
+            rows, mass = targets, targets.sum(axis=1, keepdims=True)
+        else:
+            rows = np.zeros((n, classes), dtype=m.data(logits).dtype)
+            rows[np.arange(n), targets] = 1
+            mass = 1.0
+        grad = m.softmax(logits, 1) * mass - rows
     if reduction == "none":
         return (grad * m.reshape(g, (n, 1)),)
     return (grad * (g * (1.0 / max(n, 1)) if reduction == "mean" else g),)

@@ -259,7 +259,7 @@ def cross_entropy(
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     rows = _target_rows(logits, targets, ignore_index)
     if weight is None and label_smoothing == 0.0 and not (rows.ndim == 1 and (rows == ignore_index).any()):
-        return apply(T.CROSS_ENTROPY, (logits,), targets=rows, reduction=reduction)
+        return apply(T.CROSS_ENTROPY, (logits,), targets=rows, reduction=reduction, saved={})
     return _weighted_nll(logits.log_softmax(1), rows, weight, ignore_index, reduction, label_smoothing)
 
 
