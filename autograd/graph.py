@@ -20,6 +20,7 @@ class Node(Protocol):
     _rebases: Any
     grad: Any
     _CLEARED_GRAD: ClassVar[Any]
+    _BACKPROP_MAY_RECORD: ClassVar[bool]  # whether the plain backward could record ops if grad mode were on
 
     @staticmethod
     def _seed_grad(root: Any, seed: Any) -> None: ...
@@ -109,15 +110,24 @@ def _run(
     create: bool,
     sink: dict[Any, Any] | None = None,
 ) -> None:
-    with set_grad_enabled(create):
-        for root, seed in zip(roots, seeds):
-            if sink is None or root._parents:
-                node_type._seed_grad(root, seed)
-            elif root in sink:
-                node_type._add_to_sink(sink, root, seed)
-        (node_type._backprop_graph if create else node_type._backprop)(order, sink)
+    if create or node_type._BACKPROP_MAY_RECORD:
+        with set_grad_enabled(create):
+            _seed_and_backprop(node_type, order, roots, seeds, create, sink)
+    else:  # the array pass builds no nodes: no grad-mode switch to pay for
+        _seed_and_backprop(node_type, order, roots, seeds, create, sink)
     if _mode.anomaly:
         check_backward(order)
+
+
+def _seed_and_backprop(
+    node_type: Any, order: list[Any], roots: Sequence[Node], seeds: Sequence[Any], create: bool, sink: Any
+) -> None:
+    for root, seed in zip(roots, seeds):
+        if sink is None or root._parents:
+            node_type._seed_grad(root, seed)
+        elif root in sink:
+            node_type._add_to_sink(sink, root, seed)
+    (node_type._backprop_graph if create else node_type._backprop)(order, sink)
 
 
 def grad(

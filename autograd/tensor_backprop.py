@@ -16,7 +16,7 @@ from autograd import tensor_rules as T
 from autograd.axes import Axis
 from autograd.quiet import restore, silence
 from autograd.spaces import NodeMath, sum_to
-from autograd.tensor_versions import CLOCK, check_versions
+from autograd.tensor_versions import CLOCK, bump, check_versions
 
 if TYPE_CHECKING:
     from autograd.tensor import Tensor
@@ -101,10 +101,10 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
         node._grad = grad
     elif isinstance(held, np.ndarray):
         held += grad
-    elif held._op is not None or held.requires_grad:
-        node._grad = held + tensor_record.plain(grad)  # a recorded gradient is never changed in place
-    else:
-        held._data += grad
+    else:  # a Tensor .grad (read by the user, or made by create_graph): added into in place, unrecorded,
+        held._data += grad  # as PyTorch's AccumulateGrad does outside grad mode
+        if held._op is not None:
+            bump(held, "backward() accumulating into it")
 
 
 class TensorMath(NodeMath):

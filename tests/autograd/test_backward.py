@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -183,3 +184,17 @@ def test_backward_takes_pytorchs_keywords() -> None:
     h = x * 2
     (h * y).sum().backward(inputs=[h])  # a non-leaf input gets its gradient too
     assert h.grad.tolist() == [3.0, 4.0] and x.grad.tolist() == [6.0, 8.0]
+
+
+def test_a_plain_backward_adds_to_a_create_graph_gradient_without_recording() -> None:
+    """backward() without create_graph records nothing, even onto a gradient that create_graph made."""
+    from tests.twin import check
+
+    def scenario(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        (x**3).sum().backward(create_graph=True)
+        first = x.grad.requires_grad
+        (x * x).sum().backward()
+        return first, x.grad.requires_grad, x.grad
+
+    check(scenario)
