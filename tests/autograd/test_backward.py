@@ -186,6 +186,7 @@ def test_backward_takes_pytorchs_keywords() -> None:
     assert h.grad.tolist() == [3.0, 4.0] and x.grad.tolist() == [6.0, 8.0]
 
 
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")  # PyTorch's own
 def test_a_plain_backward_adds_to_a_create_graph_gradient_without_recording() -> None:
     """backward() without create_graph records nothing, even onto a gradient that create_graph made."""
     from tests.twin import check
