@@ -1,0 +1,197 @@
+"""The second reliability review's findings (shared/reviews/reliability-2.md), part tensors: var/std, grad-
+mode decorators on generators, tensor() inference, devices, randint, dims, seeds, shapes, masked_fill,
+gradcheck of float32 modules. Each is written in PyTorch's API and run on chainrule and on PyTorch
+(tests/twin.py): values, gradients, dtypes, and an error of the same kind wherever PyTorch raises one."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+
+from tests.twin import T, check, dtype_name
+
+MATRIX = [[1.0, 2.0], [3.0, 4.0]]
+
+
+# -- S5: var / std unbiased by default, with unbiased= and correction= -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda t, a: t.var(a), T(5 / 3)),
+        (lambda t, a: t.var(a, dim=0), T([2.0, 2.0])),
+        (lambda t, a: t.var(a, unbiased=False), T(1.25)),
+        (lambda t, a: t.var(a, correction=0), T(1.25)),
+        (lambda t, a: t.var(a, False), T(1.25)),
+        (lambda t, a: a.var(1, keepdim=True), T([[0.5], [0.5]])),
+        (lambda t, a: a.std(), T((5 / 3) ** 0.5)),
+        (lambda t, a: t.std(a, dim=1, correction=0), T([0.5, 0.5])),
+    ],
+)
+def test_var_and_std_are_unbiased_by_default(call: Any, expected: T) -> None:
+    check(lambda t: call(t, t.tensor(MATRIX)), expected)
+
+
+@pytest.mark.parametrize("reduce", [lambda a: a.var(0), lambda a: a.std(1), lambda a: a.var(correction=0)])
+def test_var_and_std_gradients_match(reduce: Any) -> None:
+    def scenario(t: Any) -> Any:
+        a = t.tensor(MATRIX, dtype=t.float64, requires_grad=True)
+        reduce(a).sum().backward()
+        return a.grad
+
+    check(scenario)
+
+
+def test_var_of_one_element_is_nan_with_a_warning() -> None:
+    def scenario(t: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = t.tensor([1.0]).var()
+        return value, len(caught)
+
+    check(scenario, (T(float("nan")), 1))
+
+
+def test_var_takes_one_way_of_giving_the_correction() -> None:
+    import chainrule
+
+    with pytest.raises(TypeError, match="got unbiased and correction"):
+        chainrule.tensor(MATRIX).var(unbiased=True, correction=0)
+
+
+# -- S11: @no_grad() / @set_grad_enabled on generator functions -------------------------------------
+
+
+def test_grad_mode_decorators_hold_during_each_resumption_of_a_generator() -> None:
+    def scenario(t: Any) -> Any:
+        @t.no_grad()
+        def doubled(x: Any) -> Any:
+            sent = yield x * 2
+            yield (x * sent, t.is_grad_enabled())
+
+        x = t.ones(2, requires_grad=True)
+        steps = doubled(x)
+        first = next(steps)
+        outside = t.is_grad_enabled()
+        second, inside = steps.send(3.0)
+        return first.requires_grad, second.requires_grad, inside, outside, (x * 2).requires_grad
+
+    check(scenario, (False, False, False, True, True))
+
+
+def test_a_generator_under_enable_grad_records_inside_no_grad() -> None:
+    def scenario(t: Any) -> Any:
+        @t.enable_grad()
+        def squares(x: Any) -> Any:
+            yield x * x
+
+        x = t.ones(2, requires_grad=True)
+        with t.no_grad():
+            first = next(squares(x))
+            (only,) = list(squares(x))  # run to the end: the generator's StopIteration passes through
+        return first.requires_grad, only.requires_grad
+
+    check(scenario, (True, True))
+
+
+# -- S10, K10, W5, C12: tensor() infers, refuses and stays silent as PyTorch ------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [2**64, 2**63, -(2**63) - 1, [1, 2**63], [1.5, 2**64], [1, 2**62], 1e40, [1e40, 1.0], [True, 2]],
+    ids=repr,
+)
+def test_tensor_of_python_numbers(data: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy overflow warning: PyTorch is silent
+        check(lambda t: t.tensor(data))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "float16", "float64"])
+def test_tensor_of_an_array_keeps_its_dtype(dtype: str) -> None:
+    import numpy as np
+
+    check(lambda t: (t.tensor(np.array([1, 2], dtype)), t.tensor(np.array(3, dtype)[()])))
+
+
+def test_a_ragged_list_is_a_value_error() -> None:
+    check(lambda t: t.tensor([[1], [2, 3]]), ValueError)
+
+
+def test_casting_nan_and_huge_floats_to_integers_is_silent() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(lambda t: t.tensor([float("nan"), 1e10, 2.5], dtype=t.float64).long())
+
+
+# -- C8, C9, C12, K11: devices, randint, dims, arange and seeds as PyTorch ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.ones(2).device == "cuda",
+        lambda t: t.ones(2).device == "cpu",
+        lambda t: t.ones(2).device == t.device("cpu"),
+        lambda t: t.ones(2).device.type,
+        lambda t: (dtype_name(t.randint(5, (2,)).dtype), tuple(t.randint(5, (2,)).shape)),
+        lambda t: tuple(t.randint(2, 5, (3, 1)).shape),
+        lambda t: tuple(t.randint(5, size=(2,)).shape),
+        lambda t: tuple(t.randint(low=1, high=5, size=(4,)).shape),
+        lambda t: t.randint(3, 3, (2,)),
+        lambda t: t.arange(0, 10, 0),
+        lambda t: t.ones(2, 3).softmax(5),
+        lambda t: t.ones(2, 3).log_softmax(-3),
+        lambda t: t.ones(2, 3).softmax(1.0),
+        lambda t: t.nn.functional.softmax(t.ones(2, 3), dim=2),
+        lambda t: t.manual_seed(2**64),
+        lambda t: t.manual_seed(-(2**63) - 1),
+        lambda t: t.manual_seed(-1) is not None,
+        lambda t: t.manual_seed(2**64 - 1) is not None,
+    ],
+)
+def test_devices_random_integers_dims_and_seeds(call: Any) -> None:
+    check(call)
+
+
+# -- C12: shapes that do not fit are PyTorch's RuntimeError -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.ones(2) + t.ones(3),
+        lambda t: t.ones(2, 3) @ t.ones(2, 3),
+        lambda t: t.ones(2).add_(t.ones(3)),
+    ],
+)
+def test_shapes_that_do_not_fit_are_runtime_errors(call: Any) -> None:
+    check(call, RuntimeError)
+
+
+# -- C7: gradcheck of a float32 module names the fix -----------------------------------------------------
+
+
+def test_gradcheck_of_a_float32_module_says_to_convert_it() -> None:
+    import chainrule
+
+    conv = chainrule.nn.Conv2d(1, 1, 2)
+    x = chainrule.ones(1, 1, 3, 3, requires_grad=True)
+    with pytest.raises(TypeError, match=r"model\.double\(\)"):
+        chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x])
+    conv.double()
+    assert chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x.double().detach().requires_grad_()])
+
+
+def test_masked_fill_matches_pytorch() -> None:
+    def scenario(t: Any) -> Any:
+        x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        out = x.masked_fill(t.tensor([[False, True], [False, False]]), float("-inf")).softmax(-1)
+        out[:, 0].sum().backward()
+        return out, x.grad
+
+    check(scenario)
