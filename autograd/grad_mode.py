@@ -69,7 +69,9 @@ class set_grad_enabled:
     """Context manager (and decorator) that turns graph recording on or off, restoring it on exit."""
 
     def __init__(self, mode: bool) -> None:
-        self.mode = bool(mode)
+        if not isinstance(mode, bool):  # a bare @set_grad_enabled would pass the function: PyTorch refuses
+            raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
+        self.mode = mode
         self._saved: list[bool] = []
 
     def __enter__(self) -> None:
@@ -117,15 +119,29 @@ class set_grad_enabled:
         return wrapper  # type: ignore[return-value]
 
 
-class no_grad(set_grad_enabled):
+class _FixedMode(set_grad_enabled):
+    """A mode that takes no argument, so PyTorch 2 lets it decorate bare: ``@no_grad`` as ``@no_grad()``."""
+
+    fixed: bool
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        if func is None:
+            return super().__new__(cls)
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}() takes no argument but a function to decorate, got {func!r}")
+        return cls()(func)
+
+    def __init__(self) -> None:
+        super().__init__(self.fixed)
+
+
+class no_grad(_FixedMode):
     """Record no graph inside this block: for evaluation, weight updates and numerical checks."""
 
-    def __init__(self) -> None:
-        super().__init__(False)
+    fixed = False
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_FixedMode):
     """Record the graph again inside a ``no_grad`` block."""
 
-    def __init__(self) -> None:
-        super().__init__(True)
+    fixed = True

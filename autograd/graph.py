@@ -111,7 +111,7 @@ def _run(
     sink: dict[Any, Any] | None = None,
 ) -> None:
     if create or node_type._BACKPROP_MAY_RECORD:
-        with set_grad_enabled(create):
+        with set_grad_enabled(bool(create)):
             _seed_and_backprop(node_type, order, roots, seeds, create, sink)
     else:  # the array pass builds no nodes: no grad-mode switch to pay for
         _seed_and_backprop(node_type, order, roots, seeds, create, sink)

@@ -97,6 +97,29 @@ def test_a_generator_under_enable_grad_records_inside_no_grad() -> None:
     check(scenario, (True, True))
 
 
+def test_no_grad_and_enable_grad_decorate_without_parentheses() -> None:
+    def scenario(t: Any) -> Any:
+        @t.no_grad
+        def doubled(x: Any) -> Any:
+            return x * 2
+
+        @t.enable_grad
+        def squared(x: Any) -> Any:
+            return x * x
+
+        x = t.ones(2, requires_grad=True)
+        with t.no_grad():
+            recorded = squared(x).requires_grad
+        return doubled(x).requires_grad, recorded, doubled.__name__, t.is_grad_enabled()
+
+    check(scenario, (False, True, "doubled", True))
+
+
+@pytest.mark.parametrize("mode", [1, None, len], ids=repr)
+def test_set_grad_enabled_takes_a_bool_only(mode: Any) -> None:
+    check(lambda t: t.set_grad_enabled(mode), TypeError)  # a bare @set_grad_enabled passes a function
+
+
 # -- S10, K10, W5, C12: tensor() infers, refuses and stays silent as PyTorch ------------------------------
 
 
