@@ -10,8 +10,9 @@ import numpy as np
 Axis = int | tuple[int, ...] | None
 
 
-def normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
-    """Reduction axes as sorted non-negative ints, or a ValueError naming the bad axis."""
+def normalise_axis(axis: Axis, ndim: int, op: str) -> tuple[int, ...]:
+    """Reduction axes as sorted non-negative ints, each checked as ``dim_index`` checks it (a 0-d Tensor's
+    dim 0 or -1 reduces nothing); a repeated axis is PyTorch's RuntimeError."""
     if axis is None:
         return tuple(range(ndim))
     axes = (
@@ -23,23 +24,20 @@ def normalise_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
     )
     if axes is None or any(isinstance(ax, bool) or not isinstance(ax, (int, np.integer)) for ax in axes):
         raise TypeError(f"axis must be an int, a tuple of ints or None, got {type(axis).__name__} {axis!r}")
-    normalised = []
-    for ax in axes:
-        if not -ndim <= ax < ndim:
-            raise ValueError(f"axis {ax} is out of range for a Tensor with {ndim} dimensions")
-        normalised.append(int(ax) % ndim)
-    if len(set(normalised)) != len(normalised):
-        raise ValueError(f"axis {axis} repeats an axis")
-    return tuple(sorted(normalised))
+    normalised = [dim_index(ax, ndim, op) for ax in axes]
+    for ax in normalised:
+        if normalised.count(ax) > 1:
+            raise RuntimeError(f"{op}(): dim {ax} appears multiple times in the list of dims {axis}")
+    return tuple(sorted(normalised)) if ndim else ()
 
 
 def reduction(
-    ndim: int, axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None
+    ndim: int, axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None, op: str
 ) -> tuple[tuple[int, ...], bool]:
     """Axes and keepdims from NumPy's (``axis``, ``keepdims``) or PyTorch's (``dim``, ``keepdim``)."""
     if dim is not None and axis is not None:
         raise ValueError("give axis= or dim=, not both")
-    return normalise_axis(axis if dim is None else dim, ndim), keepdims if keepdim is None else keepdim
+    return normalise_axis(axis if dim is None else dim, ndim, op), keepdims if keepdim is None else keepdim
 
 
 def one_axis(dim: int | None, axis: int | None, ndim: int, op: str) -> int:
@@ -50,12 +48,21 @@ def one_axis(dim: int | None, axis: int | None, ndim: int, op: str) -> int:
     chosen = dim if dim is not None else axis
     if chosen is None:
         return -1
-    if isinstance(chosen, bool) or not isinstance(chosen, (int, np.integer)):
-        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(chosen).__name__}")
-    low, high = -max(ndim, 1), max(ndim, 1) - 1
-    if not low <= chosen <= high:
-        raise IndexError(f"{op}(): dim {chosen} is out of range (expected to be in range of [{low}, {high}])")
+    dim_index(chosen, ndim, op)
     return int(chosen)
+
+
+def dim_index(dim: Any, ndim: int, op: str, name: str = "dim") -> int:
+    """One dim of a Tensor with ``ndim`` axes, checked as PyTorch checks it (an int, TypeError otherwise;
+    in [-ndim, ndim - 1], IndexError otherwise; a 0-d Tensor takes 0 and -1), as a non-negative int."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{op}(): argument '{name}' must be int, not {type(dim).__name__}")
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(
+            f"{op}(): dim {dim} is out of range (expected to be in range of [{-size}, {size - 1}])"
+        )
+    return int(dim) % size
 
 
 def shape_argument(shape: tuple[Any, ...]) -> tuple[int, ...]:

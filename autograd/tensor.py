@@ -464,7 +464,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         """Split ``axis`` into groups of ``pieces`` and keep each group's maximum (Goodfellow et al.)."""
         if self.ndim == 0:
             raise ValueError("maxout: a 0-d Tensor has no axis to group")
-        axis = axes.normalise_axis(axis, self.ndim)[0]
+        axis = axes.dim_index(axis, self.ndim, "maxout")
         size = self.shape[axis]
         if pieces < 1 or size % pieces:
             raise ValueError(f"maxout: axis {axis} has size {size}, not a multiple of pieces={pieces}")

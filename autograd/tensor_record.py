@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 # a cycle: Tensor's methods record through this module; it reads tensor.Tensor at call time
-from autograd import tensor
+from autograd import axes, tensor
 from autograd import tensor_rules as T
 from autograd.anomaly import recording
 from autograd.grad_mode import _everyone, is_grad_enabled
@@ -297,10 +297,9 @@ def joined(rule: Structural, tensors: Iterable[Any], axis: int, op: str) -> Tens
         raise ValueError(f"{op} needs at least one Tensor")
     parts = operands(items)
     ndim = parts[0].ndim + (1 if rule is T.STACK else 0)
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{op}: axis {axis} is out of range for {ndim}-D results")
+    position = axes.dim_index(axis, ndim, op)
     try:
-        return apply(rule, parts, axis=axis % ndim)
+        return apply(rule, parts, axis=position)
     except ValueError as error:
         raise ValueError(f"{op}: shapes {[t.shape for t in parts]} do not fit along axis {axis}") from error
 

@@ -44,28 +44,28 @@ class ReductionMethods:
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
     ) -> Tensor:
         """Whether any element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
-        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
+        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "any")
         return tensor.Tensor(self._data.any(axis=reduced, keepdims=keep), dtype=bool)
 
     def all(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
     ) -> Tensor:
         """Whether every element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
-        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
+        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "all")
         return tensor.Tensor(self._data.all(axis=reduced, keepdims=keep), dtype=bool)
 
     def sum(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
     ) -> Tensor:
         """Sum over ``axis`` (PyTorch: ``dim``), all axes by default."""
-        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
+        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "sum")
         return tensor_record.apply(T.SUM, (self,), axes=reduced, keepdims=keep)
 
     def mean(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
     ) -> Tensor:
         """Mean over ``axis`` (PyTorch: ``dim``); integer and bool Tensors average as float32."""
-        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
+        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "mean")
         source = self if self._data.dtype.kind == "f" else tensor.Tensor(self._data, dtype=np.float32)
         return tensor_record.apply(T.MEAN, (source,), axes=reduced, keepdims=keep)
 
@@ -85,7 +85,7 @@ class ReductionMethods:
         population variance. With N - correction <= 0 the result is NaN (or inf), with PyTorch's warning."""
         if isinstance(dim, bool):  # torch.var(x, False): the unbiased flag in the first place
             dim, unbiased = None, dim
-        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim)
+        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "var")
         chosen = correction_of(unbiased, correction, ddof)
         count = int(np.prod([self.shape[ax] for ax in reduced]))
         if count - chosen <= 0:
@@ -158,15 +158,21 @@ def _extreme(
         if not isinstance(dim, (int, np.integer)):
             raise TypeError(f"{rule.name}(dim) takes one int dim, got {dim!r}; for several axes use axis=")
         values = tensor_record.apply(
-            rule, (x,), axes=axes.normalise_axis(int(dim), x.ndim), keepdims=keepdim, first=True
+            rule, (x,), axes=axes.normalise_axis(int(dim), x.ndim, rule.name), keepdims=keepdim, first=True
         )
         return ValuesIndices(values, _indices(locate, x, int(dim), keepdim))
     keep = bool(keepdims)
     first = isinstance(axis, (int, np.integer))
-    return tensor_record.apply(rule, (x,), axes=axes.normalise_axis(axis, x.ndim), keepdims=keep, first=first)
+    return tensor_record.apply(
+        rule, (x,), axes=axes.normalise_axis(axis, x.ndim, rule.name), keepdims=keep, first=first
+    )
 
 
 def _indices(locate: Any, x: Tensor, axis: int | None, keepdim: bool) -> Tensor:
+    if axis is not None:
+        axis = axes.dim_index(axis, x.ndim, locate.__name__)
+        if not x.ndim:  # a 0-d Tensor's dim 0 or -1 is the Tensor itself, as in PyTorch
+            axis = None
     found = np.asarray(locate(x._data, axis=axis), dtype=np.int64)
     if keepdim and axis is not None:
         found = np.expand_dims(found, axis)

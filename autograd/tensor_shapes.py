@@ -40,17 +40,17 @@ class ShapeMethods:
         """Reorder the axes: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``; result axis i is ``dims[i]``.
         A view (shared memory)."""
         given = axes.shape_argument(dims)
-        order = tuple(int(a) % self.ndim if -self.ndim <= a < self.ndim else a for a in given)
-        if sorted(order) != list(range(self.ndim)):
-            raise ValueError(f"permute: dims {given} are not a permutation of a {self.ndim}-D Tensor's axes")
+        if len(given) != self.ndim:
+            raise RuntimeError(f"permute(): dims {given} name {len(given)} axes of a {self.ndim}-D Tensor")
+        order = tuple(axes.dim_index(a, self.ndim, "permute") for a in given)
+        if len(set(order)) != len(order):
+            raise RuntimeError(f"permute(): duplicate dims are not allowed, got {given}")
         return tensor_record.view(self, T.TRANSPOSE, {"order": order})
 
     def transpose(self: Any, dim0: int, dim1: int) -> Tensor:
         """Swap two axes, as PyTorch's ``transpose(dim0, dim1)`` (``permute`` reorders them all)."""
-        limit = max(self.ndim, 1)  # a 0-d Tensor accepts 0 and -1, as in PyTorch
-        for dim in (dim0, dim1):
-            if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not -limit <= dim < limit:
-                raise ValueError(f"transpose: dim {dim!r} is out of range for a {self.ndim}-D Tensor")
+        for name, dim in (("dim0", dim0), ("dim1", dim1)):
+            axes.dim_index(dim, self.ndim, "transpose", name)
         order = list(range(self.ndim))
         if self.ndim:
             order[dim0], order[dim1] = order[dim1], order[dim0]
@@ -69,11 +69,12 @@ class ShapeMethods:
     def flatten(self: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (``flatten(1)`` turns images into rows)."""
         shape = self.shape
+        start = axes.dim_index(start_dim, len(shape), "flatten", "start_dim")
+        end = axes.dim_index(end_dim, len(shape), "flatten", "end_dim")
         if not shape:
             return self.reshape(1)
-        start, end = (axes.normalise_axis(a, len(shape))[0] for a in (start_dim, end_dim))
         if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} in {shape}")
+            raise RuntimeError(f"flatten(): start_dim {start_dim} comes after end_dim {end_dim} in {shape}")
         return self.reshape(*shape[:start], int(np.prod(shape[start : end + 1])), *shape[end + 1 :])
 
     def broadcast_to(self: Any, *shape: Any) -> Tensor:

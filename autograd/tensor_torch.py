@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import tensor_record
+from autograd import axes, tensor_record
 from autograd.device import CPU, device, to_arguments
 
 
@@ -32,26 +32,14 @@ class TorchMethods:
 
     def unsqueeze(self: Any, dim: int) -> Any:
         """A new axis of size 1 at ``dim`` (negative counts from the end of the result)."""
-        position = dim % (self.ndim + 1) if -self.ndim - 1 <= dim <= self.ndim else None
-        if position is None:
-            raise ValueError(f"unsqueeze: dim {dim} is out of range for a {self.ndim}-D Tensor")
+        position = axes.dim_index(dim, self.ndim + 1, "unsqueeze")
         return self.reshape(*self.shape[:position], 1, *self.shape[position:])
 
     def squeeze(self: Any, dim: int | None = None) -> Any:
         """Drop axes of size 1 (all of them, or ``dim`` if it has size 1; a view either way)."""
         if dim is None:
             return self.reshape(*(n for n in self.shape if n != 1))
-        limit = max(self.ndim, 1)  # a 0-d Tensor accepts 0 and -1, as in PyTorch
-        if (
-            isinstance(dim, bool)
-            or not isinstance(dim, (builtins.int, np.integer))
-            or not -limit <= dim < limit
-        ):
-            raise IndexError(
-                f"squeeze: dim {dim!r} is out of range for a {self.ndim}-D Tensor "
-                f"(expected in [{-limit}, {limit - 1}])"
-            )
-        axis = dim % limit
+        axis = axes.dim_index(dim, self.ndim, "squeeze")
         if self.ndim == 0 or self.shape[axis] != 1:
             return self.reshape(self.shape)
         return self.reshape(*self.shape[:axis], *self.shape[axis + 1 :])

@@ -64,9 +64,9 @@ def test_s9_pow_at_zero_to_the_zero_has_gradient_zero() -> None:
 
 def test_s10_flatten_checks_its_axes() -> None:
     t = Tensor(np.ones((2, 3)))
-    with pytest.raises(ValueError, match="axis 5 is out of range"):
+    with pytest.raises(IndexError, match=r"flatten\(\): dim 5 is out of range"):
         t.flatten(5)
-    with pytest.raises(ValueError, match="start_dim 1 comes after end_dim 0 in"):
+    with pytest.raises(RuntimeError, match="start_dim 1 comes after end_dim 0 in"):
         t.flatten(1, 0)
     assert t.flatten(-2).shape == (6,)
 
@@ -115,9 +115,9 @@ def test_c6_softmax_of_an_empty_axis_is_empty() -> None:
 
 
 def test_c7_a_bad_join_axis_is_named() -> None:
-    with pytest.raises(ValueError, match="axis 5 is out of range"):
+    with pytest.raises(IndexError, match=r"stack\(\): dim 5 is out of range"):
         stack([Tensor([1.0]), Tensor([1.0])], axis=5)
-    with pytest.raises(ValueError, match="axis 5 is out of range"):
+    with pytest.raises(IndexError, match=r"concatenate\(\): dim 5 is out of range"):
         concatenate([Tensor([1.0]), Tensor([1.0])], axis=5)
 
 
