@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd import python_data
 from autograd.random import Rng, as_generator, sizes
 from autograd.tensor import Tensor
 
@@ -15,48 +16,24 @@ float16, float32, float64, bool_ = np.float16, np.float32, np.float64, np.bool_
 uint8, int8, int16, int32, int64, long = np.uint8, np.int8, np.int16, np.int32, np.int64, np.int64
 
 
-def _dtype_of(values: np.ndarray, data: Any) -> np.dtype:
-    """PyTorch's inference: a NumPy array or scalar, or a Tensor, keeps its dtype; Python bools give
-    bool, ints int64 (one that does not fit is an error, not a wrapped number), floats float32."""
-    kind = values.dtype.kind
-    if kind == "O" and _holds(data, float):  # floats beside an int beyond int64: all floats, as PyTorch
-        return np.dtype(np.float32)
-    if kind not in "biuf":
-        if kind == "O" and _holds(data, int):
-            raise ValueError("tensor: Overflow when unpacking long long (an int does not fit int64)")
-        raise TypeError(f"tensor: data must be numbers or bools, got dtype {values.dtype}")
-    if isinstance(data, (np.ndarray, np.generic, Tensor)):
-        return values.dtype
-    if kind == "b":
-        return np.dtype(np.bool_)
-    too_big = values.size and kind in "uf" and np.abs(values).max() >= 2.0**63
-    if too_big and not _holds(data, float):  # ints only, one beyond int64 (NumPy chose uint64 or float)
-        raise ValueError("tensor: Overflow when unpacking long long (an int does not fit int64)")
-    return np.dtype(np.int64 if kind in "iu" else np.float32)
-
-
-def _holds(data: Any, kind: type) -> bool:
-    """Whether nested lists ``data`` hold a Python number of ``kind`` (int: bools not counted)."""
-    if isinstance(data, (list, tuple)):
-        return any(_holds(item, kind) for item in data)
-    return isinstance(data, kind) and not isinstance(data, bool)
-
-
 def _make(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:
     return Tensor(values, requires_grad=requires_grad, dtype=values.dtype if dtype is None else dtype)
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A new Tensor holding a copy of ``data`` (numbers, nested lists, arrays or a Tensor)."""
+    """A new Tensor holding a copy of ``data`` (numbers, nested lists, arrays or a Tensor). Python numbers
+    are checked against ``dtype`` as PyTorch checks them; an array or Tensor is cast as it is."""
     source = data._data if isinstance(data, Tensor) else data
-    try:
-        values = np.array(source)
-    except ValueError as error:
-        raise ValueError(f"tensor: the nested lists do not form a grid (ragged lengths?): {error}") from error
-    inferred = _dtype_of(values, data)  # checks the data even when dtype is given
+    values = python_data.as_array(source, "tensor")
+    if isinstance(source, np.ndarray):
+        target = values.dtype if dtype is None else np.dtype(dtype)
+    else:
+        target = python_data.inferred_dtype(values, source, "tensor") if dtype is None else np.dtype(dtype)
+        python_data.check_unpacks(values, source, target, "tensor")
+        python_data.check_fits(values, target, "tensor")
     with np.errstate(all="ignore"):  # 1e40 in float32 is inf, silently, as in PyTorch
         # straight to the dtype asked for: through float32 first, a float64 tensor would lose digits
-        return _make(values.astype(inferred if dtype is None else dtype, copy=False), None, requires_grad)
+        return _make(values.astype(target, copy=False), None, requires_grad)
 
 
 def zeros(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
@@ -68,9 +45,11 @@ def ones(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Te
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """``size`` filled with ``fill_value``: int64 for an int, bool for a bool, float32 otherwise."""
-    inferred = _dtype_of(np.array(fill_value), fill_value) if dtype is None else dtype
-    return _make(np.full(sizes((size,)), fill_value, inferred), None, requires_grad)
+    """``size`` filled with ``fill_value``: int64 for an int, bool for a bool, float32 otherwise; a value
+    the dtype cannot hold is refused, as in PyTorch."""
+    value, kind = python_data.fill_value(fill_value, dtype, "full")
+    with np.errstate(all="ignore"):  # 1e40 in float16 is inf, silently, as in PyTorch
+        return _make(np.full(sizes((size,)), value, kind), None, requires_grad)
 
 
 def zeros_like(x: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
