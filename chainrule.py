@@ -2,7 +2,8 @@
 
 ``torch.tensor``, ``torch.zeros``, ``torch.nn.Module``, ``torch.nn.functional.relu``, ``torch.optim.Adam``,
 ``torch.utils.data.DataLoader``, ``torch.no_grad``, ``torch.manual_seed``... are the same objects as
-``autograd.factories``, ``nn``, ``nn.optim`` and ``nn.data`` hold: nothing here is a copy.
+``autograd.factories``, ``autograd.random_factories``, ``nn``, ``nn.optim`` and ``nn.data`` hold: nothing
+here is a copy.
 """
 
 from __future__ import annotations
@@ -68,10 +69,6 @@ from autograd.factories import (  # noqa: E402
     long,
     ones,
     ones_like,
-    rand,
-    randint,
-    randn,
-    randperm,
     tensor,
     uint8,
     zeros,
@@ -79,6 +76,7 @@ from autograd.factories import (  # noqa: E402
 )
 from autograd.promotion import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
 from autograd.random import Generator, manual_seed  # noqa: E402
+from autograd.random_factories import rand, rand_like, randint, randn, randn_like, randperm  # noqa: E402
 from autograd.serialization import load, save  # noqa: E402
 from nn import optim  # noqa: E402
 
@@ -224,8 +222,10 @@ __all__ = [
     "permute",
     "promote_types",
     "rand",
+    "rand_like",
     "randint",
     "randn",
+    "randn_like",
     "randperm",
     "relu",
     "reshape",

@@ -71,3 +71,15 @@ def shape_argument(shape: tuple[Any, ...]) -> tuple[int, ...]:
     if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in sizes):
         raise TypeError(f"a shape is made of ints, got {sizes!r}")
     return tuple(int(n) for n in sizes)
+
+
+def new_size(size: tuple[Any, ...], op: str) -> tuple[int, ...]:
+    """A factory's size, ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``, checked as PyTorch checks it: ints
+    (TypeError otherwise), none negative (RuntimeError)."""
+    shape = shape_argument(size)
+    negative = [n for n in shape if n < 0]
+    if negative:
+        raise RuntimeError(
+            f"{op}: Trying to create tensor with negative dimension {negative[0]}: {list(shape)}"
+        )
+    return shape

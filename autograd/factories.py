@@ -1,6 +1,6 @@
-"""Tensor factories with PyTorch's names and dtype rules: ``tensor([1, 2])`` is int64, ``tensor([1.5])``
-and ``arange(0.0, 1.0, 0.1)`` are float32, a NumPy array keeps its dtype; every factory takes ``dtype=``
-and (for floats) ``requires_grad=``. Random ones draw from the default source (``manual_seed``)."""
+"""Tensor factories with PyTorch's names, dtype rules and refusals: ``tensor([1, 2])`` is int64,
+``tensor([1.5])`` and ``arange(0.0, 1.0, 0.1)`` are float32, a NumPy array keeps its dtype; every factory
+takes ``dtype=`` and (for floats) ``requires_grad=``. The random ones are in ``random_factories``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import python_data
-from autograd.random import Rng, as_generator, sizes
+from autograd import axes, python_data
 from autograd.tensor import Tensor
 
 float16, float32, float64, bool_ = np.float16, np.float32, np.float64, np.bool_
@@ -37,11 +36,11 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 
 def zeros(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(sizes(size), dtype), None, requires_grad)
+    return _make(np.zeros(axes.new_size(size, "zeros"), dtype), None, requires_grad)
 
 
 def ones(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(sizes(size), dtype), None, requires_grad)
+    return _make(np.ones(axes.new_size(size, "ones"), dtype), None, requires_grad)
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -49,7 +48,7 @@ def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = 
     the dtype cannot hold is refused, as in PyTorch."""
     value, kind = python_data.fill_value(fill_value, dtype, "full")
     with np.errstate(all="ignore"):  # 1e40 in float16 is inf, silently, as in PyTorch
-        return _make(np.full(sizes((size,)), value, kind), None, requires_grad)
+        return _make(np.full(axes.new_size((size,), "full"), value, kind), None, requires_grad)
 
 
 def zeros_like(x: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -63,78 +62,46 @@ def ones_like(x: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tens
 def arange(
     start: float, end: float | None = None, step: float = 1, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """``arange(12)`` is int64 0..11; with any float argument the values are float32."""
+    """``arange(12)`` is int64 0..11; with any float argument the values are float32. A zero or NaN step,
+    an infinite or NaN bound, and a step that walks away from ``end`` are refused, as in PyTorch."""
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("arange: step must be nonzero")
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if not isinstance(value, (int, float, np.number)):
+            raise TypeError(f"arange(): argument '{name}' must be a number, not {type(value).__name__}")
+    if step == 0 or np.isnan(step):
+        raise RuntimeError(f"arange: step must be nonzero, got {step}")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise RuntimeError(f"arange: unsupported range: {start} -> {end}")
+    if (end - start) * step < 0:
+        raise RuntimeError(
+            f"arange: upper bound and lower bound inconsistent with step sign ({start}, {end}, {step})"
+        )
     integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
-    inferred = (np.int64 if integral else np.float32) if dtype is None else dtype
+    inferred = np.dtype((np.int64 if integral else np.float32) if dtype is None else dtype)
+    if inferred.kind == "b":
+        raise NotImplementedError("arange: not implemented for dtype bool")
     return _make(np.arange(start, end, step).astype(inferred), None, requires_grad)
 
 
 def linspace(
     start: float, end: float, steps: int, dtype: Any = np.float32, requires_grad: bool = False
 ) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
+    if np.dtype(dtype).kind == "b":
+        raise NotImplementedError("linspace: not implemented for dtype bool")
     return _make(np.linspace(start, end, steps).astype(dtype), None, requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """The ``n`` x ``m`` (default ``n`` x ``n``) identity matrix."""
+    for name, size in (("n", n), ("m", n if m is None else m)):
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+            raise TypeError(f"eye(): argument '{name}' must be int, not {type(size).__name__}")
+        if size < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {size}")
     return _make(np.eye(n, m, dtype=dtype), None, requires_grad)
-
-
-def randn(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
-    """Standard normal samples (a floating dtype: PyTorch has no integer normal either)."""
-    kind = _sampled_dtype("randn", dtype)
-    return _make(as_generator(generator).standard_normal(sizes(size)).astype(kind), None, requires_grad)
-
-
-def rand(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
-    """Uniform samples in [0, 1) (a floating dtype, as in PyTorch)."""
-    kind = _sampled_dtype("rand", dtype)
-    return _make(as_generator(generator).random(sizes(size)).astype(kind), None, requires_grad)
-
-
-def _sampled_dtype(op: str, dtype: Any) -> np.dtype:
-    """``dtype`` for samples of a continuous distribution; an integer one would truncate every sample."""
-    kind = np.dtype(dtype)
-    if kind.kind != "f":
-        raise NotImplementedError(f"{op}: samples of dtype {kind} are not supported (use a float dtype)")
-    return kind
-
-
-def randint(
-    *args: Any,
-    size: Any = None,
-    low: int | None = None,
-    high: int | None = None,
-    dtype: Any = np.int64,
-    generator: Rng = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Integers in [low, high), PyTorch's forms: ``randint(high, size)``, ``randint(low, high, size)`` or
-    keywords; ``low`` is 0 unless given."""
-    given = list(args)
-    if len(given) > 3:
-        raise TypeError(f"randint takes (low, high, size), (high, size) or keywords, got {len(given)} values")
-    if size is None:
-        if not given:
-            raise TypeError("randint: missing the size (e.g. randint(10, (3,)))")
-        size = given.pop()
-    if high is None:
-        if not given:
-            raise TypeError("randint: missing the upper bound high")
-        high = given.pop()
-    if low is None:
-        low = given.pop() if given else 0
-    if given:
-        raise TypeError("randint: low or high given twice")
-    if low >= high:
-        raise RuntimeError(f"randint: expected low < high, got low={low}, high={high}")
-    values = as_generator(generator).integers(low, high, sizes((size,)))
-    return _make(values.astype(dtype), None, requires_grad)
-
-
-def randperm(n: int, generator: Rng = None) -> Tensor:
-    """A random permutation of 0..n-1, int64."""
-    return _make(as_generator(generator).permutation(n).astype(np.int64), None, False)

@@ -55,11 +55,3 @@ def as_generator(rng: Rng) -> np.random.Generator:
     if rng is None:
         return _DEFAULT
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-
-
-def sizes(size: tuple[Any, ...]) -> tuple[int, ...]:
-    """``f(2, 3)`` and ``f((2, 3))`` alike, as PyTorch's factories take them."""
-    shape = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
-    if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0 for n in shape):
-        raise ValueError(f"a size is made of non-negative ints, got {shape!r}")
-    return tuple(int(n) for n in shape)
