@@ -99,11 +99,12 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor(array, dtype=array.dtype)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory where it can (a Tensor of the right dtype is returned as is)."""
     if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
+        autograd.device.check(device)
         return data
-    return tensor(data.numpy() if isinstance(data, Tensor) else data, dtype=dtype)
+    return tensor(data.numpy() if isinstance(data, Tensor) else data, dtype=dtype, device=device)
 
 
 # PyTorch's legacy constructor names

@@ -9,32 +9,49 @@ from typing import Any
 import numpy as np
 
 from autograd import axes
+from autograd.factories import new_tensor
 from autograd.random import Rng, as_generator
 from autograd.tensor import Tensor
 
 
-def randn(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
+def randn(
+    *size: Any,
+    dtype: Any = np.float32,
+    requires_grad: bool = False,
+    generator: Rng = None,
+    device: Any = None,
+) -> Tensor:
     """Standard normal samples (a floating dtype: PyTorch has no integer normal either)."""
     kind = _sampled_dtype("randn", dtype)
     samples = as_generator(generator).standard_normal(axes.new_size(size, "randn"))
-    return Tensor(samples.astype(kind), dtype=kind, requires_grad=requires_grad)
+    return new_tensor(samples.astype(kind), requires_grad, device)
 
 
-def rand(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, generator: Rng = None) -> Tensor:
+def rand(
+    *size: Any,
+    dtype: Any = np.float32,
+    requires_grad: bool = False,
+    generator: Rng = None,
+    device: Any = None,
+) -> Tensor:
     """Uniform samples in [0, 1) (a floating dtype, as in PyTorch)."""
     kind = _sampled_dtype("rand", dtype)
     samples = as_generator(generator).random(axes.new_size(size, "rand"))
-    return Tensor(samples.astype(kind), dtype=kind, requires_grad=requires_grad)
+    return new_tensor(samples.astype(kind), requires_grad, device)
 
 
-def randn_like(x: Tensor, dtype: Any = None, requires_grad: bool = False, generator: Rng = None) -> Tensor:
+def randn_like(
+    x: Tensor, dtype: Any = None, requires_grad: bool = False, generator: Rng = None, device: Any = None
+) -> Tensor:
     """``randn`` of ``x``'s shape and (unless given) dtype: an integer Tensor needs a float ``dtype``."""
     return randn(
         x.shape, dtype=x.dtype if dtype is None else dtype, requires_grad=requires_grad, generator=generator
     )
 
 
-def rand_like(x: Tensor, dtype: Any = None, requires_grad: bool = False, generator: Rng = None) -> Tensor:
+def rand_like(
+    x: Tensor, dtype: Any = None, requires_grad: bool = False, generator: Rng = None, device: Any = None
+) -> Tensor:
     """``rand`` of ``x``'s shape and (unless given) dtype: an integer Tensor needs a float ``dtype``."""
     return rand(
         x.shape, dtype=x.dtype if dtype is None else dtype, requires_grad=requires_grad, generator=generator
@@ -57,6 +74,7 @@ def randint(
     dtype: Any = np.int64,
     generator: Rng = None,
     requires_grad: bool = False,
+    device: Any = None,
 ) -> Tensor:
     """Integers in [low, high), PyTorch's forms: ``randint(high, size)``, ``randint(low, high, size)`` or
     keywords; ``low`` is 0 unless given. Bounds the dtype cannot hold are refused, as in PyTorch."""
@@ -78,7 +96,7 @@ def randint(
     kind = np.dtype(dtype)
     _check_bounds(_bound(low, "low"), _bound(high, "high"), kind)
     values = as_generator(generator).integers(low, high, axes.new_size((size,), "randint"))
-    return Tensor(values.astype(kind), dtype=kind, requires_grad=requires_grad)
+    return new_tensor(values.astype(kind), requires_grad, device)
 
 
 def _bound(value: Any, name: str) -> int:
@@ -115,7 +133,9 @@ def _check_bounds(low: int, high: int, kind: np.dtype) -> None:
             )
 
 
-def randperm(n: int, dtype: Any = np.int64, requires_grad: bool = False, generator: Rng = None) -> Tensor:
+def randperm(
+    n: int, dtype: Any = np.int64, requires_grad: bool = False, generator: Rng = None, device: Any = None
+) -> Tensor:
     """A random permutation of 0..n-1 (int64 unless ``dtype`` says otherwise; not bool, as in PyTorch)."""
     (count,) = axes.new_size((n,), "randperm")
     kind = np.dtype(dtype)
@@ -124,4 +144,4 @@ def randperm(n: int, dtype: Any = np.int64, requires_grad: bool = False, generat
     if count and kind.kind in "iu" and count - 1 > np.iinfo(kind).max:
         raise RuntimeError(f"randperm: value cannot be converted to type {kind} without overflow (n={n})")
     values = as_generator(generator).permutation(count)
-    return Tensor(values.astype(kind), dtype=kind, requires_grad=requires_grad)
+    return new_tensor(values.astype(kind), requires_grad, device)
