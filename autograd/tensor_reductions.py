@@ -83,19 +83,7 @@ class ReductionMethods:
         """Variance over ``dim`` (NumPy: ``axis``), dividing by N - ``correction``: 1 by default (the unbiased
         estimate, PyTorch's default); ``unbiased=False``, ``correction=0`` or NumPy's ``ddof=0`` give the
         population variance. With N - correction <= 0 the result is NaN (or inf), with PyTorch's warning."""
-        if isinstance(dim, bool):  # torch.var(x, False): the unbiased flag in the first place
-            dim, unbiased = None, dim
-        reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "var")
-        chosen = correction_of(unbiased, correction, ddof)
-        count = int(np.prod([self.shape[ax] for ax in reduced]))
-        if count - chosen <= 0:
-            warnings.warn(
-                f"var(): degrees of freedom is <= 0 (N={count}, correction={chosen:g}); the result is not "
-                "finite. Correction should be strictly less than the number of reduced elements.",
-                UserWarning,
-                stacklevel=2,
-            )
-        return tensor_record.apply(T.VAR, (self,), axes=reduced, keepdims=keep, correction=chosen)
+        return _variance(self, "var", dim, unbiased, keepdim, correction, axis, keepdims, ddof)
 
     def std(
         self: Any,
@@ -109,9 +97,7 @@ class ReductionMethods:
         ddof: float | None = None,
     ) -> Tensor:
         """Standard deviation: the square root of ``var`` with the same arguments (unbiased by default)."""
-        return self.var(
-            dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims, ddof=ddof
-        ).sqrt()
+        return _variance(self, "std", dim, unbiased, keepdim, correction, axis, keepdims, ddof).sqrt()
 
     def max(
         self: Any, dim: Any = None, keepdim: bool = False, *, axis: Axis = None, keepdims: bool | None = None
@@ -138,6 +124,35 @@ class ReductionMethods:
     ) -> Tensor:
         """Indices of the smallest elements as an int64 Tensor."""
         return _indices(np.argmin, self, dim if axis is None else axis, keepdim)
+
+
+def _variance(
+    x: Tensor,
+    op: str,
+    dim: Axis | bool,
+    unbiased: bool | None,
+    keepdim: bool | None,
+    correction: float | None,
+    axis: Axis,
+    keepdims: bool,
+    ddof: float | None,
+) -> Tensor:
+    """``var`` (``std`` takes its square root) of a floating Tensor, as PyTorch: an integer one is refused."""
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"{op}(): std and var only support floating point dtypes, got {x.dtype}")
+    if isinstance(dim, bool):  # torch.var(x, False): the unbiased flag in the first place
+        dim, unbiased = None, dim
+    reduced, keep = axes.reduction(x.ndim, axis, keepdims, dim, keepdim, op)
+    chosen = correction_of(unbiased, correction, ddof)
+    count = int(np.prod([x.shape[ax] for ax in reduced]))
+    if count - chosen <= 0:
+        warnings.warn(
+            f"{op}(): degrees of freedom is <= 0 (N={count}, correction={chosen:g}); the result is not "
+            "finite. Correction should be strictly less than the number of reduced elements.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return tensor_record.apply(T.VAR, (x,), axes=reduced, keepdims=keep, correction=chosen)
 
 
 class ValuesIndices(NamedTuple):

@@ -135,6 +135,8 @@ def _divisor(shape: tuple[int, ...], axes: tuple[int, ...], correction: float) -
 
 
 def _var_forward(x: np.ndarray, axes: Any, keepdims: bool, correction: float) -> np.ndarray:
+    if not x.size:  # NaN for each (empty) group, without NumPy's "Mean of empty slice" warning
+        return np.full_like(x.sum(axis=axes, keepdims=keepdims), np.nan)
     centred = x - x.mean(axis=axes, keepdims=True)
     squares = (centred * centred).sum(axis=axes, keepdims=keepdims)
     return np.asarray(squares / np.asarray(_divisor(x.shape, axes, correction), dtype=x.dtype))
@@ -144,6 +146,8 @@ def _var_backward(
     m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool, correction: float
 ) -> Grads:
     (x,) = inputs
+    if 0 in x.shape:  # an empty input has an empty gradient (and its mean would warn)
+        return (x * 0,)
     centred = x - m.mean(x, axes, True)
     divisor = _divisor(x.shape, axes, correction)
     scale = 2.0 / divisor if divisor else math.inf

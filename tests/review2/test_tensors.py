@@ -63,6 +63,28 @@ def test_var_takes_one_way_of_giving_the_correction() -> None:
         chainrule.tensor(MATRIX).var(unbiased=True, correction=0)
 
 
+@pytest.mark.parametrize("reduce", [lambda t, a: a.var(), lambda t, a: t.std(a, 0)])
+def test_var_and_std_of_an_integer_tensor_are_refused(reduce: Any) -> None:
+    check(lambda t: reduce(t, t.tensor([[1, 2], [3, 5]])), RuntimeError)
+
+
+@pytest.mark.parametrize("op", ["var", "std"])
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (1,)], ids=str)
+def test_var_and_std_without_degrees_of_freedom_warn_once_under_their_name(op: str, shape: Any) -> None:
+    """NaN with PyTorch's one UserWarning naming the op; NumPy's 'Mean of empty slice' leaked beside it."""
+
+    def scenario(t: Any) -> Any:
+        x = t.zeros(shape, dtype=t.float64, requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = getattr(x, op)(0)
+            value.sum().backward()
+        names = [str(w.message).split("(")[0] for w in caught]
+        return value, x.grad, names
+
+    check(scenario)
+
+
 # -- S11: @no_grad() / @set_grad_enabled on generator functions -------------------------------------
 
 
