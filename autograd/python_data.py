@@ -18,7 +18,7 @@ def as_array(data: Any, op: str) -> np.ndarray:
     try:
         values = np.array(data)
     except ValueError as error:
-        raise ValueError(f"{op}: the nested lists do not form a grid (ragged lengths?): {error}") from error
+        raise ValueError(f"{op}: the nested lists do not form a grid: {_ragged(data)}") from error
     if values.dtype.kind == "O":
         for item in _leaves(data):
             if not isinstance(item, (int, float, np.number, np.bool_)):
@@ -103,6 +103,24 @@ def _beyond_int64(item: Any) -> bool:
 def _beyond_int64_magnitude(values: np.ndarray) -> bool:
     with np.errstate(invalid="ignore"):
         return bool((np.abs(values) >= 2.0**63).any())
+
+
+def _ragged(data: Any) -> str:
+    """Where nested lists stop being a grid, in PyTorch's words ("expected sequence of length 1 at dim 1
+    (got 2)"), level by level from the outside."""
+    level, dim = [data], 0
+    while level:
+        sequences = [item for item in level if isinstance(item, (list, tuple)) or np.ndim(item) > 0]
+        if sequences and len(sequences) < len(level):
+            return f"at dim {dim}, numbers and sequences are mixed"
+        if not sequences:
+            break
+        length = len(sequences[0])
+        for item in sequences:
+            if len(item) != length:
+                return f"expected sequence of length {length} at dim {dim} (got {len(item)})"
+        level, dim = [inner for item in sequences for inner in item], dim + 1
+    return "the lengths do not line up"
 
 
 def _leaves(data: Any) -> Iterator[Any]:

@@ -164,8 +164,25 @@ def test_tensor_of_an_array_keeps_its_dtype(dtype: str) -> None:
     check(lambda t: (t.tensor(np.array([1, 2], dtype)), t.tensor(np.array(3, dtype)[()])))
 
 
-def test_a_ragged_list_is_a_value_error() -> None:
-    check(lambda t: t.tensor([[1], [2, 3]]), ValueError)
+RAGGED = {
+    "[[1], [2, 3]]": ([[1], [2, 3]], "expected sequence of length 1 at dim 1 (got 2)"),
+    "[[1, 2], [3, 4], [5]]": ([[1, 2], [3, 4], [5]], "expected sequence of length 2 at dim 1 (got 1)"),
+    "deep": ([[[1, 2], [3, 4]], [[5, 6], [7]]], "expected sequence of length 2 at dim 2 (got 1)"),
+}
+
+
+@pytest.mark.parametrize("case", RAGGED)
+def test_a_ragged_list_is_a_value_error_naming_where(case: str) -> None:
+    data, where = RAGGED[case]
+    ours = check(lambda t: t.tensor(data), ValueError)
+    assert where in ours[2]
+
+
+def test_numbers_beside_lists_are_a_value_error_naming_the_dim() -> None:
+    import chainrule
+
+    with pytest.raises(ValueError, match="at dim 1, numbers and sequences are mixed"):
+        chainrule.tensor([[1], 2])  # PyTorch: TypeError 'not a sequence'
 
 
 def test_casting_nan_and_huge_floats_to_integers_is_silent() -> None:
