@@ -20,6 +20,7 @@ class Node(Protocol):
     _rebases: Any
     grad: Any
     _CLEARED_GRAD: ClassVar[Any]
+    _GRAD_SLOT: ClassVar[str]  # the attribute behind ``grad``, set directly when backward clears it
     _BACKPROP_MAY_RECORD: ClassVar[bool]  # whether the plain backward could record ops if grad mode were on
 
     @staticmethod
@@ -58,14 +59,16 @@ def topological_order(root: Node) -> list[Any]:
 
 
 def _walk(roots: Sequence[Node], cleared: Any) -> list[Any]:
-    """The walk itself, from one or more roots; unless ``cleared`` is _KEEP, each non-leaf's grad is set
-    to it on the way, which saves backward a second pass over a graph too large for the cache. Once any
-    in-place op has been recorded, each edge is checked against its input's rebases (``resolve``)."""
+    """The walk itself, from one or more roots; unless ``cleared`` is _KEEP, each non-leaf's gradient slot
+    (``_GRAD_SLOT``) is set to it on the way, which saves backward a second pass over a graph too large
+    for the cache. Once any in-place op has been recorded, each edge is checked against its input's
+    rebases (``resolve``). A leaf is emitted as soon as it is reached: it has no parents to wait for."""
     order: list[Any] = []
     visited: set[Any] = set()
     stack: list[Any] = list(reversed(roots))
     emit, push, pop, mark = order.append, stack.append, stack.pop, visited.add
     clear = cleared is not _KEEP
+    slot = type(roots[0])._GRAD_SLOT if clear else ""
     rebased = CLOCK.tick != 0
     while stack:
         node = pop()
@@ -75,20 +78,22 @@ def _walk(roots: Sequence[Node], cleared: Any) -> list[Any]:
         if node in visited:
             continue
         mark(node)
+        parents = node._parents
+        if not parents:
+            emit(node)
+            continue
         push(node)
         push(None)
-        parents = node._parents
-        if parents:
-            if rebased:
-                for parent in parents:
-                    if parent._rebases is not None:
-                        parents = resolve(node)
-                        break
-            if clear:
-                node.grad = cleared
+        if rebased:
             for parent in parents:
-                if parent not in visited:
-                    push(parent)
+                if parent._rebases is not None:
+                    parents = resolve(node)
+                    break
+        if clear:
+            setattr(node, slot, cleared)
+        for parent in parents:
+            if parent not in visited:
+                push(parent)
     return order
 
 

@@ -94,7 +94,7 @@ class Elementwise:
         self, m: Any, g: Any, out: Any, inputs: tuple[Any, ...], needs: tuple[bool, ...], ctx: Any
     ) -> tuple[Any, ...]:
         """Gradients of the inputs: upstream ``g`` times each local derivative (Tensor's interface)."""
-        partials = self.partials(m, out, *inputs, *ctx)
+        partials = self.constant if self.constant is not None else self.partials(m, out, *inputs, *ctx)
         if self.arity == 1:
             return (times(g, partials),)
         return tuple([times(g, p) if need else None for p, need in zip(partials, needs)])

@@ -109,6 +109,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     _CLEARED_GRAD: ClassVar[None] = None
+    _GRAD_SLOT: ClassVar[str] = "_grad"  # backward clears the slot, not the checking property
     _BACKPROP_MAY_RECORD: ClassVar[bool] = False  # the array pass (tensor_backprop.propagate) records nothing
 
     _ctx: Any

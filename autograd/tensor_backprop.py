@@ -28,12 +28,15 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, 
     token = silence()  # inf and NaN are results here, as in NumPy and PyTorch
     try:
         for node in reversed(order):
-            rule, held = node._op, node._grad
-            if rule is None or held is None:
+            rule = node._op
+            upstream: Any = node._grad  # the array backward stored, or the Tensor .grad made of it
+            if rule is None or upstream is None:
                 continue
-            upstream: Any = held
             parents = node._parents
-            needs = tuple([p.requires_grad for p in parents])
+            if len(parents) == 1:  # most nodes: no comprehension to build
+                needs: tuple[bool, ...] = (parents[0].requires_grad,)
+            else:
+                needs = tuple([p.requires_grad for p in parents])
             versions = node._versions
             if versions is not None and versions[0] != CLOCK.writes:  # some memory changed since
                 check_versions(node, needs)
@@ -44,14 +47,25 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, 
             else:
                 if upstream.__class__ is not np.ndarray:
                     upstream = upstream._data
-                grads = rule.vjp(m, upstream, node._data, tuple([p._data for p in parents]), needs, node._ctx)
+                inputs = (parents[0]._data,) if len(parents) == 1 else tuple([p._data for p in parents])
+                grads = rule.vjp(m, upstream, node._data, inputs, needs, node._ctx)
             for parent, parent_grad, need in zip(parents, grads, needs):
-                if need and parent_grad is not None:
-                    if sink is not None and not parent._parents:
-                        if parent in sink:
-                            sink[parent] = add_into(sink[parent], parent, parent_grad, upstream)
-                    else:
-                        accumulate(parent, parent_grad, upstream)
+                if not need or parent_grad is None:
+                    continue
+                if sink is not None and not parent._parents:
+                    if parent in sink:
+                        sink[parent] = add_into(sink[parent], parent, parent_grad, upstream)
+                elif (  # the common case, inline: a fresh array of the right kind into an empty slot
+                    parent._grad is None
+                    and parent_grad.__class__ is np.ndarray
+                    and parent_grad.base is None
+                    and parent_grad is not upstream
+                    and parent_grad.shape == parent._data.shape
+                    and parent_grad.dtype == parent._data.dtype
+                ):
+                    parent._grad = parent_grad
+                else:
+                    accumulate(parent, parent_grad, upstream)
     finally:
         restore(token)
 
@@ -95,8 +109,9 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
             return
         # own the array: a rule's fresh result (no base) is; a pass-through gradient (add, reshape...) is
         # the upstream array or a view of it, and a broadcast one is read-only: either would break +=
-        borrowed = grad.base is not None or grad is upstream
-        if borrowed and (not grad.flags.writeable or np.may_share_memory(grad, upstream)):
+        if grad is upstream or (
+            grad.base is not None and (not grad.flags.writeable or np.may_share_memory(grad, upstream))
+        ):
             grad = grad.copy()
         node._grad = grad
     elif isinstance(held, np.ndarray):

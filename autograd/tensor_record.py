@@ -62,21 +62,30 @@ def plain(data: np.ndarray) -> Tensor:
 
 def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) -> Tensor:
     """The output of an op: records ``parents``, ``rule`` and its constants ``ctx`` only if grad mode is
-    on and an input requires grad (a view whose memory another alias changed is re-derived first)."""
+    on and an input requires grad (a view whose memory another alias changed is re-derived first).
+    Written for speed: every op passes here, most with one or two inputs and nothing to re-derive."""
     out = plain(data)
     if _everyone.records or recording(out, rule, parents, ctx):
         for p in parents:
             seen = p._view
             if seen is not None and seen.version != version_of(p):
                 refresh(p)
-        needs = tuple([p.requires_grad for p in parents])
+        if len(parents) == 1:
+            needs: tuple[bool, ...] = (parents[0].requires_grad,)
+        elif len(parents) == 2:
+            needs = (parents[0].requires_grad, parents[1].requires_grad)
+        else:
+            needs = tuple([p.requires_grad for p in parents])
         if True in needs:
             out.requires_grad = True
             out._parents = parents
             out._op = rule
             out._ctx = ctx
             out._epoch = CLOCK.tick
-            if rule.saved(needs):  # the versions of what backward will read (a new output: 0)
+            saved = rule._saved.get(needs)
+            if saved is None:
+                saved = rule.saved(needs)
+            if saved:  # the versions of what backward will read (a new output: 0)
                 out._versions = (CLOCK.writes, (*[0 if p._vc is None else p._vc.value for p in parents], 0))
     return out
 
@@ -201,10 +210,13 @@ def apply(rule: Structural, inputs: tuple[Tensor, ...], **ctx: Any) -> Tensor:
     """Apply a Tensor rule: its forward on the inputs' arrays, recorded with ``ctx`` for its VJP."""
     token = silence()
     try:
-        out = rule.forward(*[t._data for t in inputs], **ctx)
+        if len(inputs) == 1:
+            out = rule.forward(inputs[0]._data, **ctx)
+        else:
+            out = rule.forward(*[t._data for t in inputs], **ctx)
     finally:
         restore(token)
-    return result(out if type(out) is np.ndarray else np.asarray(out), inputs, rule, ctx)
+    return result(out if out.__class__ is np.ndarray else np.asarray(out), inputs, rule, ctx)
 
 
 def lift(value: Any, like: Tensor) -> Tensor:

@@ -332,16 +332,25 @@ LOG_SOFTMAX = Structural(
 def _cross_entropy_forward(
     logits: np.ndarray, targets: np.ndarray, reduction: str, saved: dict[str, Any]
 ) -> np.ndarray:
-    log_probabilities = _log_softmax_forward(logits, 1)
-    saved["softmax"] = np.exp(log_probabilities)  # the backward's softmax, computed once
-    if targets.ndim == 2:
-        losses = -(targets * log_probabilities).sum(axis=1)
+    """Per row log Σ exp(z - max) - (z - max)[target]; the softmax and the targets' flat positions are
+    saved for the backward, which then needs one product and one scattered subtraction."""
+    n, classes = logits.shape
+    if logits.size == 0:
+        losses = np.zeros(n, logits.dtype)
     else:
-        losses = -log_probabilities[np.arange(len(logits)), targets]
+        shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = np.add.reduce(exp, axis=1, keepdims=True)
+        saved["softmax"] = exp / total
+        if targets.ndim == 2:
+            losses = np.add.reduce(targets * (np.log(total) - shifted), axis=1)
+        else:
+            saved["flat"] = flat = np.arange(0, n * classes, classes) + targets
+            losses = np.log(total).reshape(n) - shifted.reshape(-1)[flat]
     if reduction == "none":
         return losses
-    total = losses.sum()  # an empty batch's mean is 0 / 0 = NaN, silently, as in PyTorch
-    return np.asarray(total / len(losses) if reduction == "mean" else total, dtype=logits.dtype)
+    total_loss = np.add.reduce(losses)  # an empty batch's mean is 0 / 0 = NaN, silently, as in PyTorch
+    return np.asarray(total_loss / n if reduction == "mean" else total_loss, dtype=logits.dtype)
 
 
 def _cross_entropy_backward(
@@ -349,20 +358,21 @@ def _cross_entropy_backward(
 ) -> Grads:
     (logits,) = inputs
     n, classes = logits.shape
-    if isinstance(logits, np.ndarray) and "softmax" in saved and targets.ndim == 1:  # arrays: one copy
-        grad = saved["softmax"].copy()
-        grad[np.arange(n), targets] -= 1
-    else:
-        if targets.ndim == 2:  # d/dz of -Σ p log softmax(z) = softmax(z) Σp - p
-            rows, mass = targets, targets.sum(axis=1, keepdims=True)
-        else:
-            rows = np.zeros((n, classes), dtype=m.data(logits).dtype)
-            rows[np.arange(n), targets] = 1
-            mass = 1.0
-        grad = m.softmax(logits, 1) * mass - rows
     if reduction == "none":
-        return (grad * m.reshape(g, (n, 1)),)
-    return (grad * (g * (1.0 / max(n, 1)) if reduction == "mean" else g),)
+        scale = m.reshape(g, (n, 1))
+    else:
+        scale = g * (1.0 / max(n, 1)) if reduction == "mean" else g
+    if isinstance(logits, np.ndarray) and "flat" in saved:  # arrays: softmax · scale, minus scale at t
+        grad = saved["softmax"] * scale
+        grad.reshape(-1)[saved["flat"]] -= scale.reshape(-1) if reduction == "none" else scale
+        return (grad,)
+    if targets.ndim == 2:  # d/dz of -Σ p log softmax(z) = softmax(z) Σp - p
+        rows, mass = targets, targets.sum(axis=1, keepdims=True)
+    else:
+        rows = np.zeros((n, classes), dtype=m.data(logits).dtype)
+        rows[np.arange(n), targets] = 1
+        mass = 1.0
+    return ((m.softmax(logits, 1) * mass - rows) * scale,)
 
 
 CROSS_ENTROPY = Structural("cross_entropy", _cross_entropy_forward, _cross_entropy_backward, reads=((0,),))

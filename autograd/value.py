@@ -218,6 +218,7 @@ class Value:
     __slots__ = ("__weakref__", "_da", "_db", "_op", "_parents", "data", "grad", "label")
 
     _CLEARED_GRAD: ClassVar[float] = 0.0
+    _GRAD_SLOT: ClassVar[str] = "grad"
     _BACKPROP_MAY_RECORD: ClassVar[bool] = True  # a grad that is a Value (create_graph before) would record
     _rebases: None = None  # a Value never changes in place, so no edge is ever redirected
 

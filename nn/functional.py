@@ -257,8 +257,8 @@ def cross_entropy(
         raise ValueError(f"cross_entropy expects logits of shape (N, C), got {logits.shape}")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    rows = _target_rows(logits, targets, ignore_index)
-    if weight is None and label_smoothing == 0.0 and not (rows.ndim == 1 and (rows == ignore_index).any()):
+    rows, ignored = _target_rows(logits, targets, ignore_index)
+    if weight is None and label_smoothing == 0.0 and not ignored:
         return apply(T.CROSS_ENTROPY, (logits,), targets=rows, reduction=reduction, saved={})
     return _weighted_nll(logits.log_softmax(1), rows, weight, ignore_index, reduction, label_smoothing)
 
@@ -278,7 +278,7 @@ def nll_loss(
     _require_tensor("nll_loss", "the log-probabilities", log_probabilities)
     if log_probabilities.ndim != 2:
         raise ValueError(f"nll_loss expects (N, C) log-probabilities, got shape {log_probabilities.shape}")
-    labels = _target_rows(log_probabilities, targets, ignore_index)
+    labels, _ = _target_rows(log_probabilities, targets, ignore_index)
     if labels.ndim != 1:
         raise ValueError(
             f"nll_loss: targets must be ({len(labels)},) integer labels, got shape {labels.shape}"
@@ -329,18 +329,18 @@ def _class_weights(weight: Any, classes: int, dtype: np.dtype) -> np.ndarray:
     return values
 
 
-def _target_rows(logits: Tensor, targets: Any, ignore_index: int = -100) -> np.ndarray:
+def _target_rows(logits: Tensor, targets: Any, ignore_index: int = -100) -> tuple[np.ndarray, bool]:
     """Targets checked against (N, C) logits: N integer labels (``ignore_index`` allowed besides the
-    classes), or (N, C) rows in the logits' dtype."""
+    classes), or (N, C) rows in the logits' dtype; and whether any label is ``ignore_index``."""
     n, classes = logits.shape
     if isinstance(targets, Tensor) and targets.requires_grad:
         raise ValueError(
             "cross_entropy: targets that require grad are not differentiated here; pass targets.detach(), "
             "or write -(targets * F.log_softmax(logits, axis=1)).sum(axis=1).mean() to learn the targets too"
         )
-    array = np.asarray(targets.numpy() if isinstance(targets, Tensor) else targets)
+    array = np.asarray(targets._data if isinstance(targets, Tensor) else targets)
     if array.shape == logits.shape:
-        return array.astype(logits.dtype, copy=False)
+        return array.astype(logits.dtype, copy=False), False
     if array.ndim != 1:
         raise ValueError(
             f"cross_entropy: targets must be ({n},) labels or ({n}, {classes}) rows, got {array.shape}"
@@ -349,10 +349,25 @@ def _target_rows(logits: Tensor, targets: Any, ignore_index: int = -100) -> np.n
         raise TypeError(f"cross_entropy: integer labels expected, got dtype {array.dtype}")
     if array.shape[0] != n:
         raise ValueError(f"cross_entropy: {n} rows of logits but {array.shape[0]} labels")
-    labels = array[array != ignore_index]
+    if n and _all_below(array, classes):
+        return array, 0 <= ignore_index < classes and bool(np.any(array == ignore_index))
+    counted = array != ignore_index
+    labels = array[counted]
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise ValueError(
             f"cross_entropy: labels must lie in [0, {classes}) (or be ignore_index={ignore_index}), got "
             f"{labels.min()}..{labels.max()}"
         )
-    return array
+    return array, labels.size != array.size
+
+
+def _all_below(labels: np.ndarray, classes: int) -> bool:
+    """Whether every label lies in [0, classes): for a small batch in Python (a NumPy reduction costs
+    more than the list), else in one pass read as unsigned, where a negative label is huge."""
+    if len(labels) <= 32:
+        values = labels.tolist()
+        return min(values) >= 0 and max(values) < classes
+    return bool(np.maximum.reduce(labels.view(_UNSIGNED[labels.dtype.itemsize])) < classes)
+
+
+_UNSIGNED = {size: np.dtype(f"u{size}") for size in (1, 2, 4, 8)}
