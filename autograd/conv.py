@@ -3,6 +3,7 @@ call checks its shapes (naming the op, the expected and the actual shape) and re
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -32,13 +33,28 @@ def _image(op: str, x: Any, channels: int | None = None) -> Tensor:
 
 def _window(op: str, x: Tensor, kernel: Size, stride: Size | None, padding: Size, dilation: Size) -> Window:
     size = pair(kernel, "kernel_size")
-    window = Window(
+    return _checked_window(
+        op,
         size,
         size if stride is None else pair(stride, "stride"),
         pair(padding, "padding"),
         pair(dilation, "dilation"),
-        x.shape,  # type: ignore[arg-type]
+        x.shape,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_window(
+    op: str,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    image: tuple[int, int, int, int],
+) -> Window:
+    """One checked Window per geometry, kept: a layer sees the same one every step, with its output size
+    and gather index worked out once."""
+    window = Window(kernel, stride, padding, dilation, image)
     window.check(op)
     return window
 

@@ -70,7 +70,6 @@ class ArrayMath:
     concatenate = staticmethod(np.concatenate)
     stack = staticmethod(np.stack)
     col2im = staticmethod(col2im)
-    transpose = staticmethod(np.transpose)
 
     @staticmethod
     def data(x: np.ndarray) -> np.ndarray:
@@ -85,6 +84,10 @@ class ArrayMath:
     @staticmethod
     def swapaxes(x: np.ndarray, first: int, second: int) -> np.ndarray:
         return x.swapaxes(first, second)
+
+    @staticmethod
+    def transpose(x: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
+        return x.transpose(order)
 
     @staticmethod
     def reshape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -516,7 +516,8 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
                     f"backward() without a gradient needs a single-element Tensor, got shape {root.shape}; "
                     "pass gradient= with that shape"
                 )
-            seed: Any = np.ones(root._data.shape, root._data.dtype)
+            seed: Any = np.empty(root._data.shape, root._data.dtype)
+            seed[...] = 1  # np.ones, without its Python layer
         elif isinstance(grad, Tensor) and create_graph:
             seed = grad
         else:
