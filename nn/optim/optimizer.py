@@ -10,9 +10,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import Tensor, enable_grad, increment_version
+from autograd import Tensor, enable_grad
 from autograd.quiet import restore, silence
 from autograd.tensor_backprop import grad_array
+from autograd.tensor_versions import bump
 
 
 class Optimizer:
@@ -109,12 +110,16 @@ class Optimizer:
         self._stepped = True
         token = silence()  # a diverging run gives inf/NaN weights, as in PyTorch
         try:
+            states, update, by = self.state, self._update, f"{type(self).__name__}.step()"
             for group in self.param_groups:
                 for p in group["params"]:
                     grad = grad_array(p)
                     if grad is not None:
-                        self._update(p._data, grad, self.state.setdefault(p, {}), group)
-                        increment_version(p)  # a graph that used the old value can no longer backprop
+                        state = states.get(p)
+                        if state is None:
+                            state = states[p] = {}
+                        update(p._data, grad, state, group)
+                        bump(p, by)  # a graph that used the old value can no longer backprop
         finally:
             restore(token)
         return loss

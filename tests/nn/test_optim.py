@@ -156,3 +156,16 @@ def test_step_after_a_create_graph_backward_reads_the_gradient_nodes() -> None:
     (weight**2).sum().backward(create_graph=True)
     optim.SGD([weight], lr=0.1).step()
     assert weight.numpy().tolist() == pytest.approx([0.8, 1.6])
+
+
+def test_a_backward_through_weights_a_step_changed_names_the_step() -> None:
+    """The version error after optimizer.step() says which optimizer changed the value the graph saved."""
+    w = Tensor(np.ones(3, np.float32), requires_grad=True)
+    loss = (w * w).sum()
+    optimizer = optim.Adam([w], lr=0.1)
+    loss.backward()
+    optimizer.step()
+    with pytest.raises(
+        RuntimeError, match=r"is at version 1; expected version 0 instead\. It was changed by Adam\.step\(\)"
+    ):
+        loss.backward()
