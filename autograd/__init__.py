@@ -1,7 +1,9 @@
 """chainrule's reverse-mode autodiff engine: scalar ``Value`` and array ``Tensor`` nodes, one derivative
 table for both, the graph walk, ``grad`` (gradients of gradients), grad mode and gradient checks."""
 
-__chainrule__ = True  # chainrule's own package (another "autograd" on PyPI can shadow it; see chainrule.py)
+__chainrule__ = (
+    True  # chainrule's own package (another "autograd" on PyPI can shadow it; see chainrule_guard)
+)
 
 from autograd import functional
 from autograd._memory import keep_freed_memory
@@ -9,9 +11,9 @@ from autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import grad, topological_order, zero_grad
-from autograd.tensor import Tensor
-from autograd.tensor_inplace import increment_version
-from autograd.tensor_ops import concatenate, stack, where
+from autograd.tensor.core import Tensor
+from autograd.tensor.inplace import increment_version
+from autograd.tensor.record import concatenate, stack, where
 from autograd.value import Value
 
 keep_freed_memory()

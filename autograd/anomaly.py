@@ -22,8 +22,8 @@ from autograd.grad_mode import _mode, _watch
 
 F = TypeVar("F", bound=Callable[..., Any])
 _LIBRARY = tuple(
-    str(Path(__file__).resolve().parent.parent / part) for part in ("autograd", "nn", "chainrule.py")
-)  # frames skipped to find the user's line (chainrule.py: the function forms, torch.log(x))
+    str(Path(__file__).resolve().parent.parent / part) for part in ("autograd", "nn", "chainrule")
+)  # frames skipped to find the user's line (chainrule: the function forms, torch.log(x))
 _ORIGINS: dict[int, str] = {}  # by id: Tensor's == is elementwise, so a WeakKeyDictionary cannot hold it
 
 

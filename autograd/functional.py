@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import grad
-from autograd.tensor import Tensor
-from autograd.tensor_ops import stack
+from autograd.tensor.core import Tensor
+from autograd.tensor.record import stack
 
 Inputs = Tensor | Sequence[Tensor]
 

@@ -12,8 +12,8 @@ import numpy as np
 
 from autograd.grad_mode import enable_grad, no_grad
 from autograd.graph import grad
-from autograd.tensor import Tensor
-from autograd.tensor_ops import concatenate
+from autograd.tensor.core import Tensor
+from autograd.tensor.record import concatenate
 from autograd.value import Value
 
 Node = Value | Tensor

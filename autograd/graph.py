@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Protocol
 
 from autograd.anomaly import check_backward
 from autograd.grad_mode import _mode, set_grad_enabled
-from autograd.tensor_versions import CLOCK, resolve
+from autograd.tensor.versions import CLOCK, resolve
 
 
 class Node(Protocol):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.device import device as check_device
+from autograd.tensor.device import device as check_device
 
 Rng = np.random.Generator | int | None
 

@@ -1,9 +1,10 @@
 """Value: one scalar that remembers how it was computed, so ``backward()`` can apply the chain rule.
 
 Each operation returns a new Value holding its result, its inputs (``_parents``), its rule from the
-derivative table (``_op``, see ``autograd.rules``) and the local derivative of the result with respect to
-each input (``_da``, ``_db``), evaluated on numbers during the forward pass. Backpropagation is then the
-notes' computational-graph rule on every edge: ``parent.grad += local_derivative * node.grad``.
+derivative table (``_op``, see ``autograd.rules.elementwise``) and the local derivative of the result
+with respect to each input (``_da``, ``_db``), evaluated on numbers during the forward pass.
+Backpropagation is then the notes' computational-graph rule on every edge:
+``parent.grad += local_derivative * node.grad``.
 A unary op keeps its constant (slope, exponent) in ``_db``, so the rule can be evaluated again on
 graph nodes for ``create_graph``: gradients of gradients.
 
@@ -21,11 +22,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import graph, rules
+from autograd import graph
 from autograd.anomaly import recording
 from autograd.grad_mode import _everyone
-from autograd.rules import Elementwise, times, with_constant
-from autograd.spaces import ArrayMath, FloatMath, NodeMath
+from autograd.rules import elementwise as rules
+from autograd.rules.elementwise import Elementwise, times, with_constant
+from autograd.rules.spaces import ArrayMath, FloatMath, NodeMath
 
 _new = object.__new__
 UNRECORDED = "computed under no_grad"  # the _op of an op's result that recorded no graph
@@ -406,12 +408,6 @@ class Value:
                     _add_grad(parent, contribution)
                 elif parent in sink:
                     Value._add_to_sink(sink, parent, contribution)
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the Value, and the picture of the graph that computed it (see ``viz.notebook``)."""
-        from viz.notebook import rich_html
-
-        return rich_html(self)
 
     @property
     def local_grads(self) -> tuple[float, ...]:

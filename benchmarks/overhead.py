@@ -127,7 +127,7 @@ def table(best: dict[str, dict[str, float]]) -> list[str]:
 
 def rewrite_readme(path: Path, lines: list[str], header: str) -> None:
     """Replace the table between the README's markers (written atomically, like every file we write)."""
-    from autograd._files import atomic_write
+    from autograd.files import atomic_write
 
     text = path.read_text(encoding="utf-8")
     start, end = MARKERS

@@ -6,13 +6,9 @@ the perceptron and its gates; and
 ``nn.scalar``, the Value-based Neuron / Layer / MLP.
 """
 
-__chainrule__ = True  # chainrule's own package (see chainrule.py for why packages carry this mark)
+__chainrule__ = True  # chainrule's own package (see chainrule_guard for why packages carry this mark)
 
-import autograd as _autograd
-
-if not getattr(_autograd, "__chainrule__", False):
-    import chainrule  # noqa: F401  (its import stops with an error naming the package that shadows ours)
-
+import chainrule_guard  # noqa: F401  (stops with an error naming another package called autograd)
 from nn import data, functional, init, optim, train, utils
 from nn.activations import (
     ELU,

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
-from autograd.conv import Size, adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
+from autograd.kernels.im2col import pair
 from autograd.random import Rng, as_generator
-from autograd.windows import pair
 from nn import functional as F
+from nn.functional.conv import Size, adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
 from nn.module import Module, Parameter
 
 

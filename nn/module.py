@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Tensor, increment_version, no_grad
-from autograd._files import atomic_write
-from autograd.device import to_arguments
+from autograd.files import atomic_write
+from autograd.tensor.device import to_arguments
 from nn.weights_file import read_weights
 
 
@@ -242,13 +242,6 @@ class Module:
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         return handle
-
-    def summary(self, input_size: tuple[int, ...], dtype: Any = np.float32) -> Any:
-        """A table of the layers, their output shapes and parameter counts for one input of
-        ``input_size`` (batch included), with totals: ``nn.summary(self, input_size)``."""
-        from nn.summary import summary
-
-        return summary(self, input_size, dtype)
 
     # -- traversal (PyTorch's names and order) -------------------------------------------------------
 

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.kernels.special import sigmoid_array
 from autograd.random import Rng, as_generator
-from autograd.special import sigmoid_array
 from nn import functional as F
 from nn.activations import Sigmoid
 from nn.layers import Linear, ModuleList, Sequential

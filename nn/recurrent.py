@@ -13,9 +13,9 @@ import numpy as np
 
 from autograd import Tensor, concatenate, stack
 from autograd.random import Rng, as_generator
-from autograd.recurrent import recurrence
-from autograd.recurrent_rules import KINDS
+from autograd.rules.recurrent import KINDS
 from nn import functional as F
+from nn.functional.recurrent import recurrence
 from nn.module import Module, Parameter
 
 

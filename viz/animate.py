@@ -18,7 +18,7 @@ from typing import Any
 
 import graphviz
 
-from autograd._files import atomic_write_bytes
+from autograd.files import atomic_write_bytes
 from autograd.graph import topological_order
 from viz.graph import Highlight, grad_text, pipe, to_dot
 from viz.steps import Step, backward_steps, describe, names, seed_of

@@ -13,7 +13,7 @@ import graphviz
 import numpy as np
 
 from autograd import topological_order
-from autograd._files import atomic_write_bytes
+from autograd.files import atomic_write_bytes
 from autograd.value import Value
 
 FORMATS = ("png", "svg", "pdf")

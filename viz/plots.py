@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd._files import atomic_write_bytes
+from autograd.files import atomic_write_bytes
 
 CLASS_COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink",
                  "tab:gray", "tab:olive", "tab:cyan")  # fmt: skip

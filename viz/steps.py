@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd import topological_order
-from autograd.spaces import ArrayMath, sum_to
+from autograd.rules.spaces import ArrayMath, sum_to
 from autograd.value import Value
 
 

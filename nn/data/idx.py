@@ -71,7 +71,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
 
 def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> Path:
     """Write an array as IDX (gzip when the name ends in .gz), atomically. Used to make test files."""
-    from autograd._files import atomic_write_bytes
+    from autograd.files import atomic_write_bytes
 
     codes = {np.dtype(v).newbyteorder("="): k for k, v in IDX_TYPES.items()}
     native = np.dtype(array.dtype).newbyteorder("=")

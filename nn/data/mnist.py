@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograd._files import atomic_write_bytes
+from autograd.files import atomic_write_bytes
 from nn.data.idx import read_idx
 
 FILES = {

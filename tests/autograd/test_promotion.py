@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import chainrule
-from autograd.promotion import can_cast, promote_types, result_type
+from autograd.tensor.promotion import can_cast, promote_types, result_type
 from tests.twin import T, check, dtype_name
 
 TABLE = """

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import Tensor, Value, gradcheck, gradgradcheck, rules
-from autograd.rules import ELEMENTWISE, Elementwise, with_constant
-from autograd.tensor_record import elementwise as tensor_elementwise
+from autograd import Tensor, Value, gradcheck, gradgradcheck
+from autograd.rules import elementwise as rules
+from autograd.rules.elementwise import ELEMENTWISE, Elementwise, with_constant
+from autograd.tensor.record import elementwise as tensor_elementwise
 from autograd.value import elementwise as value_elementwise
 
 # inputs inside each rule's domain, and its parameters; kinks are listed so smooth checks avoid them

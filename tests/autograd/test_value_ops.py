@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Value, gradcheck
-from autograd.rules import SELU_ALPHA, SELU_SCALE
+from autograd.rules.elementwise import SELU_ALPHA, SELU_SCALE
 
 reals = st.floats(-5.0, 5.0, allow_nan=False)
 positives = st.floats(0.05, 5.0)

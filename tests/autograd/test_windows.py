@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import windows
-from autograd.windows import Window, col2im, im2col, pair
+from autograd.kernels import im2col as windows
+from autograd.kernels.im2col import Window, col2im, im2col, pair
 
 
 @st.composite

@@ -14,7 +14,7 @@ import pytest
 import nn
 from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.graph import topological_order
-from autograd.recurrent import recurrence
+from nn.functional.recurrent import recurrence
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="needs PyTorch (pip install torch==2.13.0)")

@@ -20,7 +20,7 @@ def lenet() -> nn.Sequential:
 
 def test_a_table_of_layers_shapes_and_parameters_with_totals() -> None:
     model = lenet()
-    table = model.summary((1, 1, 28, 28))
+    table = nn.summary(model, (1, 1, 28, 28))
     assert [row.output for row in table.rows][:3] == ["(1, 6, 28, 28)", "(1, 6, 28, 28)", "(1, 6, 14, 14)"]
     assert table.rows[0].name == "0" and table.rows[0].kind == "Conv2d" and table.rows[0].parameters == 156
     assert table.total == table.trainable == 61_706

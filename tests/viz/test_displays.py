@@ -3,10 +3,13 @@ lesson writes carries a title, labelled axes and (with more than one curve) a le
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
 import nn
 import viz
@@ -18,13 +21,25 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 @pytest.mark.skipif(not viz.dot_available(), reason="needs graphviz's dot")
 def test_values_and_tensors_show_their_graph_in_a_notebook() -> None:
+    shell = InteractiveShell.instance()
+    assert viz.notebook.register(shell)
+
+    def shown(node: object) -> str:
+        return shell.display_formatter.format(node)[0]["text/html"]
+
     a = Value(2.0, "a")
-    shown = (a * 3.0)._repr_html_()
-    assert shown.startswith("<pre>Value(data=6") and "<svg" in shown and "const" in shown
-    assert "<svg" not in a._repr_html_()  # a leaf has no graph: its text only
+    assert shown(a * 3.0).startswith("<pre>Value(data=6") and "<svg" in shown(a * 3.0)
+    assert "const" in shown(a * 3.0) and "<svg" not in shown(a)  # a leaf has no graph: its text only
     layer = nn.Linear(2, 1)
     loss = layer(Tensor(np.ones((1, 2), np.float32))).sum()
-    assert "grad_fn=&lt;SumBackward&gt;" in loss._repr_html_() and "weight" in loss._repr_html_()
+    assert "grad_fn=&lt;SumBackward&gt;" in shown(loss) and "weight" in shown(loss)
+    assert "<svg" not in shown(layer.weight)  # a Parameter is a Tensor: the same formatter
+
+
+def test_outside_ipython_viz_neither_imports_nor_registers_with_it() -> None:
+    program = "import sys, viz; print('IPython' in sys.modules, viz.notebook.register())"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "False"], done.stderr
 
 
 def test_plots_return_their_figure_and_print_as_their_path(tmp_path: Path) -> None:
@@ -74,7 +89,7 @@ def test_drawing_without_dot_says_what_to_install(monkeypatch: pytest.MonkeyPatc
         viz.GraphvizNotFoundError, match=r"needs graphviz's 'dot' program.*apt-get install graphviz"
     ):
         viz.draw(Value(1.0) * 2.0)
-    assert "<svg" not in (Value(1.0) * 2.0)._repr_html_()
+    assert "<svg" not in viz.notebook.rich_html(Value(1.0) * 2.0)
 
 
 def test_a_decision_boundary_shows_every_class_even_as_strings(tmp_path: Path) -> None:

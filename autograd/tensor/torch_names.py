@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import axes, tensor_record
-from autograd.device import CPU, device, to_arguments
+from autograd.tensor import axes
+from autograd.tensor import record as tensor_record
+from autograd.tensor.device import CPU, device, to_arguments
 
 
 class TorchMethods:

@@ -14,9 +14,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from autograd._files import atomic_write
-from autograd.device import device
-from autograd.tensor import Tensor
+from autograd.files import atomic_write
+from autograd.tensor.core import Tensor
+from autograd.tensor.device import device
 
 _STRUCTURE = "__structure__"
 _FORMAT = "chainrule-save-1"

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import axes, python_data
-from autograd.device import check as check_device
-from autograd.tensor import Tensor
+from autograd.tensor import axes, python_data
+from autograd.tensor.core import Tensor
+from autograd.tensor.device import check as check_device
 
 float16, float32, float64, bool_ = np.float16, np.float32, np.float64, np.bool_
 uint8, int8, int16, int32, int64, long = np.uint8, np.int8, np.int16, np.int32, np.int64, np.int64

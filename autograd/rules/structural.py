@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.rules import OUT, Reads, saved_values
-from autograd.spaces import put_region, scatter_add, sum_to
+from autograd.rules.elementwise import OUT, Reads, saved_values
+from autograd.rules.spaces import put_region, scatter_add, sum_to
 
 Grads = tuple[Any, ...]
 

@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-# a cycle: Tensor's methods record through this module; it reads tensor.Tensor at call time
-from autograd import axes, tensor
-from autograd import tensor_rules as T
 from autograd.anomaly import recording
 from autograd.grad_mode import _everyone, is_grad_enabled
-from autograd.promotion import floating, result_type
-from autograd.quiet import restore, silence
-from autograd.rules import Elementwise
-from autograd.tensor_rules import Structural
-from autograd.tensor_versions import CLOCK, counter_of, move_history, record_versions, version_of
+from autograd.kernels.quiet import restore, silence
+from autograd.rules import structural as T
+from autograd.rules.elementwise import Elementwise
+from autograd.rules.structural import Structural
+from autograd.tensor import axes
+from autograd.tensor.base import TensorBase, is_tensor, plain
+from autograd.tensor.promotion import floating, result_type
+from autograd.tensor.versions import CLOCK, counter_of, move_history, record_versions, version_of
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensor.core import Tensor
 
 Rule = Elementwise | Structural
 Step = tuple[Structural, dict[str, Any]]
@@ -40,24 +40,6 @@ class View:
         self.steps = steps
         self.version = version
         self.differentiable = differentiable
-
-
-def plain(data: np.ndarray) -> Tensor:
-    """A Tensor around ``data`` as it is (no copy, no checks) outside any graph: gradients, masks."""
-    out = tensor.Tensor.__new__(tensor.Tensor)
-    out._data = data if type(data) is np.ndarray else np.asarray(data)
-    out._grad = None
-    out.label = ""
-    out.requires_grad = False
-    out._parents = ()
-    out._op = None
-    out._ctx = ()
-    out._versions = None
-    out._vc = None
-    out._epoch = 0
-    out._rebases = None
-    out._view = None
-    return out
 
 
 def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) -> Tensor:
@@ -112,11 +94,11 @@ def _common_dtype(items: tuple[Any, ...]) -> np.dtype | None:
     """The dtype when no promotion is needed (Tensors of one dtype, with Python floats beside a float
     Tensor or ints beside a number Tensor): the fast path of almost every op; else None."""
     first = items[0]
-    if not isinstance(first, tensor.Tensor):
+    if not isinstance(first, TensorBase):
         return None
     dtype = first._data.dtype
     for value in items[1:]:
-        if isinstance(value, tensor.Tensor):
+        if isinstance(value, TensorBase):
             if value._data.dtype != dtype:
                 return None
         else:
@@ -137,7 +119,7 @@ def _number(value: Any) -> Any:
 
 
 def _as(value: Any, dtype: np.dtype) -> Tensor:
-    if isinstance(value, tensor.Tensor):
+    if is_tensor(value):
         return value if value._data.dtype == dtype else value.astype(dtype)
     return plain(np.asarray(value, dtype=dtype))
 
@@ -162,7 +144,7 @@ def _one_float_dtype(inputs: tuple[Any, ...]) -> bool:
     """Whether ``inputs`` are Tensors of one floating dtype: nothing to promote, lift or refuse."""
     dtype = None
     for value in inputs:
-        if not isinstance(value, tensor.Tensor):
+        if not isinstance(value, TensorBase):
             return False
         if dtype is None:
             dtype = value._data.dtype
@@ -222,19 +204,15 @@ def apply(rule: Structural, inputs: tuple[Tensor, ...], **ctx: Any) -> Tensor:
 def lift(value: Any, like: Tensor) -> Tensor:
     """An operand as a Tensor: a Tensor or a float array as it is (no copy); numbers, lists and integer
     arrays take ``like``'s dtype (a target beside a prediction, a constant beside a variable)."""
-    if isinstance(value, tensor.Tensor):
-        return value
+    if isinstance(value, TensorBase):  # not is_tensor(): one call fewer on every op with a Tensor operand
+        return value  # type: ignore[return-value]
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         return plain(value)
     return _as(_number(value), like._data.dtype)
 
 
-def is_tensor(value: Any) -> bool:
-    return isinstance(value, tensor.Tensor)
-
-
 def raw(value: Any) -> Any:
-    return value._data if isinstance(value, tensor.Tensor) else value
+    return value._data if isinstance(value, TensorBase) else value
 
 
 def matmul(a: Tensor, b: Any) -> Tensor:
@@ -267,7 +245,7 @@ _BASIC_INDEX = (slice, int, np.integer, type(None), type(Ellipsis))
 
 def plain_index(index: Any) -> Any:
     """An index with Tensors replaced by their arrays (a 0-d integer Tensor as a Python int)."""
-    if isinstance(index, tensor.Tensor):
+    if isinstance(index, TensorBase):
         return index._data.item() if index.ndim == 0 and index.dtype.kind in "iu" else index._data
     if isinstance(index, tuple):
         return tuple(plain_index(part) for part in index)
@@ -314,6 +292,16 @@ def joined(rule: Structural, tensors: Iterable[Any], axis: int, op: str) -> Tens
         return apply(rule, parts, axis=position)
     except ValueError as error:
         raise ValueError(f"{op}: shapes {[t.shape for t in parts]} do not fit along axis {axis}") from error
+
+
+def concatenate(tensors: Iterable[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join along an existing axis (``axis``, or PyTorch's ``dim``)."""
+    return joined(T.CONCATENATE, tensors, axis if dim is None else dim, "concatenate")
+
+
+def stack(tensors: Iterable[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join along a new axis (``axis``, or PyTorch's ``dim``)."""
+    return joined(T.STACK, tensors, axis if dim is None else dim, "stack")
 
 
 # -- views -------------------------------------------------------------------------------------------

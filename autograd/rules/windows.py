@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.rules import OUT
-from autograd.tensor_rules import Grads, Structural
-from autograd.windows import Window, col2im, im2col, window_view
+from autograd.kernels.im2col import Window, col2im, im2col, window_view
+from autograd.rules.elementwise import OUT
+from autograd.rules.structural import Grads, Structural
 
 # -- im2col / col2im: the adjoint pair every window op's backward is made of -----------------------------
 

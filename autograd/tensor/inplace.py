@@ -17,16 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd import tensor_record
-from autograd import tensor_rules as T
 from autograd.grad_mode import _everyone, is_grad_enabled
-from autograd.promotion import can_cast
-from autograd.rules import OUT
-from autograd.spaces import view_steps
-from autograd.tensor_versions import CLOCK, bump, move_history, record_versions, version_of
+from autograd.rules import structural as T
+from autograd.rules.elementwise import OUT
+from autograd.rules.spaces import view_steps
+from autograd.tensor import record as tensor_record
+from autograd.tensor.base import is_tensor
+from autograd.tensor.promotion import can_cast
+from autograd.tensor.versions import CLOCK, bump, move_history, record_versions, version_of
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensor.core import Tensor
 
 
 def increment_version(tensor: Tensor, by: str = "a write through numpy() (increment_version)") -> None:
@@ -133,18 +134,18 @@ def write(target: Any, index: Any, value: Any, what: str) -> None:
         _refresh_if_stale(target)
     info = target._view
     base, steps = (target, ()) if info is None else (info.base, info.steps)
-    is_tensor = tensor_record.is_tensor(value)
-    recording = grad_mode and (base.requires_grad or (is_tensor and value.requires_grad))
+    given_tensor = is_tensor(value)
+    recording = grad_mode and (base.requires_grad or (given_tensor and value.requires_grad))
     if recording:
         _refuse_leaf(target, what)
-    array = value._data if is_tensor else np.asarray(value)
+    array = value._data if given_tensor else np.asarray(value)
     region = view_steps(base._data, steps)
     _check_writeable(region, what)
     _assign(region, index, array, what, target.shape)
     bump(base, what)
     if not recording:
         return
-    constant = value if is_tensor else tensor_record.plain(np.asarray(array, dtype=base.dtype))
+    constant = value if given_tensor else tensor_record.plain(np.asarray(array, dtype=base.dtype))
     earlier = move_history(base, what)
     base._parents = (earlier, constant)
     base._op = T.INDEX_PUT
@@ -281,7 +282,7 @@ def _filled(like: Tensor, value: Any) -> Tensor:
     number = tensor_record.raw(value)
     if np.ndim(number):
         raise ValueError(f"fill_: the value must be a number or a 0-d Tensor, got shape {np.shape(number)}")
-    source = value if tensor_record.is_tensor(value) and value.requires_grad else None
+    source = value if is_tensor(value) and value.requires_grad else None
     if source is not None:
         return source.astype(like.dtype).broadcast_to(like.shape)
     return tensor_record.plain(np.full(like.shape, number, dtype=like.dtype))

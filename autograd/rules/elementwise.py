@@ -1,8 +1,8 @@
 """The derivative table for elementwise ops, shared by Value and Tensor: each op's forward on a float and
 on an array, and its local derivatives written once as ``partials(m, out, *inputs, *params)``.
 
-``m`` is one of the spaces in ``autograd.spaces``: the same rule gives Value its local-derivative numbers,
-Tensor its gradient arrays, and either engine a differentiable backward graph (``create_graph``).
+``m`` is one of the spaces in ``autograd.rules.spaces``: the same rule gives Value its local-derivative
+numbers, Tensor its gradient arrays, and either engine a differentiable backward graph (``create_graph``).
 A comparison such as ``x > 0`` gives a mask in every space (bool, bool array, bool Tensor): a constant.
 Kinks (documented and tested): relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = alpha, abs'(0) = 0,
 step' = 0, hard_sigmoid'(±3) = 0, clip' = 1 on its closed interval, sqrt'(0) = +inf; d(x**y)/dx = 0 where
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.special import erf_array, sigmoid_array, sigmoid_float, softplus_float
+from autograd.kernels.special import erf_array, sigmoid_array, sigmoid_float, softplus_float
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from autograd.rules import OUT
+from autograd.rules.elementwise import OUT
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensor.core import Tensor
 
 
 class Version:

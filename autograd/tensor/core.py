@@ -1,11 +1,11 @@
 """Tensor: a NumPy array that records the operations on it, with the same backward() as Value.
 
-Each op stores its inputs, its rule from a derivative table (``autograd.rules`` for elementwise ops,
-shared with Value; ``autograd.tensor_rules`` for the rest) and the rule's constants (axes, shapes...),
-through ``autograd.tensor_record``. Backward (``autograd.tensor_backprop``) calls the rule's VJP on
-arrays, or on Tensors when a graph of the backward pass is wanted. A node refers to its inputs, never to
-itself, so there is no reference cycle and a graph is freed by reference counting. Reductions, shape
-operations, in-place writes and PyTorch's spellings are mixins, one file each (``tensor_*.py``).
+Each op stores its inputs, its rule from the derivative table (``autograd.rules``: elementwise rules
+shared with Value, structural ones for the rest) and the rule's constants (axes, shapes...), through
+``record``. Backward (``backprop``) calls the rule's VJP on arrays, or on Tensors when a graph of the
+backward pass is wanted. A node refers to its inputs, never to itself, so there is no reference cycle
+and a graph is freed by reference counting. The class is assembled here from its parts: the slots
+(``base``) and the mixins for reductions, shapes, in-place writes and PyTorch's spellings, one file each.
 """
 
 from __future__ import annotations
@@ -15,13 +15,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import axes, graph, rules, tensor_backprop
-from autograd import tensor_rules as T
-from autograd.promotion import get_default_dtype
-from autograd.rules import Elementwise, with_constant
-from autograd.spaces import ArrayMath
-from autograd.tensor_inplace import InPlaceMethods
-from autograd.tensor_record import (
+from autograd import graph
+from autograd.rules import elementwise as rules
+from autograd.rules import structural as T
+from autograd.rules.elementwise import Elementwise, with_constant
+from autograd.rules.spaces import ArrayMath
+from autograd.tensor import axes
+from autograd.tensor import backprop as tensor_backprop
+from autograd.tensor.base import TensorBase, register
+from autograd.tensor.inplace import InPlaceMethods
+from autograd.tensor.promotion import get_default_dtype
+from autograd.tensor.record import (
     Rule,
     View,
     apply,
@@ -34,10 +38,10 @@ from autograd.tensor_record import (
     where,
     with_number,
 )
-from autograd.tensor_reductions import ReductionMethods
-from autograd.tensor_shapes import ShapeMethods
-from autograd.tensor_torch import TorchMethods
-from autograd.tensor_versions import Version, counter_of, version_of
+from autograd.tensor.reductions import ReductionMethods
+from autograd.tensor.shapes import ShapeMethods
+from autograd.tensor.torch_names import TorchMethods
+from autograd.tensor.versions import Version, counter_of, version_of
 
 _DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(bool))
 
@@ -87,25 +91,11 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
     return method
 
 
-class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
+class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods, TensorBase):
     """An n-dimensional array node: its values (``numpy()``, or ``data`` as a Tensor cut from the graph)
     and ``grad`` (same shape and dtype, or None)."""
 
-    __slots__ = {
-        "__weakref__": None,
-        "_ctx": "the op's constants (axes, shapes...) its backward needs",
-        "_data": "the values: a NumPy array (shared, not copied, by ``numpy()``)",
-        "_epoch": "the rebase clock's tick when the op was recorded (see ``tensor_versions``)",
-        "_grad": "the gradient behind ``grad``",
-        "_op": "the rule that made this Tensor (None for a leaf)",
-        "_parents": "the op's input Tensors",
-        "_rebases": "this Tensor's earlier places in the graph, before in-place ops (None if none)",
-        "_vc": "the version counter shared with views and detach() (None until first needed)",
-        "_versions": "the write clock and the versions of the values the op's backward reads, when it ran",
-        "_view": "for a view: its base and the view ops from it (None for a Tensor that owns its memory)",
-        "label": "a name for pictures of the graph",
-        "requires_grad": "whether backward() computes a gradient for this Tensor",
-    }
+    __slots__ = ()
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected op
 
     _CLEARED_GRAD: ClassVar[None] = None
@@ -139,21 +129,6 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
         self._view = None
 
     # -- basic properties ------------------------------------------------------------------------
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """The size of each dimension (a tuple, as ``size()``)."""
-        return self._data.shape
-
-    @property
-    def ndim(self) -> int:
-        """The number of dimensions (as ``dim()``)."""
-        return self._data.ndim
-
-    @property
-    def dtype(self) -> np.dtype:
-        """The NumPy dtype of the data (float32 by default, int64 for labels, bool for masks)."""
-        return self._data.dtype
 
     @property
     def data(self) -> Tensor:
@@ -259,12 +234,6 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
 
     def __format__(self, spec: str) -> str:
         return format(self._single("a format spec"), spec) if spec else repr(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the Tensor, and the picture of the graph that computed it (see ``viz.notebook``)."""
-        from viz.notebook import rich_html
-
-        return rich_html(self)
 
     def __repr__(self) -> str:
         """PyTorch's layout: ``tensor([0.1000, 2.0000], requires_grad=True)``, the dtype named when it is
@@ -562,3 +531,6 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods):
     @staticmethod
     def _add_to_sink(sink: dict[Any, Any], leaf: Tensor, grad: Any) -> None:
         sink[leaf] = tensor_backprop.add_into(sink[leaf], leaf, grad, None)
+
+
+register(Tensor)

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.special import erf_array, sigmoid_array, sigmoid_float
-from autograd.windows import Window, col2im, im2col
+from autograd.kernels.im2col import Window, col2im, im2col
+from autograd.kernels.special import erf_array, sigmoid_array, sigmoid_float
 
 
 class FloatMath:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd import axes, tensor_record
-from autograd import tensor_rules as T
+from autograd.rules import structural as T
+from autograd.tensor import axes
+from autograd.tensor import record as tensor_record
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensor.core import Tensor
 
 
 class ShapeMethods:

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd import axes
-from autograd.factories import new_tensor
 from autograd.random import Rng, as_generator
-from autograd.tensor import Tensor
+from autograd.tensor import axes
+from autograd.tensor.core import Tensor
+from chainrule.factories import new_tensor
 
 
 def randn(

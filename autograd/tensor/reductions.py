@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-# a cycle: Tensor is made with this mixin; it reads tensor.Tensor at call time
-from autograd import axes, tensor, tensor_record
-from autograd import tensor_rules as T
-from autograd.axes import Axis
-from autograd.tensor_rules import Structural
+from autograd.rules import structural as T
+from autograd.rules.structural import Structural
+from autograd.tensor import axes
+from autograd.tensor import record as tensor_record
+from autograd.tensor.axes import Axis
+from autograd.tensor.base import plain
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensor.core import Tensor
 
 
 def correction_of(unbiased: bool | None, correction: float | None, ddof: float | None) -> float:
@@ -45,14 +46,14 @@ class ReductionMethods:
     ) -> Tensor:
         """Whether any element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "any")
-        return tensor.Tensor(self._data.any(axis=reduced, keepdims=keep), dtype=bool)
+        return plain(np.asarray(self._data.any(axis=reduced, keepdims=keep)))
 
     def all(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
     ) -> Tensor:
         """Whether every element (along ``dim`` / ``axis``) is non-zero: a bool Tensor, no gradient."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "all")
-        return tensor.Tensor(self._data.all(axis=reduced, keepdims=keep), dtype=bool)
+        return plain(np.asarray(self._data.all(axis=reduced, keepdims=keep)))
 
     def sum(
         self: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
@@ -66,7 +67,7 @@ class ReductionMethods:
     ) -> Tensor:
         """Mean over ``axis`` (PyTorch: ``dim``); integer and bool Tensors average as float32."""
         reduced, keep = axes.reduction(self.ndim, axis, keepdims, dim, keepdim, "mean")
-        source = self if self._data.dtype.kind == "f" else tensor.Tensor(self._data, dtype=np.float32)
+        source = self if self._data.dtype.kind == "f" else plain(self._data.astype(np.float32))
         return tensor_record.apply(T.MEAN, (source,), axes=reduced, keepdims=keep)
 
     def var(
@@ -191,4 +192,4 @@ def _indices(locate: Any, x: Tensor, axis: int | None, keepdim: bool) -> Tensor:
     found = np.asarray(locate(x._data, axis=axis), dtype=np.int64)
     if keepdim and axis is not None:
         found = np.expand_dims(found, axis)
-    return tensor.Tensor(found, dtype=np.int64)
+    return plain(np.asarray(found, dtype=np.int64))

@@ -8,18 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd import conv_rules as C
-
-# a cycle: Tensor's backward hooks call this module, which reads tensor.Tensor at call time
-from autograd import tensor, tensor_record
-from autograd import tensor_rules as T
-from autograd.axes import Axis
-from autograd.quiet import restore, silence
-from autograd.spaces import NodeMath, sum_to
-from autograd.tensor_versions import CLOCK, bump, check_versions
+from autograd.kernels.quiet import restore, silence
+from autograd.rules import structural as T
+from autograd.rules import windows as C
+from autograd.rules.spaces import NodeMath, sum_to
+from autograd.tensor import record as tensor_record
+from autograd.tensor.axes import Axis
+from autograd.tensor.base import is_tensor
+from autograd.tensor.versions import CLOCK, bump, check_versions
 
 if TYPE_CHECKING:
-    from autograd.tensor import Tensor
+    from autograd.tensor.core import Tensor
 
 
 def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, Any] | None = None) -> None:
@@ -91,7 +90,7 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
     is kept as an array the node owns (``.grad`` wraps it in a Tensor when first read) and added into in
     place."""
     target = node._data
-    if isinstance(grad, tensor.Tensor):
+    if grad.__class__ is not np.ndarray and is_tensor(grad):  # create_graph: a Tensor
         if grad.shape != target.shape:
             grad = grad.sum_to(target.shape)
         if grad.dtype != target.dtype:

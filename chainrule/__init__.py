@@ -2,42 +2,23 @@
 
 ``torch.tensor``, ``torch.zeros``, ``torch.nn.Module``, ``torch.nn.functional.relu``, ``torch.optim.Adam``,
 ``torch.utils.data.DataLoader``, ``torch.no_grad``, ``torch.manual_seed``... are the same objects as
-``autograd.factories``, ``autograd.random_factories``, ``nn``, ``nn.optim`` and ``nn.data`` hold: nothing
+``chainrule.factories``, ``chainrule.random_factories``, ``nn``, ``nn.optim`` and ``nn.data`` hold: nothing
 here is a copy.
 """
 
 from __future__ import annotations
 
 import builtins
-import importlib
 import types
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 
-
-def _require_own(name: str) -> None:
-    """Import chainrule's package ``name``, or stop with an error saying what shadows it and what to do.
-    The names autograd, nn and viz are also used on PyPI (HIPS autograd, pulled in by e.g. lifelines) and
-    by users' own files; each of chainrule's packages carries ``__chainrule__ = True``."""
-    module = importlib.import_module(name)
-    if getattr(module, "__chainrule__", False) is not True:
-        where = (
-            getattr(module, "__file__", None) or list(getattr(module, "__path__", [])) or "an unknown place"
-        )
-        raise ImportError(
-            f"chainrule's package {name!r} is shadowed: `import {name}` loads {where}, which is another "
-            f"package of the same name (e.g. `pip install {name}` from PyPI, or a dependency pulling it in) "
-            f"or a file or folder named {name!r} in the working directory or on PYTHONPATH. Fix: rename your "
-            f"own {name!r} file or folder; or `pip uninstall {name}` and then reinstall chainrule "
-            "(`pip install --force-reinstall <chainrule checkout>`, or `make demo` in the checkout); or keep "
-            "chainrule in its own virtual environment."
-        )
-
+from chainrule_guard import require_own
 
 for _name in ("autograd", "nn", "viz"):
-    _require_own(_name)
+    require_own(_name)
 
 import autograd  # noqa: E402  (checked above)
 import nn  # noqa: E402
@@ -51,9 +32,11 @@ from autograd import (  # noqa: E402
     stack,
     where,
 )
-from autograd.device import device  # noqa: E402
-from autograd.device import is_available as _cuda_is_available  # noqa: E402
-from autograd.factories import (  # noqa: E402
+from autograd.random import Generator, manual_seed  # noqa: E402
+from autograd.tensor.device import device  # noqa: E402
+from autograd.tensor.device import is_available as _cuda_is_available  # noqa: E402
+from autograd.tensor.promotion import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
+from chainrule.factories import (  # noqa: E402
     arange,
     bool_,
     eye,
@@ -74,10 +57,8 @@ from autograd.factories import (  # noqa: E402
     zeros,
     zeros_like,
 )
-from autograd.promotion import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
-from autograd.random import Generator, manual_seed  # noqa: E402
-from autograd.random_factories import rand, rand_like, randint, randn, randn_like, randperm  # noqa: E402
-from autograd.serialization import load, save  # noqa: E402
+from chainrule.random_factories import rand, rand_like, randint, randn, randn_like, randperm  # noqa: E402
+from chainrule.serialization import load, save  # noqa: E402
 from nn import optim  # noqa: E402
 
 try:
@@ -102,7 +83,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory where it can (a Tensor of the right dtype is returned as is)."""
     if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
-        autograd.device.check(device)
+        autograd.tensor.device.check(device)
         return data
     return tensor(data.numpy() if isinstance(data, Tensor) else data, dtype=dtype, device=device)
 

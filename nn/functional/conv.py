@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd import conv_rules as C
-from autograd.tensor import Tensor
-from autograd.tensor_ops import stack
-from autograd.tensor_record import apply
-from autograd.windows import Window, pair
+from autograd.kernels.im2col import Window, pair
+from autograd.rules import windows as C
+from autograd.tensor.core import Tensor
+from autograd.tensor.record import apply, stack
 
 Size = int | tuple[int, int]
 

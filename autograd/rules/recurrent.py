@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.spaces import ArrayMath
-from autograd.tensor_rules import Grads, Structural
+from autograd.rules.spaces import ArrayMath
+from autograd.rules.structural import Grads, Structural
 
 State = tuple[Any, ...]
 
