@@ -12,8 +12,8 @@ from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import grad, topological_order, zero_grad
 from autograd.tensor.core import Tensor
-from autograd.tensor.inplace import increment_version
 from autograd.tensor.record import concatenate, stack, where
+from autograd.tensor.versions import increment_version
 from autograd.value import Value
 
 keep_freed_memory()

@@ -80,13 +80,13 @@ def check_backward(order: list[Any]) -> None:
         grad = node.grad
         if grad is None or _finite(grad._data if hasattr(grad, "_parents") else grad):
             continue
-        edge_grad = type(node)._edge_grad
         for child in children.get(node, []):
+            sent = child.input_grads()
             for index, parent in enumerate(child._parents):
-                if parent is node and not _finite(edge_grad(child, index)):
+                if parent is node and sent[index] is not None and not _finite(sent[index]):
                     raise FloatingPointError(
                         f"anomaly in the backward pass: the gradient of '{child.op}' for its input {index} "
-                        f"(shape {_shape(node)}) is {_what(edge_grad(child, index))}; the op was created at "
+                        f"(shape {_shape(node)}) is {_what(sent[index])}; the op was created at "
                         f"{_ORIGINS.get(id(child), 'an unknown line (outside detect_anomaly)')}"
                     )
         raise FloatingPointError(

@@ -17,6 +17,9 @@ class Node(Protocol):
     or, for create_graph, nodes) and how to convert the seeds and gradients ``grad()`` takes and returns."""
 
     _parents: tuple[Any, ...]
+
+    def input_grads(self, upstream: Any = None) -> tuple[Any, ...]: ...
+
     _rebases: Any
     grad: Any
     _CLEARED_GRAD: ClassVar[Any]
@@ -40,9 +43,6 @@ class Node(Protocol):
 
     @staticmethod
     def _as_gradient(grad: Any, source: Any) -> Any: ...
-
-    @staticmethod
-    def _edge_grad(child: Any, index: int) -> Any: ...
 
 
 _KEEP = object()

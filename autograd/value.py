@@ -361,12 +361,6 @@ class Value:
         return grad if isinstance(grad, Value) else _leaf(float(grad))
 
     @staticmethod
-    def _edge_grad(child: Value, index: int) -> float:
-        """What ``child``'s backward adds to the gradient of its input ``index`` (for anomaly reports)."""
-        grad = child.grad.data if isinstance(child.grad, Value) else child.grad
-        return float((child._da, child._db)[index] * grad)
-
-    @staticmethod
     def _add_to_sink(sink: dict[Any, Any], leaf: Value, grad: Any) -> None:
         current = sink[leaf]
         sink[leaf] = grad if current is None else current + grad
@@ -416,10 +410,29 @@ class Value:
             return ()
         return tuple(float(d) for d in (self._da, self._db)[: len(self._parents)])
 
+    def input_grads(self, upstream: Any = None) -> tuple[float, ...]:
+        """What this node's backward sends to each input for ``upstream`` (default: its own gradient):
+        local derivative times upstream, per input, as backward adds them."""
+        g = self.grad if upstream is None else upstream
+        g = g.data if isinstance(g, Value) else float(g)
+        return tuple(local * g for local in self.local_grads)
+
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in order (empty for a leaf)."""
         return self._parents
+
+    @property
+    def rule(self) -> Elementwise | None:
+        """The derivative-table entry that made this Value (None for a leaf)."""
+        return self._op if self._parents else None
+
+    @property
+    def constant(self) -> float | None:
+        """The number on one side of this op (``b - 1.0``, ``3.0 * a``), else None."""
+        if not self._parents or self._op.constant_side is None:
+            return None
+        return float(self._db)
 
     @property
     def op(self) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Tensor
 from autograd.tensor import axes, python_data
-from autograd.tensor.core import Tensor
 from autograd.tensor.device import check as check_device
 
 float16, float32, float64, bool_ = np.float16, np.float32, np.float64, np.bool_

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Tensor
 from autograd.random import Rng, as_generator
 from autograd.tensor import axes
-from autograd.tensor.core import Tensor
 from chainrule.factories import new_tensor
 
 

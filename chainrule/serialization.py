@@ -14,8 +14,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from autograd import Tensor
 from autograd.files import atomic_write
-from autograd.tensor.core import Tensor
 from autograd.tensor.device import device
 
 _STRUCTURE = "__structure__"

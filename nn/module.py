@@ -53,6 +53,12 @@ class Parameter(Tensor):
         self._owner: tuple[weakref.ref[Module], str] | None = None
 
     @property
+    def module(self) -> Module | None:
+        """The module that holds this parameter (while it is alive), None before it is registered."""
+        owner = self._owner
+        return owner[0]() if owner else None
+
+    @property
     def module_path(self) -> str:
         """The dotted name under which the module tree it was first registered in holds it, e.g.
         ``0.weight`` for a Sequential's first Linear ('' before it is registered): how pictures name it."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from autograd import Tensor
-from autograd.kernels.quiet import restore, silence
+from autograd.extend import restore, silence
 
 
 def _with_grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:

@@ -161,3 +161,41 @@ def test_every_module_can_be_imported_first(module: str) -> None:
         [sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+ENGINE_INTERNALS = {
+    "_parents",
+    "_op",
+    "_ctx",
+    "_da",
+    "_db",
+    "_versions",
+    "_vc",
+    "_view",
+    "_epoch",
+    "_rebases",
+}
+NN_INTERNALS = {"_owner", "_modules", "_parameters", "_buffers"}
+
+
+@pytest.mark.parametrize(
+    ("packages", "internals"),
+    [
+        (("nn", "viz", "chainrule"), ENGINE_INTERNALS | {"_grad", "_version"}),
+        (("viz", "chainrule"), NN_INTERNALS),
+    ],
+)
+def test_no_package_reads_anothers_node_internals(packages: tuple[str, ...], internals: set[str]) -> None:
+    """Graphs are read through ``parents``, ``rule``, ``input_grads``, ``Parameter.module``; writes of a
+    tensor's memory are counted through ``increment_version`` (``self._x`` in a package's own classes is
+    its own business)."""
+    reads = [
+        f"{file.relative_to(ROOT)}:{node.lineno} .{node.attr}"
+        for module, file in modules().items()
+        if _package(module) in packages
+        for node in ast.walk(ast.parse(file.read_text()))
+        if isinstance(node, ast.Attribute)
+        and node.attr in internals
+        and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+    ]
+    assert reads == []

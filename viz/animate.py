@@ -46,7 +46,7 @@ class Frame:
 
 def frames(root: Any, rankdir: str = "auto", max_nodes: int | None = 200) -> list[Frame]:
     """A frame per edge the backward pass from ``root`` processes (see ``viz.steps``)."""
-    if not root._parents:
+    if not root.parents:
         raise ValueError(
             "animate: this value is a leaf, made by no operation, so backpropagation has no step to show; "
             "animate the result of a computation (e.g. the loss)"
@@ -68,7 +68,7 @@ def frames(root: Any, rankdir: str = "auto", max_nodes: int | None = 200) -> lis
         )
         dot = to_dot(root, rankdir=rankdir, max_nodes=max_nodes, highlight=highlight)
         child, parent = dot_name[step.child], dot_name[step.parent]
-        repeat = step.child._parents[: step.index].count(step.parent) if isinstance(step.index, int) else 0
+        repeat = step.child.parents[: step.index].count(step.parent) if isinstance(step.index, int) else 0
         result.append(
             Frame(
                 dot,

@@ -57,7 +57,7 @@ def _title(node: Any) -> str:
     path = getattr(node, "module_path", "")
     if path:
         return str(path)
-    if not isinstance(node, Value) and not node._parents and not node.requires_grad and node.numel() == 1:
+    if not isinstance(node, Value) and not node.parents and not node.requires_grad and node.numel() == 1:
         return "const"
     return ""
 
@@ -86,16 +86,15 @@ def _fields(node: Any, highlight: Highlight | None) -> list[str]:
 
 def _constant(node: Any) -> tuple[int, float] | None:
     """(side, number) of a Value op with a number fixed on one side (``b - 1.0``, ``3.0 * a``)."""
-    rule = node._op
-    side = getattr(rule, "constant_side", None)
-    if not isinstance(node, Value) or side is None:
+    if not isinstance(node, Value) or node.rule is None:
         return None
-    return side, float(node._db)
+    side, number = node.rule.constant_side, node.constant
+    return None if side is None or number is None else (side, number)
 
 
 def _op_text(node: Any) -> str:
     if _constant(node) is not None:
-        return str(node._op.label).replace("{0:g}", "")  # the constant has its own box
+        return str(node.rule.label).replace("{0:g}", "")  # the constant has its own box
     return str(node.op)
 
 
@@ -103,7 +102,7 @@ def _depth(order: list[Any]) -> int:
     """The longest chain of ops from a leaf to the root."""
     level: dict[Any, int] = {}
     for node in order:
-        level[node] = 1 + max((level.get(p, 0) for p in node._parents), default=-1) if node._parents else 0
+        level[node] = 1 + max((level.get(p, 0) for p in node.parents), default=-1) if node.parents else 0
     return max(level.values(), default=0)
 
 
@@ -111,15 +110,14 @@ def _within(root: Any, max_depth: int) -> set[Any]:
     """The nodes at most ``max_depth`` ops below ``root``."""
     kept, frontier = {root}, [root]
     for _ in range(max_depth):
-        frontier = [p for node in frontier for p in node._parents if p not in kept]
+        frontier = [p for node in frontier for p in node.parents if p not in kept]
         kept.update(frontier)
     return kept
 
 
 def _module_of(node: Any) -> Any:
     """(path, module) of the module a Parameter belongs to, else None."""
-    owner = getattr(node, "_owner", None)
-    module = owner[0]() if owner else None
+    module = getattr(node, "module", None)
     if module is None:
         return None
     path = str(node.module_path)
@@ -133,8 +131,8 @@ def _clusters(order: list[Any]) -> dict[Any, tuple[str, Any]]:
         module = _module_of(node)
         if module is not None:
             found[node] = module
-        elif node._parents:
-            owners = {found[p][0]: found[p] for p in node._parents if p in found and not p._parents}
+        elif node.parents:
+            owners = {found[p][0]: found[p] for p in node.parents if p in found and not p.parents}
             if len(owners) == 1:
                 found[node] = next(iter(owners.values()))
     return found
@@ -195,7 +193,7 @@ def to_dot(
             f", {highlight.node_attributes[node]}" if highlight and node in highlight.node_attributes else ""
         )
         statements = [f'  {name} [shape=record, label="{{ {body} }}"{extra}];']
-        if node._parents:
+        if node.parents:
             statements += _op_statements(node, name, ids, highlight.edge_attributes if highlight else {})
         if node in clusters:
             grouped.setdefault(clusters[node][0], []).extend(statements)
@@ -222,7 +220,7 @@ def _op_statements(
         f'  {name}_op [shape=ellipse, label="{escape(_op_text(node))}"];',
         f"  {name}_op -> {name};",
     ]
-    sources: list[tuple[str | None, int | None]] = [(ids.get(p), i) for i, p in enumerate(node._parents)]
+    sources: list[tuple[str | None, int | None]] = [(ids.get(p), i) for i, p in enumerate(node.parents)]
     constant = _constant(node)
     if constant is not None:
         side, number = constant
@@ -231,7 +229,7 @@ def _op_statements(
         sources.insert(side, (f"{name}_c", None))
     if any(source is None for source, _ in sources):
         statements.append(f'  {name}_more [shape=plaintext, label="…"];')
-    marked = len(sources) > 1 and node._op.name not in COMMUTATIVE
+    marked = len(sources) > 1 and node.rule.name not in COMMUTATIVE
     for position, (source, index) in enumerate(sources):
         attributes = [f'label="{chr(ord("a") + position)}"'] if marked else []
         if (node, index) in edge_attributes:

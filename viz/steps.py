@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from autograd import topological_order
-from autograd.rules.spaces import ArrayMath, sum_to
 from autograd.value import Value
 
 
@@ -54,10 +53,10 @@ def _steps(root: Any, seed: Any, edges: Edges) -> list[Step]:
     grads: dict[Any, Any] = {root: seed}
     steps = []
     for node in reversed(topological_order(root)):
-        if not node._parents or node not in grads:
+        if not node.parents or node not in grads:
             continue
         upstream = grads[node]
-        for index, (parent, (local, contribution)) in enumerate(zip(node._parents, edges(node, upstream))):
+        for index, (parent, (local, contribution)) in enumerate(zip(node.parents, edges(node, upstream))):
             if contribution is None:
                 continue
             first = parent not in grads
@@ -72,16 +71,7 @@ def _value_edges(node: Value, upstream: float) -> list[tuple[Any, Any]]:
 
 def _tensor_edges(node: Any, upstream: np.ndarray) -> list[tuple[Any, Any]]:
     """The engine's own VJPs on arrays, reduced to each input's shape and dtype as it accumulates them."""
-    parents = node._parents
-    needs = tuple(p.requires_grad for p in parents)
-    with np.errstate(all="ignore"):
-        grads = node._op.vjp(
-            ArrayMath, upstream, node.numpy(), tuple(p.numpy() for p in parents), needs, node._ctx
-        )
-    return [
-        (None, None if g is None or not need else sum_to(np.asarray(g), p.shape).astype(p.dtype, copy=False))
-        for p, g, need in zip(parents, grads, needs)
-    ]
+    return [(None, grad) for grad in node.input_grads(upstream)]
 
 
 def names(root: Any) -> dict[Any, str]:

@@ -15,7 +15,7 @@ from autograd.rules.spaces import NodeMath, sum_to
 from autograd.tensor import record as tensor_record
 from autograd.tensor.axes import Axis
 from autograd.tensor.base import is_tensor
-from autograd.tensor.versions import CLOCK, bump, check_versions
+from autograd.tensor.versions import CLOCK, check_versions, increment_version
 
 if TYPE_CHECKING:
     from autograd.tensor.core import Tensor
@@ -118,7 +118,7 @@ def accumulate(node: Tensor, grad: Any, upstream: Any) -> None:
     else:  # a Tensor .grad (read by the user, or made by create_graph): added into in place, unrecorded,
         held._data += grad  # as PyTorch's AccumulateGrad does outside grad mode
         if held._op is not None:
-            bump(held, "backward() accumulating into it")
+            increment_version(held, "backward() accumulating into it")
 
 
 class TensorMath(NodeMath):

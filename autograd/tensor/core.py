@@ -19,7 +19,7 @@ from autograd import graph
 from autograd.rules import elementwise as rules
 from autograd.rules import structural as T
 from autograd.rules.elementwise import Elementwise, with_constant
-from autograd.rules.spaces import ArrayMath
+from autograd.rules.spaces import ArrayMath, sum_to
 from autograd.tensor import axes
 from autograd.tensor import backprop as tensor_backprop
 from autograd.tensor.base import TensorBase, register
@@ -184,6 +184,31 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods, Tenso
     def parents(self) -> tuple[Tensor, ...]:
         """The inputs of the op that made this Tensor (empty for a leaf): the graph's edges."""
         return self._parents
+
+    @property
+    def rule(self) -> Rule | None:
+        """The derivative-table entry that made this Tensor (None for a leaf): its forward and VJP."""
+        return self._op
+
+    def input_grads(self, upstream: Any = None) -> tuple[np.ndarray | None, ...]:
+        """What this node's backward sends to each input for ``upstream`` (default: its own gradient):
+        arrays reduced to each input's shape and dtype, None for an input that needs none. The engine's
+        own rule on arrays, as backward runs it: the numbers pictures and anomaly reports show."""
+        if self._op is None:
+            return ()
+        g = tensor_backprop.grad_array(self) if upstream is None else np.asarray(raw(upstream))
+        if g is None:
+            raise ValueError("input_grads: this Tensor has no gradient yet; pass upstream")
+        parents = self._parents
+        needs = tuple(p.requires_grad for p in parents)
+        with np.errstate(all="ignore"):
+            grads = self._op.vjp(ArrayMath, g, self._data, tuple(p._data for p in parents), needs, self._ctx)
+        return tuple(
+            None
+            if grad is None or not need
+            else sum_to(np.asarray(grad), p.shape).astype(p.dtype, copy=False)
+            for p, grad, need in zip(parents, grads, needs)
+        )
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -500,19 +525,6 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods, Tenso
         if grad is None:
             return Tensor(np.zeros_like(source._data))
         return grad if isinstance(grad, Tensor) else Tensor(grad)
-
-    @staticmethod
-    def _edge_grad(child: Tensor, index: int) -> Any:
-        """What ``child``'s backward adds to the gradient of its input ``index`` (for anomaly reports)."""
-        grad = tensor_backprop.grad_array(child)
-        parents = child._parents
-        needs = tuple(i == index for i in range(len(parents)))
-        assert child._op is not None
-        with np.errstate(all="ignore"):
-            grads = child._op.vjp(
-                ArrayMath, grad, child._data, tuple(p._data for p in parents), needs, child._ctx
-            )
-        return grads[index]
 
     @staticmethod
     def _seed_grad(root: Tensor, seed: Any) -> None:

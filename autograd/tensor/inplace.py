@@ -24,17 +24,10 @@ from autograd.rules.spaces import view_steps
 from autograd.tensor import record as tensor_record
 from autograd.tensor.base import is_tensor
 from autograd.tensor.promotion import can_cast
-from autograd.tensor.versions import CLOCK, bump, move_history, record_versions, version_of
+from autograd.tensor.versions import CLOCK, increment_version, move_history, record_versions, version_of
 
 if TYPE_CHECKING:
     from autograd.tensor.core import Tensor
-
-
-def increment_version(tensor: Tensor, by: str = "a write through numpy() (increment_version)") -> None:
-    """Count a change made to ``tensor``'s memory behind the engine's back (through ``numpy()``), so a
-    backward pass that would read the old values fails instead (``torch.autograd.graph.increment_version``);
-    ``by`` names the change in that error."""
-    bump(tensor, by)
 
 
 def _refresh_if_stale(t: Any) -> None:
@@ -115,7 +108,7 @@ def _become(target: Any, new: Tensor, what: str) -> None:
     values = _written(target, new, what)
     earlier = move_history(target, what)
     np.copyto(target._data, values)
-    bump(target, what)
+    increment_version(target, what)
     target._parents = tuple(earlier if p is target else p for p in new._parents)
     target._op = new._op
     target._ctx = new._ctx
@@ -142,7 +135,7 @@ def write(target: Any, index: Any, value: Any, what: str) -> None:
     region = view_steps(base._data, steps)
     _check_writeable(region, what)
     _assign(region, index, array, what, target.shape)
-    bump(base, what)
+    increment_version(base, what)
     if not recording:
         return
     constant = value if given_tensor else tensor_record.plain(np.asarray(array, dtype=base.dtype))
@@ -208,7 +201,7 @@ class InPlaceMethods:
             return self
         _check_writeable(self._data, what)
         np.copyto(self._data, _written(self, new, what), casting="unsafe")
-        bump(self, what)
+        increment_version(self, what)
         return self
 
     def add_(self: Any, other: Any, *, alpha: float = 1) -> Tensor:

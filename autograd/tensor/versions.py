@@ -58,8 +58,10 @@ def counter_of(t: Tensor) -> Version:
     return counter
 
 
-def bump(t: Tensor, by: str) -> None:
-    """Count one in-place change of ``t``'s memory, made by ``by`` (named in backward's error)."""
+def increment_version(t: Tensor, by: str = "a write through numpy() (increment_version)") -> None:
+    """Count one change of ``t``'s memory, made by ``by`` (named in backward's error), so a backward pass
+    that would read the old values fails instead: in-place ops call it, and so must code that writes
+    through ``numpy()`` behind the engine's back (``torch.autograd.graph.increment_version``)."""
     counter = counter_of(t)
     counter.value += 1
     counter.changed_by = by

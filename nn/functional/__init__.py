@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.extend import apply, lift
 from autograd.rules import structural as T
-from autograd.tensor.record import apply, lift
 from nn.functional.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
 from nn.init import Rng, as_generator
 

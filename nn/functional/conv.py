@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Tensor, stack
+from autograd.extend import apply
 from autograd.kernels.im2col import Window, pair
 from autograd.rules import windows as C
-from autograd.tensor.core import Tensor
-from autograd.tensor.record import apply, stack
 
 Size = int | tuple[int, int]
 

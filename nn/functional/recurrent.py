@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Tensor
+from autograd.extend import apply
 from autograd.rules.recurrent import KINDS, RULES
-from autograd.tensor.core import Tensor
-from autograd.tensor.record import apply
 
 State = tuple[Tensor, ...]
 

@@ -11,9 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from autograd import Tensor, enable_grad
-from autograd.kernels.quiet import restore, silence
-from autograd.tensor.backprop import grad_array
-from autograd.tensor.versions import bump
+from autograd.extend import grad_array, increment_version, restore, silence
 
 
 class Optimizer:
@@ -119,7 +117,7 @@ class Optimizer:
                         if state is None:
                             state = states[p] = {}
                         update(p._data, grad, state, group)
-                        bump(p, by)  # a graph that used the old value can no longer backprop
+                        increment_version(p, by)  # a graph that used the old value can no longer backprop
         finally:
             restore(token)
         return loss
