@@ -15,11 +15,6 @@ Rng = np.random.Generator | int | None
 _DEFAULT = np.random.default_rng()
 
 
-def default_generator() -> np.random.Generator:
-    """The shared Generator (re-seeded in place by ``manual_seed``, so holders of it follow along)."""
-    return _DEFAULT
-
-
 def seed_value(seed: Any) -> int:
     """A seed as PyTorch takes it: an int in [-2**63, 2**64), a negative one counted from 2**64."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):

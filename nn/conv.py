@@ -13,6 +13,7 @@ from autograd import Tensor
 from autograd.kernels.im2col import pair
 from autograd.random import Rng, as_generator
 from nn import functional as F
+from nn._checks import dropout_probability, positive_ints
 from nn.functional.conv import Size, adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
 from nn.module import Module, Parameter
 
@@ -37,9 +38,7 @@ class Conv2d(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        for name, count in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-            if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
-                raise ValueError(f"Conv2d: {name} must be a positive integer, got {count!r}")
+        positive_ints("Conv2d", in_channels=in_channels, out_channels=out_channels, groups=groups)
         if in_channels % groups or out_channels % groups:
             raise ValueError(
                 f"Conv2d: in_channels {in_channels} and out_channels {out_channels} must divide into "
@@ -177,7 +176,7 @@ class Dropout2d(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: Rng = None) -> None:
         super().__init__()
-        F.check_dropout_probability("Dropout2d", p)
+        dropout_probability("Dropout2d", p)
         self.p, self.inplace, self.rng = p, inplace, as_generator(rng)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd import Tensor, where
 from autograd.random import Rng, as_generator
+from nn._checks import positive_ints
 from nn.module import Module, Parameter
 
 
@@ -26,9 +27,7 @@ class Embedding(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        for name, size in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
-            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-                raise ValueError(f"Embedding: {name} must be a positive integer, got {size!r}")
+        positive_ints("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError(f"Embedding: padding_idx {padding_idx} is outside [0, {num_embeddings})")

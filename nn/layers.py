@@ -10,6 +10,7 @@ import numpy as np
 
 from autograd import Tensor
 from nn import functional as F
+from nn._checks import dropout_probability, positive_ints
 from nn.init import INITIALISERS, Rng, as_generator
 from nn.module import Module, Parameter
 
@@ -31,10 +32,7 @@ class Linear(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        if in_features < 1 or out_features < 1:
-            raise ValueError(
-                f"Linear needs positive sizes, got in_features={in_features}, out_features={out_features}"
-            )
+        positive_ints("Linear", in_features=in_features, out_features=out_features)
         if init not in INITIALISERS:
             raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITIALISERS)}")
         generator = as_generator(rng)
@@ -212,7 +210,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: Rng = None) -> None:
         super().__init__()
-        F.check_dropout_probability("Dropout", p)
+        dropout_probability("Dropout", p)
         self.p, self.inplace = p, inplace
         self.rng = as_generator(rng)
 

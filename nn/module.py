@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -438,3 +439,16 @@ class Module:
     def extra_repr(self) -> str:
         """The settings ``print(model)`` shows inside this module's parentheses (override to add them)."""
         return ""
+
+
+@contextmanager
+def evaluating(model: Module) -> Iterator[Module]:
+    """``model`` in eval mode inside the block; every submodule's own mode (a frozen BatchNorm in a
+    training model, say) is restored afterwards, also when the block raises."""
+    modes = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for module, training in modes:
+            object.__setattr__(module, "training", training)

@@ -18,6 +18,7 @@ from autograd import Tensor, no_grad
 from autograd.kernels.special import sigmoid_array
 from autograd.random import Rng, as_generator
 from nn import functional as F
+from nn._checks import positive_ints
 from nn.activations import Sigmoid
 from nn.layers import Linear, ModuleList, Sequential
 from nn.module import Module, Parameter
@@ -68,9 +69,7 @@ class RBM(Module):
 
     def __init__(self, n_visible: int, n_hidden: int, rng: Rng = None, dtype: Any = np.float32) -> None:
         super().__init__()
-        for name, size in (("n_visible", n_visible), ("n_hidden", n_hidden)):
-            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-                raise ValueError(f"RBM: {name} must be a positive integer, got {size!r}")
+        positive_ints("RBM", n_visible=n_visible, n_hidden=n_hidden)
         self.n_visible, self.n_hidden = n_visible, n_hidden
         self.weight = Parameter(as_generator(rng).normal(0.0, 0.01, (n_hidden, n_visible)).astype(dtype))
         self.hidden_bias = Parameter(np.zeros(n_hidden, dtype))
@@ -174,10 +173,7 @@ class RBM(Module):
         samples = _visible_array(data, self.n_visible, self.weight.dtype, "data")
         if not len(samples):
             raise ValueError("RBM.fit: no data to train on (0 rows)")
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"RBM.fit: k (Gibbs steps) must be a positive integer, got {k!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"RBM.fit: batch_size must be a positive integer, got {batch_size!r}")
+        positive_ints("RBM.fit", k=k, batch_size=batch_size)
         rng = as_generator(seed)
         if optimizer is None:
             optimizer = SGD(

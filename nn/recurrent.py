@@ -15,14 +15,9 @@ from autograd import Tensor, concatenate, stack
 from autograd.random import Rng, as_generator
 from autograd.rules.recurrent import KINDS
 from nn import functional as F
+from nn._checks import dropout_probability, positive_ints
 from nn.functional.recurrent import recurrence
 from nn.module import Module, Parameter
-
-
-def _positive(owner: str, **sizes: Any) -> None:
-    for name, size in sizes.items():
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-            raise ValueError(f"{owner}: {name} must be a positive integer, got {size!r}")
 
 
 def _rnn_mode(owner: str, nonlinearity: str) -> str:
@@ -55,7 +50,7 @@ class _Cell(_Recurrent):
         self, mode: str, input_size: int, hidden_size: int, bias: bool, rng: Rng, dtype: Any
     ) -> None:
         super().__init__()
-        _positive(type(self).__name__, input_size=input_size, hidden_size=hidden_size)
+        positive_ints(type(self).__name__, input_size=input_size, hidden_size=hidden_size)
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         generator, width = as_generator(rng), KINDS[mode].gates * hidden_size
         self.weight_ih = self._draw((width, input_size), generator, dtype)
@@ -159,8 +154,8 @@ class _Layer(_Recurrent):
     ) -> None:
         super().__init__()
         name = type(self).__name__
-        _positive(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
-        F.check_dropout_probability(name, dropout)
+        positive_ints(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
+        dropout_probability(name, dropout)
         if dropout and num_layers == 1:
             warnings.warn(
                 f"{name}: dropout option adds dropout after all but last recurrent layer, so non-zero "

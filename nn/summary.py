@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
-from nn.module import Module
+from nn.module import Module, evaluating
 
 
 @dataclass(frozen=True)
@@ -82,16 +82,12 @@ def summary(model: Module, input_size: tuple[int, ...], dtype: Any = np.float32)
         for module in names
         if not module._modules or module._parameters
     ]
-    modes = [(module, module.training) for module in model.modules()]
-    model.eval()
     try:
-        with no_grad():
+        with evaluating(model), no_grad():
             model(Tensor(np.zeros(input_size, dtype)))
     finally:
         for handle in handles:
             handle.remove()
-        for module, training in modes:
-            module.training = training
     seen, rows = set(), []
     for module, shape in ran:
         if module in seen:

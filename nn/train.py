@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
-from nn.module import Module
+from nn.module import Module, evaluating
 from nn.optim import Optimizer, ReduceLROnPlateau
 
 LossFunction = Callable[[Tensor, Any], Tensor]
@@ -72,30 +72,16 @@ class _Tally:
         return self.loss / self.count, (self.correct / self.count if self.classified else None)
 
 
-def _modes(model: Module) -> list[tuple[Module, bool]]:
-    return [(module, module.training) for _, module in model.named_modules()]
-
-
-def _restore(modes: list[tuple[Module, bool]]) -> None:
-    for module, training in modes:
-        object.__setattr__(module, "training", training)
-
-
 def evaluate(
     model: Module, loss_fn: LossFunction, loader: Iterable[tuple[Any, ...]]
 ) -> tuple[float, float | None]:
     """(mean loss, accuracy or None for a regression) over a loader in eval mode without a graph;
     every submodule's own mode is restored afterwards, also when the loss raises."""
-    modes = _modes(model)
-    model.eval()
     tally = _Tally()
-    try:
-        with no_grad():
-            for inputs, labels in loader:
-                outputs = model(inputs)
-                tally.add(loss_fn(outputs, labels).item(), outputs, labels)
-    finally:
-        _restore(modes)
+    with evaluating(model), no_grad():
+        for inputs, labels in loader:
+            outputs = model(inputs)
+            tally.add(loss_fn(outputs, labels).item(), outputs, labels)
     return tally.results("evaluate")
 
 

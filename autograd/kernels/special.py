@@ -31,6 +31,14 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(np.result_type(x, np.float32), copy=False)
 
 
+def softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
+    """exp(x - max) / Σ exp(x - max) along ``axis``: no overflow; an empty array is returned as a copy."""
+    if x.size == 0:
+        return x.copy()
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
 def softplus_float(x: float) -> float:
     """log(1 + e**x) as max(x, 0) + log1p(e**-|x|): no overflow for any float."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))

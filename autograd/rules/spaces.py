@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd.kernels.im2col import Window, col2im, im2col
-from autograd.kernels.special import erf_array, sigmoid_array, sigmoid_float
+from autograd.kernels.special import erf_array, sigmoid_array, sigmoid_float, softmax_array
 
 
 class FloatMath:
@@ -130,10 +130,7 @@ class ArrayMath:
 
     @staticmethod
     def softmax(x: np.ndarray, axis: int) -> np.ndarray:
-        if x.size == 0:
-            return x.copy()
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
-        return e / e.sum(axis=axis, keepdims=True)
+        return softmax_array(x, axis)
 
     @staticmethod
     def im2col(x: np.ndarray, window: Window, saved: dict[str, Any] | None) -> np.ndarray:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.kernels.special import softmax_array
 from autograd.rules.elementwise import OUT, Reads, saved_values
 from autograd.rules.spaces import put_region, scatter_add, sum_to
 
@@ -299,14 +300,7 @@ WHERE = Structural(
 # -- softmax and the fused losses ----------------------------------------------------------------------
 
 
-def _softmax_forward(x: np.ndarray, axis: int) -> np.ndarray:
-    if x.size == 0:
-        return x.copy()
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def _log_softmax_forward(x: np.ndarray, axis: int) -> np.ndarray:
+def _logsoftmax_array(x: np.ndarray, axis: int) -> np.ndarray:
     if x.size == 0:
         return x.copy()
     shifted = x - x.max(axis=axis, keepdims=True)
@@ -315,13 +309,13 @@ def _log_softmax_forward(x: np.ndarray, axis: int) -> np.ndarray:
 
 SOFTMAX = Structural(
     "softmax",
-    _softmax_forward,
+    softmax_array,
     lambda m, g, out, inputs, needs, axis: (out * (g - m.sum(g * out, axis, True)),),
     reads=((OUT,),),
 )
 LOG_SOFTMAX = Structural(
     "log_softmax",
-    _log_softmax_forward,
+    _logsoftmax_array,
     lambda m, g, out, inputs, needs, axis: (g - m.exp(out) * m.sum(g, axis, True),),
     reads=((OUT,),),
 )

@@ -12,6 +12,7 @@ import numpy as np
 
 from autograd.kernels.im2col import Window, col2im, im2col, window_view
 from autograd.rules.elementwise import OUT
+from autograd.rules.spaces import ArrayMath
 from autograd.rules.structural import Grads, Structural
 
 # -- im2col / col2im: the adjoint pair every window op's backward is made of -----------------------------
@@ -33,9 +34,9 @@ COL2IM = Structural(
 # -- convolution -------------------------------------------------------------------------------------------
 
 
-def _weight_matrix(w: np.ndarray) -> np.ndarray:
+def _weight_matrix(m: Any, w: Any) -> Any:
     """(O, C/g, KH, KW) -> (KH·KW·C/g, O): rows in im2col's column order (kh, kw, c)."""
-    return w.transpose(2, 3, 1, 0).reshape(-1, w.shape[0])
+    return m.reshape(m.transpose(w, (2, 3, 1, 0)), (-1, w.shape[0]))
 
 
 def _group_columns(m: Any, cols: Any, window: Window, groups: int, group: int) -> Any:
@@ -52,16 +53,15 @@ def _conv_forward(
     x: np.ndarray, w: np.ndarray, *bias: np.ndarray, window: Window, groups: int, saved: dict
 ) -> Any:
     cols = saved["cols"] = im2col(x, window)
-    weights = _weight_matrix(w)
+    weights = _weight_matrix(ArrayMath, w)
     if groups == 1:
         out = weights.T @ cols.T  # (O, N·OH·OW): the result is channels-first in memory
     else:
-        per_out, per_in = w.shape[0] // groups, w.shape[1]
-        split = cols.reshape(-1, window.taps, window.image[1])
+        per_out = w.shape[0] // groups
         out = np.concatenate(
             [
                 weights[:, g * per_out : (g + 1) * per_out].T
-                @ split[:, :, g * per_in : (g + 1) * per_in].reshape(-1, window.taps * per_in).T
+                @ _group_columns(ArrayMath, cols, window, groups, g).T
                 for g in range(groups)
             ]
         )
@@ -80,7 +80,7 @@ def _conv_backward(
     channels_out, per_group_in, kh, kw = w.shape
     per_group_out = channels_out // groups
     rows = m.transpose(m.reshape(m.transpose(g, (1, 0, 2, 3)), (channels_out, -1)), (1, 0))  # (N·OH·OW, O)
-    weights = m.reshape(m.transpose(w, (2, 3, 1, 0)), (-1, channels_out))
+    weights = _weight_matrix(m, w)
     cols = m.im2col(x, window, saved) if needs[1] else None
     weight_parts, column_parts = [], []
     for group in range(groups):

@@ -12,6 +12,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.extend import apply, lift
 from autograd.rules import structural as T
+from nn._checks import dropout_probability
 from nn.functional.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
 from nn.init import Rng, as_generator
 
@@ -117,12 +118,6 @@ def _refuse_linear(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     )
 
 
-def check_dropout_probability(owner: str, p: float) -> None:
-    """PyTorch's range for a dropout probability: [0, 1] (1 drops everything)."""
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"{owner}: dropout probability has to be between 0 and 1, but got {p}")
-
-
 def _dropped(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: Rng) -> Tensor:
     """``x`` with each entry of a ``mask_shape`` mask (broadcast over x) zeroed with probability p and the
     rest scaled by 1/(1-p); p = 1 gives zeros, as in PyTorch."""
@@ -134,7 +129,7 @@ def _dropped(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: Rng) -> Tens
 
 def dropout2d(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
     """Channel dropout: zero each (sample, channel) map of an (N, C, H, W) input with probability p."""
-    check_dropout_probability("dropout2d", p)
+    dropout_probability("dropout2d", p)
     if x.ndim != 4:
         raise ValueError(f"dropout2d expects (N, C, H, W) inputs, got {x.shape}")
     if not training or p == 0.0:
@@ -158,7 +153,7 @@ def pad(x: Tensor, pad: tuple[int, ...], mode: str = "constant", value: float = 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
     """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p); identity in eval."""
-    check_dropout_probability("dropout", p)
+    dropout_probability("dropout", p)
     if not training or p == 0.0:
         return x
     return _dropped(x, p, x.shape, rng)

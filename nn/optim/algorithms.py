@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from nn.optim.optimizer import Optimizer, check_fraction
+from nn._checks import fraction
+from nn.optim.optimizer import Optimizer
 
 
 def _moving_average(average: np.ndarray, value: np.ndarray, rate: float) -> np.ndarray:
@@ -140,8 +141,8 @@ class Adam(Optimizer):
         betas = group["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        check_fraction("betas[0]", betas[0])
-        check_fraction("betas[1]", betas[1])
+        fraction("betas[0]", betas[0])
+        fraction("betas[1]", betas[1])
 
     def _decay(self, data: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         return grad + group["weight_decay"] * data if group["weight_decay"] else grad

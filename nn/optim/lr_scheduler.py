@@ -8,7 +8,8 @@ import math
 import warnings
 from typing import Any
 
-from nn.optim.optimizer import Optimizer, check_fraction, check_positive
+from nn._checks import fraction, positive_number
+from nn.optim.optimizer import Optimizer
 
 
 def _check_optimizer(optimizer: Any, name: str) -> None:
@@ -53,7 +54,7 @@ class LRScheduler:
                 for g, base in zip(groups, self.base_lrs)
             ]
             for lr in lrs:  # all checked before any is set: an overflow leaves the optimizer as it was
-                check_positive("lr", lr, allow_zero=True)
+                positive_number("lr", lr, allow_zero=True)
         except ValueError:
             self.last_epoch -= 1
             raise
@@ -87,7 +88,7 @@ class StepLR(LRScheduler):
     ) -> None:
         if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
             raise ValueError(f"step_size must be an integer >= 1, got {step_size!r}")
-        check_positive("gamma", gamma)
+        positive_number("gamma", gamma)
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
@@ -99,7 +100,7 @@ class ExponentialLR(LRScheduler):
     """Multiply the lr by ``gamma`` every epoch."""
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
-        check_positive("gamma", gamma)
+        positive_number("gamma", gamma)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -114,7 +115,7 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         if isinstance(T_max, bool) or not isinstance(T_max, int) or T_max < 1:
             raise ValueError(f"T_max must be an integer >= 1, got {T_max!r}")
-        check_positive("eta_min", eta_min, allow_zero=True)
+        positive_number("eta_min", eta_min, allow_zero=True)
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -154,7 +155,7 @@ class ReduceLROnPlateau:
                 f"mode must be 'min' or 'max' and threshold_mode 'rel' or 'abs', "
                 f"got {mode!r}, {threshold_mode!r}"
             )
-        check_fraction("factor", factor)
+        fraction("factor", factor)
         if factor == 0:
             raise ValueError("factor must be in (0, 1), got 0")
         for name, count in (("patience", patience), ("cooldown", cooldown)):

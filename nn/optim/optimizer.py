@@ -4,7 +4,6 @@ from which training resumes exactly (PyTorch's layout: ``{"state": {index: ...},
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -12,6 +11,7 @@ import numpy as np
 
 from autograd import Tensor, enable_grad
 from autograd.extend import grad_array, increment_version, restore, silence
+from nn._checks import fraction, positive_number
 
 
 class Optimizer:
@@ -70,13 +70,13 @@ class Optimizer:
 
     def _check_options(self, group: dict[str, Any]) -> None:
         """Raise for an option out of range, by the kinds the class declares (and its own checks)."""
-        check_positive("lr", group["lr"], allow_zero=True)  # lr=0 is allowed, as in PyTorch
+        positive_number("lr", group["lr"], allow_zero=True)  # lr=0 is allowed, as in PyTorch
         for name in self.positive_options:
-            check_positive(name, group[name])
+            positive_number(name, group[name])
         for name in self.non_negative_options:
-            check_positive(name, group[name], allow_zero=True)
+            positive_number(name, group[name], allow_zero=True)
         for name in self.fraction_options:
-            check_fraction(name, group[name])
+            fraction(name, group[name])
 
     @property
     def lr(self) -> float:
@@ -85,7 +85,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        check_positive("lr", value, allow_zero=True)
+        positive_number("lr", value, allow_zero=True)
         for group in self.param_groups:
             group["lr"] = value
 
@@ -196,21 +196,3 @@ def _restored(name: str, value: Any, p: Tensor) -> Any:
             )
         return np.array(value, dtype=p.dtype, copy=True)
     return copy.deepcopy(value.item() if isinstance(value, np.ndarray) else value)
-
-
-def check_positive(name: str, value: float, allow_zero: bool = False) -> None:
-    """A finite real number > 0 (>= 0 with ``allow_zero``), else an error naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    if value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be {bound}, got {value}")
-
-
-def check_fraction(name: str, value: float) -> None:
-    """A number in [0, 1), else an error naming the argument."""
-    check_positive(name, value, allow_zero=True)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
