@@ -254,4 +254,4 @@ RNN_TANH, RNN_RELU, LSTM, GRU = (
     _GRU("gru", 3),
 )
 KINDS = {kind.name: kind for kind in (RNN_TANH, RNN_RELU, LSTM, GRU)}
-RULES = {name: Structural(name, _forward, _backward) for name in KINDS}
+RULES = {name: Structural(name, _forward, _backward) for name in KINDS}  # by cell name, one rule each

@@ -220,3 +220,5 @@ def _avg_pool_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, wind
 
 
 AVG_POOL2D = Structural("avg_pool2d", _avg_pool_forward, _avg_pool_backward, reads=())
+
+RULES: tuple[Structural, ...] = (IM2COL, COL2IM, CONV2D, MAX_POOL2D, AVG_POOL2D)

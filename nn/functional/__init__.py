@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import Tensor
 from autograd.extend import apply, lift
+from autograd.rules import losses
 from autograd.rules import structural as T
 from nn._checks import dropout_probability
 from nn.functional.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
@@ -218,7 +219,7 @@ def binary_cross_entropy(probability: Tensor, target: Any, reduction: str = "mea
             f"{len(outside)} outside, e.g. {outside[:3].tolist()}; for scores use "
             "binary_cross_entropy_with_logits"
         )
-    return _reduce(apply(T.BCE, (probability, target)), reduction)
+    return _reduce(apply(losses.BCE, (probability, target)), reduction)
 
 
 def binary_cross_entropy_with_logits(logits: Tensor, target: Any, reduction: str = "mean") -> Tensor:
@@ -226,7 +227,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, target: Any, reduction: str
     _require_tensor("binary_cross_entropy_with_logits", "the logits", logits)
     target = lift(target, logits)
     _check_same_shape("binary_cross_entropy_with_logits", logits, target)
-    return _reduce(apply(T.BCE_WITH_LOGITS, (logits, target)), reduction)
+    return _reduce(apply(losses.BCE_WITH_LOGITS, (logits, target)), reduction)
 
 
 def cross_entropy(
@@ -254,7 +255,7 @@ def cross_entropy(
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     rows, ignored = _target_rows(logits, targets, ignore_index)
     if weight is None and label_smoothing == 0.0 and not ignored:
-        return apply(T.CROSS_ENTROPY, (logits,), targets=rows, reduction=reduction, saved={})
+        return apply(losses.CROSS_ENTROPY, (logits,), targets=rows, reduction=reduction, saved={})
     return _weighted_nll(logits.log_softmax(1), rows, weight, ignore_index, reduction, label_smoothing)
 
 

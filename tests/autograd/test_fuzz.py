@@ -14,18 +14,16 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograd import Tensor, Value
-from autograd.rules.elementwise import ELEMENTWISE, Elementwise
+from autograd.rules import ELEMENTWISE
+from autograd.rules.elementwise import Elementwise
 from autograd.tensor.record import elementwise as tensor_elementwise
 from autograd.value import elementwise as value_elementwise
 from nn import functional as F
+from tests.autograd.rule_cases import ELEMENTWISE_CASES
 
 EXTREMES = [0.0, -0.0, 1.0, -1.0, 1e4, -1e4, 1e30, -1e30, math.inf, -math.inf, math.nan]
-PARAMS = {"leaky_relu": (0.1,), "elu": (1.0,), "clip": (-1.0, 1.0)}
-# finite inputs give finite values and gradients for these (no overflow in the math itself)
-BOUNDED = {
-    "abs", "cos", "elu", "erf", "gelu", "hard_sigmoid", "identity", "leaky_relu", "neg", "relu", "selu",
-    "sigmoid", "sin", "softplus", "softsign", "step", "swish", "tanh", "clip",
-}  # fmt: skip
+PARAMS = {name: case.params for name, case in ELEMENTWISE_CASES.items()}
+BOUNDED = {name for name, case in ELEMENTWISE_CASES.items() if case.bounded}
 NAN_PASSES = {name for name in BOUNDED if name != "step"} | {"exp", "log", "sqrt"}
 
 

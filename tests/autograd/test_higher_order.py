@@ -1,5 +1,6 @@
-"""Gradients of gradients: ``autograd.grad``, ``create_graph`` on every Tensor rule (fused losses
-included), golden values, and the graph of a backward pass."""
+"""Gradients of gradients: ``autograd.grad``, ``create_graph`` on every Tensor rule of the registry in
+rule_cases (losses, convolution, pooling and the recurrent cells included), golden values, and the
+graph of a backward pass."""
 
 from __future__ import annotations
 
@@ -11,108 +12,24 @@ import nn
 from autograd import (
     Tensor,
     Value,
-    concatenate,
-    enable_grad,
     grad,
     gradcheck,
     gradgradcheck,
-    stack,
-    where,
 )
 from autograd.rules import structural as tensor_rules
 from autograd.tensor.record import apply
 from nn import functional as F
+from tests.autograd.rule_cases import STRUCTURAL_CASES
 from tests.autograd.strategies import separated_leaves
-
-LABELS = np.array([2, 0, 1])
-MASK = np.array([[True, False, True], [False, False, True], [True, True, False]])
-ROWS = np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0], [0.0, 0.6, 0.4]])
-
-
-def _picked_gradient(a: Tensor) -> Tensor:
-    """The gradient of a repeated pick is a scatter-add, recorded (even inside gradcheck's no_grad)."""
-    with enable_grad():
-        return grad((a * a * a)[[0, 0, 2]].sum(), a, create_graph=True)[0]
-
-
-def _assigned(a: Tensor, index: object, value: Tensor) -> Tensor:
-    """``a * a`` with ``value`` written at ``index``: an item assignment recorded as index_put."""
-    out = a * a
-    out[index] = value
-    return out
-
-
-def _scaled_through_a_view(a: Tensor) -> Tensor:
-    """A column of ``a * a`` scaled in place through a view: index_put on the base, then the view."""
-    out = a * a
-    out.t()[0].mul_(a[1].exp())
-    return out
-
-
-# one expression per structural rule; a rule added to the table without a case here fails the test below
-CASES = {
-    "MATMUL": [
-        lambda a: a @ a.T,
-        lambda a: a[0] @ a[1],  # 1-D · 1-D
-        lambda a: a[0] @ a.T,  # 1-D @ 2-D
-        lambda a: a @ a[1],  # 2-D @ 1-D
-        lambda a: a.reshape(3, 1, 3) @ a.reshape(1, 3, 3),  # batched, broadcast batch
-    ],
-    "LINEAR": [lambda a: F.linear(a, a * 0.5, a[0]), lambda a: F.linear(a.reshape(3, 1, 3), a)],
-    "SUM": [lambda a: (a * a).sum(axis=1), lambda a: (a * a).sum(axis=0, keepdims=True)],
-    "MEAN": [lambda a: (a * a).mean(axis=(0, 1)), lambda a: (a * a).mean(axis=-1, keepdims=True)],
-    "VAR": [
-        lambda a: a.var(axis=0),
-        lambda a: a.var(axis=1, keepdims=True, correction=0),
-        lambda a: a.std(0),
-    ],
-    "MAX": [lambda a: a.exp().max(axis=1), lambda a: (a * a.exp()).max()],
-    "MIN": [lambda a: a.exp().min(axis=0, keepdims=True)],
-    "RESHAPE": [lambda a: (a * a).reshape(9)],
-    "TRANSPOSE": [lambda a: (a * a).T, lambda a: (a * a).reshape(1, 3, 3).permute(2, 0, 1)],
-    "BROADCAST_TO": [lambda a: (a * a)[0].broadcast_to(2, 3, 3)],
-    "SUM_TO": [lambda a: (a * a).sum_to(1, 3), lambda a: (a * a).sum_to(3)],
-    "ASTYPE": [lambda a: (a * a).astype(np.float64)],  # float32 would drown central differences
-    "GETITEM": [lambda a: (a * a)[1:, ::2], lambda a: (a * a)[[0, 0, 2]], lambda a: (a * a)[MASK]],
-    "SCATTER_ADD": [lambda a: _picked_gradient(a)],
-    "INDEX_PUT": [
-        lambda a: _assigned(a, 1, a[0].exp()),
-        lambda a: _assigned(a, (slice(None), 2), a[:, 0] * a[:, 1]),
-        lambda a: _assigned(a, MASK, (a * 3.0)[MASK]),
-        lambda a: _assigned(a, [0, 2], a[1].tanh()),  # one row broadcast into two
-        _scaled_through_a_view,
-    ],
-    "PAD": [lambda a: (a * a).pad(((1, 0), (0, 2)), value=3.0)],
-    "CONCATENATE": [lambda a: concatenate([a * a, a.exp()], axis=1)],
-    "STACK": [lambda a: stack([a * a, a.tanh()], axis=-1)],
-    "WHERE": [lambda a: where(MASK, a * a, a.exp())],
-    "SOFTMAX": [lambda a: a.softmax(axis=1), lambda a: a.softmax(axis=0)],
-    "LOG_SOFTMAX": [lambda a: a.log_softmax(axis=-1)],
-    "CROSS_ENTROPY": [
-        lambda a: F.cross_entropy(a, LABELS),
-        lambda a: F.cross_entropy(a, ROWS, reduction="sum"),
-        lambda a: F.cross_entropy(a * a, LABELS, reduction="none"),
-    ],
-    "BCE": [lambda a: F.binary_cross_entropy(a.sigmoid(), MASK.astype(float))],
-    "BCE_WITH_LOGITS": [
-        lambda a: F.binary_cross_entropy_with_logits(a, MASK.astype(float)),
-        lambda a: F.binary_cross_entropy_with_logits(a, a.sigmoid(), reduction="sum"),
-    ],
-}
-
-
-def test_every_structural_rule_has_second_order_cases() -> None:
-    rules = {name for name, value in vars(tensor_rules).items() if isinstance(value, tensor_rules.Structural)}
-    assert rules == set(CASES)
 
 
 @pytest.mark.parametrize(
-    "name, index", [(name, i) for name, cases in CASES.items() for i in range(len(cases))]
+    "name, index", [(name, i) for name, cases in STRUCTURAL_CASES.items() for i in range(len(cases))]
 )
 @settings(max_examples=8)
 @given(a=separated_leaves((3, 3)))
 def test_every_structural_rule_has_correct_second_derivatives(name: str, index: int, a: Tensor) -> None:
-    function = CASES[name][index]
+    function = STRUCTURAL_CASES[name][index]
     gradcheck(function, [a])
     gradgradcheck(function, [a])
 

@@ -1,5 +1,6 @@
-"""The elementwise derivative table: every rule agrees between Value and Tensor (values and gradients,
-binary rules and kinks included), is bound on both engines, and has correct second derivatives."""
+"""The derivative table: the test registry (rule_cases) covers every rule; every elementwise rule agrees
+between Value and Tensor (values and gradients, binary rules and kinks included), is bound on both
+engines, and has correct second derivatives."""
 
 from __future__ import annotations
 
@@ -11,49 +12,26 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value, gradcheck, gradgradcheck
+from autograd.rules import ELEMENTWISE, STRUCTURAL
 from autograd.rules import elementwise as rules
-from autograd.rules.elementwise import ELEMENTWISE, Elementwise, with_constant
+from autograd.rules.elementwise import Elementwise, with_constant
 from autograd.tensor.record import elementwise as tensor_elementwise
 from autograd.value import elementwise as value_elementwise
-
-# inputs inside each rule's domain, and its parameters; kinks are listed so smooth checks avoid them
-DOMAIN: dict[str, tuple[tuple[float, float], tuple[float, ...], tuple[float, ...]]] = {
-    "add": ((-3, 3), (), ()),
-    "sub": ((-3, 3), (), ()),
-    "mul": ((-3, 3), (), ()),
-    "div": ((0.5, 3), (), ()),
-    "pow": ((0.5, 2), (), ()),
-    "neg": ((-3, 3), (), ()),
-    "exp": ((-3, 3), (), ()),
-    "log": ((0.2, 3), (), ()),
-    "sqrt": ((0.2, 3), (), ()),
-    "abs": ((-3, 3), (), (0.0,)),
-    "sin": ((-3, 3), (), ()),
-    "cos": ((-3, 3), (), ()),
-    "erf": ((-3, 3), (), ()),
-    "identity": ((-3, 3), (), ()),
-    "step": ((-3, 3), (), (0.0,)),
-    "sigmoid": ((-4, 4), (), ()),
-    "tanh": ((-3, 3), (), ()),
-    "relu": ((-3, 3), (), (0.0,)),
-    "leaky_relu": ((-3, 3), (0.1,), (0.0,)),
-    "elu": ((-3, 3), (0.7,), (0.0,)),
-    "selu": ((-3, 3), (), (0.0,)),
-    "gelu": ((-4, 4), (), ()),
-    "swish": ((-4, 4), (), ()),
-    "softplus": ((-4, 4), (), ()),
-    "softsign": ((-3, 3), (), (0.0,)),
-    "hard_sigmoid": ((-4, 4), (), (-3.0, 3.0)),
-    "clip": ((-3, 3), (-1.0, 1.5), (-1.0, 1.5)),
-    "floor_divide": ((0.5, 3), (), ()),
-    "remainder": ((0.5, 3), (), ()),
-}
-STEPS_AT_INTEGER_RATIOS = {"floor_divide", "remainder"}  # x // y and x % y jump where x / y is whole
-VALUE_ONLY_MISSING = {"clip"}  # clip is a Tensor method (PyTorch's clamp); Value has no use for it
+from tests.autograd.rule_cases import (
+    ELEMENTWISE_CASES,
+    STEPS_AT_INTEGER_RATIOS,
+    STRUCTURAL_CASES,
+    VALUE_ONLY_MISSING,
+)
 
 
-def test_every_rule_has_a_domain_and_a_binding_on_each_engine() -> None:
-    assert {rule.name for rule in ELEMENTWISE} == set(DOMAIN)
+def test_the_registry_covers_the_whole_table() -> None:
+    """Every rule, conv and recurrent included, has its test facts in rule_cases (names are unique)."""
+    assert sorted(rule.name for rule in ELEMENTWISE) == sorted(ELEMENTWISE_CASES)
+    assert sorted(rule.name for rule in STRUCTURAL) == sorted(STRUCTURAL_CASES)
+
+
+def test_every_rule_has_a_binding_on_each_engine() -> None:
     dunders = {"add", "sub", "mul", "div", "pow", "neg", "abs", "floor_divide", "remainder"}
     for rule in ELEMENTWISE:
         if rule.name in dunders:
@@ -78,7 +56,8 @@ def _both(rule: Elementwise, points: tuple[float, ...], params: tuple[float, ...
 
 @pytest.mark.parametrize("rule", ELEMENTWISE, ids=lambda rule: rule.name)
 def test_value_and_tensor_agree_on_every_rule(rule: Elementwise) -> None:
-    (low, high), params, kinks = DOMAIN[rule.name]
+    case = ELEMENTWISE_CASES[rule.name]
+    low, high, params, kinks = case.low, case.high, case.params, case.kinks
     if rule.name in VALUE_ONLY_MISSING:
         with pytest.raises(ValueError, match="keeps one constant"):
             value_elementwise(rule, (Value(1.0),), params)
@@ -139,9 +118,9 @@ def test_labels_tell_the_two_sides_of_a_constant_apart() -> None:
 
 
 def _smooth_point(draw: st.DrawFn, rule: Elementwise) -> float:
-    (low, high), _, kinks = DOMAIN[rule.name]
-    x = draw(st.floats(low, high))
-    assume(all(abs(x - k) > 1e-2 for k in kinks))
+    case = ELEMENTWISE_CASES[rule.name]
+    x = draw(st.floats(case.low, case.high))
+    assume(all(abs(x - k) > 1e-2 for k in case.kinks))
     return x
 
 
@@ -151,11 +130,12 @@ def _smooth_point(draw: st.DrawFn, rule: Elementwise) -> float:
 def test_second_derivatives_of_every_rule_match_central_differences(
     rule: Elementwise, data: st.DataObject
 ) -> None:
-    _, params, _ = DOMAIN[rule.name]
+    case = ELEMENTWISE_CASES[rule.name]
+    params = case.params
     points = [_smooth_point(data.draw, rule) for _ in range(rule.arity)]
     tensors = [Tensor(np.array([p, p * 0.9 + 0.05]), requires_grad=True) for p in points]
-    assume(all(abs(float(v) - k) > 1e-2 for t in tensors for v in t.data for k in DOMAIN[rule.name][2]))
-    assume(all(DOMAIN[rule.name][0][0] <= v <= DOMAIN[rule.name][0][1] for t in tensors for v in t.data))
+    assume(all(abs(float(v) - k) > 1e-2 for t in tensors for v in t.data for k in case.kinks))
+    assume(all(case.low <= v <= case.high for t in tensors for v in t.data))
     if rule.name in STEPS_AT_INTEGER_RATIOS:
         ratios = tensors[0].numpy() / tensors[1].numpy()
         assume(np.all(np.abs(ratios - np.round(ratios)) > 1e-2))
