@@ -33,26 +33,14 @@ dot:
 chromium:  ## only for the test that clicks through viz.animate's page; skipped without it
 	@sh scripts/ensure-chromium.sh
 
+# every lesson, in the notes' order, with its quick settings: `make demo LESSONS="xor moons"` runs a few
+LESSONS ?= gates apple chain_rule newton higher_order anomaly xor moons activations optimizers mnist_mlp \
+	notes_pytorch convolution mnist_cnn sine_rnn vanishing_time addition_rnn rbm dbn
+FLAGS_mnist_mlp := --sample
+
 demo: install dot
-	$(PY) -m examples.gates --out $(OUT)
-	$(PY) -m examples.apple --out $(OUT)
-	$(PY) -m examples.chain_rule --out $(OUT)
-	$(PY) -m examples.newton --out $(OUT)
-	$(PY) -m examples.higher_order --out $(OUT)
-	$(PY) -m examples.anomaly --out $(OUT)
-	$(PY) -m examples.xor --out $(OUT)
-	$(PY) -m examples.moons --out $(OUT)
-	$(PY) -m examples.activations --out $(OUT)
-	$(PY) -m examples.optimizers --out $(OUT)
-	$(PY) -m examples.mnist_mlp --sample --out $(OUT)
-	$(PY) -m examples.notes_pytorch --out $(OUT)
-	$(PY) -m examples.convolution --out $(OUT)
-	$(PY) -m examples.mnist_cnn --out $(OUT)
-	$(PY) -m examples.sine_rnn --out $(OUT)
-	$(PY) -m examples.vanishing_time --out $(OUT)
-	$(PY) -m examples.addition_rnn --out $(OUT)
-	$(PY) -m examples.rbm --out $(OUT)
-	$(PY) -m examples.dbn --out $(OUT)
+	@set -e; $(foreach lesson,$(LESSONS),echo "== examples.$(lesson)"; \
+		$(PY) -m examples.$(lesson) --out $(OUT) $(FLAGS_$(lesson));)
 
 shell: install  ## a Python prompt with chainrule importable (or: . .venv/bin/activate)
 	$(PY)
@@ -66,12 +54,17 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install crosscheck dot chromium lint
+test: install crosscheck dot chromium  ## the tests first, then lint: a formatting nit never hides a result
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory lint
 
-bench: install
-	$(PY) -m pip install --quiet micrograd==0.1.0 dezero==0.0.13
-	$(MAKE) crosscheck
+BENCH := $(VENV)/.bench
+
+$(BENCH): $(CROSSCHECK) setup.cfg
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(BENCH)  ## the peers the benchmarks compare with: the bench extra, PyTorch and scikit-learn
 	$(PY) benchmarks/scalar.py
 	$(PY) benchmarks/overhead.py --readme README.md
 	$(PY) benchmarks/mnist.py $(if $(DATA),--data $(DATA),)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,11 +18,10 @@ class Block:
         if name.split('.')[0] in {BLOCKED!r}:
             raise ImportError('blocked optional dependency: ' + name)
 sys.meta_path.insert(0, Block())
-for package in ('autograd', 'nn', 'viz', 'examples'):
+for package in ('autograd', 'nn', 'viz', 'chainrule', 'examples'):
     module = importlib.import_module(package)
     for info in pkgutil.walk_packages(module.__path__, package + '.'):
         importlib.import_module(info.name)
-importlib.import_module('chainrule')
 print('ok')
 """
 
@@ -32,8 +33,36 @@ def test_every_module_imports_with_only_the_runtime_dependencies() -> None:
 
 
 def test_typed_markers_ship() -> None:
-    for package in ("autograd", "nn", "viz"):
+    for package in ("autograd", "nn", "viz", "chainrule"):
         assert (ROOT / package / "py.typed").exists()
+
+
+def test_the_wheel_holds_every_module_of_the_source_tree(tmp_path: Path) -> None:
+    """Every .py of the four packages (rooms included) and the shadowing guard ship in the wheel (built
+    from a copy of the tree, so no build/ folder is left in the checkout)."""
+    skipped = shutil.ignore_patterns(".*", "out", "build", "*.egg-info", "__pycache__", "notes_code")
+    source = shutil.copytree(ROOT, tmp_path / "source", ignore=skipped)
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        tmp_path,
+    ]
+    built = subprocess.run([*command, source], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("chainrule-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    sources = {
+        str(path.relative_to(ROOT))
+        for package in ("autograd", "nn", "viz", "chainrule")
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert sources | {"chainrule_guard.py", "nn/data/sample/train-images-idx3-ubyte.gz"} <= shipped
 
 
 def test_the_distribution_installs_the_chainrule_module(tmp_path: Path) -> None:
