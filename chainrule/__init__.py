@@ -9,6 +9,7 @@ here is a copy.
 from __future__ import annotations
 
 import builtins
+import sys
 import types
 from importlib import metadata
 from typing import Any
@@ -34,8 +35,9 @@ from autograd import (  # noqa: E402
 )
 from autograd.random import Generator, manual_seed  # noqa: E402
 from autograd.tensor.device import device  # noqa: E402
-from autograd.tensor.device import is_available as _cuda_is_available  # noqa: E402
 from autograd.tensor.promotion import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
+from chainrule import accelerator, backends, cuda, utils  # noqa: E402
+from chainrule.as_torch import use_as_torch  # noqa: E402
 from chainrule.factories import (  # noqa: E402
     arange,
     bool_,
@@ -69,8 +71,25 @@ except metadata.PackageNotFoundError:  # running from a source tree that was nev
 bool = bool_  # torch.bool, as the notes write it
 float, double, half, int, short = float32, float64, float16, int32, int16  # PyTorch's other names
 cat = concatenate
-utils = types.SimpleNamespace(data=nn.data)
-cuda = types.SimpleNamespace(is_available=_cuda_is_available, device_count=lambda: 0)
+
+
+def _alias_tree(alias: str, module: types.ModuleType) -> None:
+    """Make ``chainrule.<alias>`` and its submodules importable under those names, as torch's tree is:
+    the same module objects (``import chainrule.nn.functional as F`` gives ``nn.functional``)."""
+    prefix = module.__name__
+    for name, loaded in list(sys.modules.items()):
+        if name == prefix or name.startswith(prefix + "."):
+            sys.modules[f"chainrule.{alias}{name[len(prefix) :]}"] = loaded
+
+
+for _alias, _module in (("nn", nn), ("optim", optim), ("utils.data", nn.data), ("autograd", autograd)):
+    _alias_tree(_alias, _module)
+
+
+def set_default_device(where: Any) -> None:
+    """Where new Tensors go: the CPU is the only device (``set_default_device("cpu")`` is accepted,
+    anything else refused as ``device()`` refuses it)."""
+    device(where)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -154,12 +173,14 @@ __all__ = [
     "Tensor",
     "__version__",
     "abs",
+    "accelerator",
     "allclose",
     "arange",
     "argmax",
     "argmin",
     "as_tensor",
     "autograd",
+    "backends",
     "bool",
     "cat",
     "clamp",
@@ -213,6 +234,7 @@ __all__ = [
     "reshape",
     "result_type",
     "save",
+    "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
     "short",
@@ -229,6 +251,7 @@ __all__ = [
     "transpose",
     "uint8",
     "unsqueeze",
+    "use_as_torch",
     "utils",
     "var",
     "where",
