@@ -164,6 +164,65 @@ transpose = _function("transpose")
 unsqueeze = _function("unsqueeze")
 var = _function("var")
 std = _function("std")
+addmm = _function("addmm")
+argsort = _function("argsort")
+bmm = _function("bmm")
+chunk = _function("chunk")
+clamp_max = _function("clamp_max")
+clamp_min = _function("clamp_min")
+diag = _function("diag")
+dot = _function("dot")
+equal = _function("equal")
+flip = _function("flip")
+gather = _function("gather")
+index_select = _function("index_select")
+isinf = _function("isinf")
+isnan = _function("isnan")
+logsumexp = _function("logsumexp")
+masked_select = _function("masked_select")
+mm = _function("mm")
+mv = _function("mv")
+narrow = _function("narrow")
+nonzero = _function("nonzero")
+roll = _function("roll")
+sort = _function("sort")
+split = _function("split")
+topk = _function("topk")
+tril = _function("tril")
+triu = _function("triu")
+unbind = _function("unbind")
+
+
+def is_tensor(obj: Any) -> builtins.bool:
+    """Whether ``obj`` is a Tensor (a Parameter included)."""
+    return isinstance(obj, Tensor)
+
+
+def full_like(
+    x: Tensor, fill_value: Any, dtype: Any = None, requires_grad: builtins.bool = False, device: Any = None
+) -> Tensor:
+    """``x``'s shape filled with ``fill_value``, in ``x``'s dtype unless ``dtype`` is given."""
+    return x.new_full(x.shape, fill_value, dtype, device, requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: builtins.bool = False, device: Any = None) -> Tensor:
+    """A new Tensor of ``size``: zeros here (PyTorch leaves it uninitialised, for code to overwrite)."""
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
+
+
+def empty_like(
+    x: Tensor, dtype: Any = None, requires_grad: builtins.bool = False, device: Any = None
+) -> Tensor:
+    """``empty`` of ``x``'s shape and dtype."""
+    return zeros_like(x, dtype=dtype, requires_grad=requires_grad, device=device)
+
+
+def outer(a: Tensor, b: Tensor) -> Tensor:
+    """The outer product of two 1-D Tensors, ``a[i] * b[j]``."""
+    return a.unsqueeze(1) * b.unsqueeze(0)
+
+
+inference_mode = no_grad  # PyTorch's faster no_grad: here the same thing
 
 
 __all__ = [
@@ -174,54 +233,80 @@ __all__ = [
     "__version__",
     "abs",
     "accelerator",
+    "addmm",
     "allclose",
     "arange",
     "argmax",
     "argmin",
+    "argsort",
     "as_tensor",
     "autograd",
     "backends",
+    "bmm",
     "bool",
     "cat",
+    "chunk",
     "clamp",
+    "clamp_max",
+    "clamp_min",
     "cos",
     "cuda",
     "device",
+    "diag",
+    "dot",
     "double",
+    "empty",
+    "empty_like",
     "enable_grad",
+    "equal",
     "exp",
     "eye",
     "flatten",
+    "flip",
     "float",
     "float16",
     "float32",
     "float64",
     "from_numpy",
     "full",
+    "full_like",
+    "gather",
     "get_default_dtype",
     "half",
+    "index_select",
+    "inference_mode",
     "int",
     "int8",
     "int16",
     "int32",
     "int64",
     "is_grad_enabled",
+    "is_tensor",
+    "isinf",
+    "isnan",
     "linspace",
     "load",
     "log",
     "log_softmax",
+    "logsumexp",
     "long",
     "manual_seed",
+    "masked_select",
     "matmul",
     "max",
     "mean",
     "min",
+    "mm",
+    "mv",
+    "narrow",
     "nn",
     "no_grad",
+    "nonzero",
     "numel",
     "ones",
     "ones_like",
     "optim",
+    "outer",
     "permute",
     "promote_types",
     "rand",
@@ -233,6 +318,7 @@ __all__ = [
     "relu",
     "reshape",
     "result_type",
+    "roll",
     "save",
     "set_default_device",
     "set_default_dtype",
@@ -241,6 +327,8 @@ __all__ = [
     "sigmoid",
     "sin",
     "softmax",
+    "sort",
+    "split",
     "sqrt",
     "squeeze",
     "stack",
@@ -248,8 +336,12 @@ __all__ = [
     "sum",
     "tanh",
     "tensor",
+    "topk",
     "transpose",
+    "tril",
+    "triu",
     "uint8",
+    "unbind",
     "unsqueeze",
     "use_as_torch",
     "utils",

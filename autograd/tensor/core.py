@@ -39,6 +39,7 @@ from autograd.tensor.record import (
     with_number,
 )
 from autograd.tensor.reductions import ReductionMethods
+from autograd.tensor.selection import SelectionMethods
 from autograd.tensor.shapes import ShapeMethods
 from autograd.tensor.torch_names import TorchMethods
 from autograd.tensor.versions import Version, counter_of, version_of
@@ -91,7 +92,7 @@ def _binary_method(rule: Elementwise, reflected: bool = False) -> Callable[[Tens
     return method
 
 
-class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, TorchMethods, TensorBase):
+class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, TorchMethods, TensorBase):
     """An n-dimensional array node: its values (``numpy()``, or ``data`` as a Tensor cut from the graph)
     and ``grad`` (same shape and dtype, or None)."""
 

@@ -1,6 +1,7 @@
 """PyTorch's spellings of Tensor operations that chainrule already has (``view``, ``unsqueeze``,
-``clamp``, ``size()``, ``float()``, ``add_``...), as a mixin of ``Tensor``: each is one line over an
-existing op, so the graph, the gradients and the version counting are the ops' own."""
+``clamp``, ``size()``, ``float()``, ``eq``, ``bmm``, ``new_zeros``, ``normal_``...), as a mixin of
+``Tensor``: each is a line or two over existing ops, so the graph, the gradients and the version
+counting are the ops' own."""
 
 from __future__ import annotations
 
@@ -9,9 +10,25 @@ from typing import Any
 
 import numpy as np
 
+from autograd.random import as_generator
 from autograd.tensor import axes
 from autograd.tensor import record as tensor_record
-from autograd.tensor.device import CPU, device, to_arguments
+from autograd.tensor.base import plain
+from autograd.tensor.device import CPU, check, device, to_arguments
+
+# Tensor.type()'s names, PyTorch's legacy CPU tensor types
+_TYPE_NAMES = {
+    np.dtype(np.float32): "torch.FloatTensor",
+    np.dtype(np.float64): "torch.DoubleTensor",
+    np.dtype(np.float16): "torch.HalfTensor",
+    np.dtype(np.int64): "torch.LongTensor",
+    np.dtype(np.int32): "torch.IntTensor",
+    np.dtype(np.int16): "torch.ShortTensor",
+    np.dtype(np.int8): "torch.CharTensor",
+    np.dtype(np.uint8): "torch.ByteTensor",
+    np.dtype(np.bool_): "torch.BoolTensor",
+}
+_TYPES_BY_NAME = {name: dtype for dtype, name in _TYPE_NAMES.items()}
 
 
 class TorchMethods:
@@ -130,3 +147,168 @@ class TorchMethods:
             raise TypeError(f"only floating-point Tensors can require grad, got dtype {self.dtype}")
         self.requires_grad = requires_grad
         return self
+
+    def half(self: Any) -> Any:
+        """As float16 (in the graph)."""
+        return self.astype(np.float16)
+
+    def type(self: Any, dtype: Any = None) -> Any:
+        """Without an argument, the legacy type name (``'torch.FloatTensor'``); with a dtype or such a
+        name, the Tensor converted to it."""
+        if dtype is None:
+            return _TYPE_NAMES.get(self.dtype, f"torch.{self.dtype}")
+        return self.to(_TYPES_BY_NAME.get(dtype, dtype) if isinstance(dtype, str) else dtype)
+
+    def eq(self: Any, other: Any) -> Any:
+        """``self == other`` elementwise (a bool Tensor)."""
+        return self == other
+
+    def ne(self: Any, other: Any) -> Any:
+        """``self != other`` elementwise (a bool Tensor)."""
+        return self != other
+
+    def equal(self: Any, other: Any) -> builtins.bool:
+        """Whether ``other`` has this shape and every entry equal (one Python bool)."""
+        values = np.asarray(tensor_record.raw(other))
+        return values.shape == self.shape and builtins.bool(np.array_equal(self._data, values))
+
+    def allclose(
+        self: Any,
+        other: Any,
+        rtol: builtins.float = 1e-5,
+        atol: builtins.float = 1e-8,
+        equal_nan: builtins.bool = False,
+    ) -> builtins.bool:
+        """Whether every entry is close to ``other``'s (NumPy's rule, PyTorch's defaults)."""
+        return builtins.bool(np.allclose(self._data, tensor_record.raw(other), rtol, atol, equal_nan))
+
+    def isnan(self: Any) -> Any:
+        """Where the entries are NaN (a bool Tensor)."""
+        return plain(np.isnan(self._data))
+
+    def isinf(self: Any) -> Any:
+        """Where the entries are ±inf (a bool Tensor)."""
+        return plain(np.isinf(self._data))
+
+    def where(self: Any, condition: Any, other: Any) -> Any:
+        """``torch.where(condition, self, other)``: this Tensor where ``condition`` holds, else ``other``."""
+        return tensor_record.where(condition, self, other)
+
+    def view_as(self: Any, other: Any) -> Any:
+        """``view(other.shape)``."""
+        return self.view(other.shape)
+
+    def clamp_min(self: Any, min: Any) -> Any:
+        """``clamp(min=min)``."""
+        return self.clip(min, None)
+
+    def clamp_max(self: Any, max: Any) -> Any:
+        """``clamp(max=max)``."""
+        return self.clip(None, max)
+
+    def repeat(self: Any, *sizes: Any) -> Any:
+        """This Tensor tiled ``sizes[i]`` times along dimension i (extra sizes add leading dimensions)."""
+        counts = axes.shape_argument(sizes)
+        if len(counts) < self.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+            )
+        shape = (1,) * (len(counts) - self.ndim) + self.shape
+        spaced = self.reshape(*(n for size in shape for n in (1, size)))
+        tiled = spaced.expand(*(n for count, size in zip(counts, shape) for n in (count, size)))
+        return tiled.reshape(*(count * size for count, size in zip(counts, shape)))
+
+    def logsumexp(self: Any, dim: Any, keepdim: builtins.bool = False) -> Any:
+        """log Σ exp along ``dim``, shifted by the maximum so nothing overflows (a row of -inf gives -inf)."""
+        axis = axes.normalise_axis(dim, self.ndim, "logsumexp")
+        peak = np.max(self._data, axis=axis, keepdims=True, initial=-np.inf)
+        shift = np.where(np.isfinite(peak), peak, 0).astype(self.dtype)
+        total = (self - plain(shift)).exp().sum(axis=axis, keepdims=keepdim).log()
+        return total + plain(shift if keepdim else np.squeeze(shift, axis))
+
+    def addmm(self: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
+        """``beta * self + alpha * (mat1 @ mat2)``."""
+        product = mat1.mm(mat2)
+        return (self if beta == 1 else self * beta) + (product if alpha == 1 else product * alpha)
+
+    def bmm(self: Any, other: Any) -> Any:
+        """Batched matrix product of two 3-D Tensors, (b, n, m) @ (b, m, p)."""
+        if self.ndim != 3 or getattr(other, "ndim", 0) != 3:
+            raise RuntimeError(f"bmm: expected two 3-D Tensors, got shapes {self.shape} and {other.shape}")
+        return self @ other
+
+    def mv(self: Any, vector: Any) -> Any:
+        """Matrix (2-D) times vector (1-D)."""
+        if self.ndim != 2 or getattr(vector, "ndim", 0) != 1:
+            raise RuntimeError(
+                f"mv: expected a 2-D and a 1-D Tensor, got shapes {self.shape} and {vector.shape}"
+            )
+        return self @ vector
+
+    def dot(self: Any, other: Any) -> Any:
+        """The dot product of two 1-D Tensors of one length."""
+        if self.ndim != 1 or getattr(other, "ndim", 0) != 1:
+            raise RuntimeError(
+                f"1D tensors expected, but got {self.ndim}D and {getattr(other, 'ndim', 0)}D tensors"
+            )
+        return self @ other
+
+    def new_tensor(
+        self: Any, data: Any, dtype: Any = None, device: Any = None, requires_grad: builtins.bool = False
+    ) -> Any:
+        """A new Tensor of ``data`` (copied) in this Tensor's dtype unless ``dtype`` is given."""
+        check(device)
+        out = plain(np.array(tensor_record.raw(data), dtype=self.dtype if dtype is None else dtype))
+        return out.requires_grad_(requires_grad) if requires_grad else out
+
+    def new_full(
+        self: Any,
+        size: Any,
+        fill_value: Any,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: builtins.bool = False,
+    ) -> Any:
+        """A new Tensor of ``size`` filled with ``fill_value``, in this Tensor's dtype unless given."""
+        filled = np.full(
+            axes.shape_argument((size,)), fill_value, dtype=self.dtype if dtype is None else dtype
+        )
+        return self.new_tensor(filled, dtype, device, requires_grad)
+
+    def new_zeros(
+        self: Any, *size: Any, dtype: Any = None, device: Any = None, requires_grad: builtins.bool = False
+    ) -> Any:
+        """Zeros of ``size`` in this Tensor's dtype unless given."""
+        return self.new_full(axes.shape_argument(size), 0, dtype, device, requires_grad)
+
+    def new_ones(
+        self: Any, *size: Any, dtype: Any = None, device: Any = None, requires_grad: builtins.bool = False
+    ) -> Any:
+        """Ones of ``size`` in this Tensor's dtype unless given."""
+        return self.new_full(axes.shape_argument(size), 1, dtype, device, requires_grad)
+
+    def data_ptr(self: Any) -> builtins.int:
+        """The address of the first element (equal for Tensors that share memory from the same start)."""
+        return builtins.int(self._data.__array_interface__["data"][0])
+
+    def element_size(self: Any) -> builtins.int:
+        """Bytes per element."""
+        return builtins.int(self._data.itemsize)
+
+    def lerp_(self: Any, end: Any, weight: Any) -> Any:
+        """In place, ``self + weight * (end - self)`` (a moving average's step); returns self."""
+        return self.add_((end - self) * weight)
+
+    def normal_(
+        self: Any, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None
+    ) -> Any:
+        """In place, draws from N(mean, std²) (the default source unless ``generator``); returns self."""
+        drawn = as_generator(generator).normal(mean, std, self.shape)
+        return self.copy_(plain(np.asarray(drawn, dtype=self.dtype)))
+
+    def uniform_(
+        self: Any, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None
+    ) -> Any:
+        """In place, draws from U(a, b) (the default random source unless ``generator``); returns self."""
+        drawn = as_generator(generator).uniform(a, b, self.shape)
+        return self.copy_(plain(np.asarray(drawn, dtype=self.dtype)))
