@@ -1,4 +1,5 @@
-"""gradcheck: passes on correct gradients, names the input and the error when they are wrong."""
+"""gradcheck: passes on correct gradients, names the input and the error when they are wrong, and says to
+convert a float32 module with ``.double()``."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ def test_rejects_non_values() -> None:
         gradcheck(lambda v: v, [1.0])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="f must return a Value"):
         gradcheck(lambda v: 1.0, [Value(1.0)])  # type: ignore[arg-type, return-value]
+
+
+# -- Second reliability review, C7: gradcheck of a float32 module names the fix ------------------------------
+
+
+def test_gradcheck_of_a_float32_module_says_to_convert_it() -> None:
+    import chainrule
+
+    conv = chainrule.nn.Conv2d(1, 1, 2)
+    x = chainrule.ones(1, 1, 3, 3, requires_grad=True)
+    with pytest.raises(TypeError, match=r"model\.double\(\)"):
+        chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x])
+    conv.double()
+    assert chainrule.autograd.gradcheck(lambda a: conv(a).sum(), [x.double().detach().requires_grad_()])

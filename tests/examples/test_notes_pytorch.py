@@ -1,6 +1,5 @@
-"""PyTorch code runs on chainrule with only its import lines changed: the notes' code (the lesson
-``examples.notes_pytorch``) and a few everyday scripts. When PyTorch is installed, each also runs under
-PyTorch, and the two agree (exactly where no random numbers are involved)."""
+"""PyTorch code (the notes' code and everyday scripts) runs on chainrule with only its imports changed and,
+when PyTorch is installed, agrees with PyTorch (exactly where no random numbers are involved)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""Convolution and pooling: every configuration against central differences (first and second order),
-PyTorch's output-size formula, the layers' shapes and errors, and (when PyTorch is installed) outputs
-and gradients equal to PyTorch's with copied weights."""
+"""Convolution and pooling: every configuration against central differences, PyTorch's output sizes, the
+layers' errors, and (against PyTorch) copied weights, same padding, pooling options and NaN windows."""
 
 from __future__ import annotations
 
 import importlib.util
+import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ import pytest
 import nn
 from autograd import Tensor, gradcheck, gradgradcheck
 from nn import functional as F
+from tests.twin import check
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 rng = np.random.default_rng(0)
@@ -161,3 +163,133 @@ def test_layers_equal_pytorchs_with_copied_weights() -> None:
             np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), atol=1e-10, err_msg=f"{ours!r} {name}")
         for (name, b), q in zip(ours.named_buffers(), theirs.buffers()):
             np.testing.assert_allclose(b.numpy(), q.numpy(), atol=1e-10, err_msg=f"{ours!r} {name}")
+
+
+NAN = float("nan")
+
+
+# -- Second reliability review, S12: max-pool sends a NaN window's gradient where PyTorch does (its last NaN)
+
+
+@pytest.mark.parametrize(
+    "window",
+    [[[1.0, NAN], [3.0, 2.0]], [[NAN, NAN], [3.0, 2.0]], [[NAN, 1.0], [NAN, 2.0]], [[5.0, 1.0], [5.0, 2.0]]],
+)
+@pytest.mark.parametrize("kernel", [(2, 2), (2, 1)])  # (2, 2): the quartered fast path; stride 1: general
+def test_max_pool_routes_a_nan_window_like_pytorch(window: list, kernel: tuple) -> None:
+    def scenario(t: Any) -> Any:
+        x = t.tensor([[window + window]], dtype=t.float64, requires_grad=True)  # (1, 1, 4, 2)
+        out = t.nn.functional.max_pool2d(x, 2, stride=kernel)
+        out.sum().backward()
+        return out, x.grad
+
+    check(scenario)
+
+
+# -- Second reliability review, S14, C10, K11: window arguments as PyTorch takes and refuses them ------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.MaxPool2d(2, stride=0)(t.ones(1, 1, 4, 4)),
+        lambda t: t.nn.AvgPool2d(2, stride=0)(t.ones(1, 1, 4, 4)),
+        lambda t: t.nn.functional.max_pool2d(t.ones(1, 1, 4, 4), 2, stride=0),
+        lambda t: t.nn.functional.conv2d(t.ones(1, 1, 4, 4), t.ones(1, 1, 2, 2), stride=0),
+        lambda t: t.nn.functional.conv2d(t.ones(1, 1, 4, 4), t.ones(1, 1, 5, 5)),
+        lambda t: t.nn.functional.max_pool2d(t.ones(1, 1, 4, 4), 2, padding=2),
+        lambda t: t.nn.Conv2d(1, 1, 0)(t.ones(1, 1, 4, 4)),
+    ],
+)
+def test_windows_that_do_not_fit_raise_runtime_errors(call: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch warns about Conv2d(1, 1, 0)'s empty weight
+        check(call, RuntimeError)
+
+
+def test_pool_padding_may_reach_half_the_dilated_kernel() -> None:
+    check(lambda t: t.nn.functional.max_pool2d(t.arange(25.0).reshape(1, 1, 5, 5), 2, 1, 1, 2))
+
+
+# -- Second reliability review, K11: padding='same' with even kernels, in Conv2d and F.conv2d ----------------
+
+
+@pytest.mark.filterwarnings("ignore:Using padding=.same.:UserWarning")  # PyTorch notes its own padded copy
+@pytest.mark.parametrize(
+    ("kernel", "dilation"), [((2, 2), 1), ((2, 3), 1), ((4, 1), 2), ((3, 3), 1), ((2, 2), 3)]
+)
+def test_same_padding_matches_pytorch_for_any_kernel(kernel: tuple, dilation: int) -> None:
+    import numpy as np
+
+    values = np.random.default_rng(0).normal(size=(2, 2, 5, 6))
+    weights = np.random.default_rng(1).normal(size=(3, 2, *kernel))
+
+    def scenario(t: Any) -> Any:
+        x = t.tensor(values, requires_grad=True)
+        w = t.tensor(weights, requires_grad=True)
+        out = t.nn.functional.conv2d(x, w, padding="same", dilation=dilation)
+        (out * out).sum().backward()
+        conv = t.nn.Conv2d(2, 3, kernel, padding="same", dilation=dilation, bias=False).double()
+        with t.no_grad():
+            conv.weight.copy_(w)
+        return out, x.grad, w.grad, conv(x), repr(conv)
+
+    check(scenario, rtol=1e-9)
+
+
+def test_same_padding_refuses_a_stride() -> None:
+    check(lambda t: t.nn.Conv2d(1, 1, 2, stride=2, padding="same"), ValueError)
+
+
+# -- Second reliability review, K11: pooling's ceil_mode, count_include_pad, divisor_override, return_indices
+
+
+POOL_CASES = [  # (input H, W), kernel, stride, padding, dilation
+    ((5, 5), 2, 2, 0, 1),
+    ((7, 6), 3, 2, 1, 1),
+    ((6, 7), (3, 2), (2, 3), (1, 1), 1),
+    ((8, 8), 2, 3, 1, 2),
+    ((4, 4), 4, 1, 2, 1),
+]
+
+
+@pytest.mark.parametrize("case", POOL_CASES, ids=str)
+@pytest.mark.parametrize("ceil_mode", [False, True])
+def test_max_pool_options_match_pytorch(case: tuple, ceil_mode: bool) -> None:
+    import numpy as np
+
+    size, kernel, stride, padding, dilation = case
+    values = np.random.default_rng(2).normal(size=(2, 2, *size)).round(1)  # ties included
+
+    def scenario(t: Any) -> Any:
+        x = t.tensor(values, requires_grad=True)
+        out, indices = t.nn.functional.max_pool2d(
+            x, kernel, stride, padding, dilation, ceil_mode=ceil_mode, return_indices=True
+        )
+        (out * out).sum().backward()
+        module = t.nn.MaxPool2d(kernel, stride, padding, dilation, return_indices=True, ceil_mode=ceil_mode)
+        return out, indices, x.grad, module(x)[1]
+
+    check(scenario, rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", [c for c in POOL_CASES if c[4] == 1], ids=str)
+@pytest.mark.parametrize("ceil_mode", [False, True])
+@pytest.mark.parametrize("count_include_pad", [True, False])
+@pytest.mark.parametrize("divisor_override", [None, 3])
+def test_avg_pool_options_match_pytorch(
+    case: tuple, ceil_mode: bool, count_include_pad: bool, divisor_override: Any
+) -> None:
+    import numpy as np
+
+    size, kernel, stride, padding, _ = case
+    values = np.random.default_rng(3).normal(size=(2, 2, *size))
+
+    def scenario(t: Any) -> Any:
+        x = t.tensor(values, requires_grad=True)
+        pool = t.nn.AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+        out = pool(x)
+        (out * out).sum().backward()
+        return out, x.grad
+
+    check(scenario, rtol=1e-12)

@@ -1,10 +1,12 @@
-"""IDX parsing of files written here, the MNIST loaders (sample, folder, cache, download), DataLoader."""
+"""IDX files (forged headers and gzip bombs refused), the MNIST loaders (sample, folder, cache, download
+with a total deadline), DataLoader (copies, lists of samples, no batching)."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import io
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from autograd import Tensor
 from nn.data import DataLoader, IDXError, load_mnist, load_mnist_sample, read_folder, read_idx, write_idx
 from nn.data import mnist as mnist_module
+from tests.twin import check
 
 
 @pytest.mark.parametrize("suffix", ["", ".gz"])
@@ -157,7 +160,8 @@ def test_dataloader_batches_shuffles_reproducibly_and_drops_last() -> None:
         DataLoader((x, t), batch_size=0)
 
 
-def test_c2_a_slow_server_cannot_hold_a_download_past_its_total_deadline(tmp_path, monkeypatch) -> None:
+def test_a_slow_server_cannot_hold_a_download_past_its_total_deadline(tmp_path, monkeypatch) -> None:
+    """Reliability review C2."""
     clock = [0.0]
 
     class Drip(io.BytesIO):
@@ -177,7 +181,8 @@ def test_c2_a_slow_server_cannot_hold_a_download_past_its_total_deadline(tmp_pat
         mnist_module.download_mnist("fashion", tmp_path)
 
 
-def test_c11_forged_idx_headers_and_0d_arrays(tmp_path) -> None:
+def test_forged_idx_headers_and_0d_arrays_are_refused(tmp_path) -> None:
+    """Reliability review C11."""
     huge = tmp_path / "huge"
     huge.write_bytes(
         bytes([0, 0, 0x08, 2]) + np.array([4_000_000_000, 4_000_000_000], ">u4").tobytes() + b"x"
@@ -194,7 +199,8 @@ def test_c11_forged_idx_headers_and_0d_arrays(tmp_path) -> None:
         write_idx(tmp_path / "scalar", np.array(3, np.uint8))
 
 
-def test_c11_a_gzip_bomb_is_refused(tmp_path, monkeypatch) -> None:
+def test_a_gzip_bomb_is_refused(tmp_path, monkeypatch) -> None:
+    """Reliability review C11."""
     from nn.data import idx as idx_module
 
     monkeypatch.setattr(idx_module, "MAX_BYTES", 1 << 20)
@@ -206,8 +212,38 @@ def test_c11_a_gzip_bomb_is_refused(tmp_path, monkeypatch) -> None:
         read_idx(bomb)
 
 
-def test_c10_one_hot_names_labels_out_of_range(tmp_path) -> None:
+def test_one_hot_names_labels_out_of_range(tmp_path) -> None:
+    """Reliability review C10."""
     from nn.data.mnist import _prepare
 
     with pytest.raises(ValueError, match=r"one_hot needs labels 0\.\.9, found labels from 0 to 200"):
         _prepare(np.zeros((2, 2, 2), np.uint8), np.array([0, 200]), True, True, True)
+
+
+def test_batches_are_copies_and_a_list_is_a_dataset_of_samples() -> None:
+    """Reliability review S14."""
+    x = np.zeros((4, 2), np.float32)
+    batch, _ = next(iter(DataLoader((x, np.zeros(4, int)), 2)))
+    batch += 1
+    assert x[0].tolist() == [0.0, 0.0]
+    samples = [(np.full(2, i, np.float32), i) for i in range(5)]
+    batches = list(DataLoader(samples, 2))
+    assert [b[0].shape for b in batches] == [(2, 2), (2, 2), (1, 2)]
+    assert batches[0][1].tolist() == [0, 1] and batches[0][1].dtype.kind == "i"
+    with pytest.raises(ValueError, match="different shapes"):
+        list(DataLoader([np.zeros((10, 2)), np.zeros(10)], 2))
+
+
+# -- Second reliability review, S8, K7, K11: a loader without batch_size, as PyTorch's -----------------------
+
+
+def test_a_loader_without_batch_size_converts_each_sample() -> None:
+    import numpy as np
+
+    data = [(np.array([1.0, 2.0], np.float32), 3), (np.array([4.0, 5.0], np.float32), 6)]
+
+    def scenario(t: Any) -> Any:
+        loader = t.utils.data.DataLoader(data, batch_size=None)
+        return len(loader), [tuple(sample) for sample in loader]
+
+    check(scenario)

@@ -1,7 +1,9 @@
-"""torch.utils.data habits: Dataset subclasses fetched per item, TensorDataset, PyTorch's default
-collate, random_split, and shuffling seeded by manual_seed."""
+"""torch.utils.data habits: Dataset subclasses fetched per item, TensorDataset, PyTorch's default collate
+(promotion across samples, namedtuples), random_split, and shuffling seeded by manual_seed."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pytest
@@ -9,6 +11,7 @@ import pytest
 import chainrule as torch
 from autograd import Tensor
 from nn.data import DataLoader, Dataset, TensorDataset, collate, random_split
+from tests.twin import check
 
 
 class Squares(Dataset):
@@ -81,3 +84,34 @@ def test_a_torch_generator_makes_random_split_repeat() -> None:
     loader = DataLoader(TensorDataset(torch.arange(8)), 8, shuffle=True, generator=seeded)
     order = [int(i) for i in next(iter(loader))[0]]
     assert sorted(order) == list(range(8))
+
+
+# -- Second reliability review, S8, K7, K11: collate as PyTorch's default ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        [1, 2.5],
+        [2.5, 1],
+        [True, 2],
+        [2, True],
+        [True, False],
+        [(1, (2, 3.5)), (4, (5, 6.5))],
+        [[1, 2], [3, 4]],
+    ],
+)
+def test_default_collate_promotes_across_samples(samples: list) -> None:
+    check(lambda t: t.utils.data.default_collate(samples))
+
+
+def test_default_collate_keeps_namedtuples() -> None:
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "x y")
+
+    def scenario(t: Any) -> Any:
+        batch = t.utils.data.default_collate([Pair(1, 2.0), Pair(3, 4.0)])
+        return type(batch).__name__, batch.x, batch.y
+
+    check(scenario)

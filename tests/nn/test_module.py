@@ -1,12 +1,16 @@
-"""Module: registration order, modes, state_dict, atomic save/load and the errors of bad files."""
+"""Module (nn/module.py): registration (order, clashing names, in-place updates), modes, state_dict (tied,
+missing, unexpected keys), pickling, atomic save/load and the errors of bad files and folders."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor
+from autograd import Tensor, no_grad
+from tests.twin import check
 
 
 class TwoLayer(nn.Module):
@@ -115,3 +119,125 @@ def test_module_without_super_init_is_a_clear_error() -> None:
 
     with pytest.raises(AttributeError, match="must call super"):
         Broken()
+
+
+def test_in_place_updates_keep_the_parameter_registered() -> None:
+    """Reliability review S3."""
+    model = nn.Linear(2, 2)
+    weight = model.weight
+    with no_grad():
+        model.weight -= 0.5
+        model.weight *= 2.0
+        model.weight += 1.0
+        model.weight /= 4.0
+        model.bias[0] = 7.0
+    assert model.weight is weight and len(list(model.parameters())) == 2 and model.bias.data[0] == 7.0
+    assert model.weight.dtype == np.float32
+    with pytest.raises(TypeError, match="cannot assign ndarray as parameter 'weight'"):
+        model.weight = np.zeros((2, 2))  # type: ignore[assignment]
+    with pytest.raises(RuntimeError, match="leaf Tensor that requires grad cannot be changed in place"):
+        model.weight -= 0.1
+    with pytest.raises(
+        RuntimeError, match=r"item assignment: a leaf Tensor that requires grad cannot be changed in place"
+    ):
+        model.bias[0] = 1.0
+    hidden = model(Tensor(np.ones((1, 2), np.float32)))
+    hidden *= 3.0  # a recorded non-leaf: the update stays in the graph
+    hidden.sum().backward()
+    assert np.allclose(model.bias.grad, [3.0, 3.0])
+
+
+def test_a_deleted_parameter_is_forgotten_and_loading_lists_missing_and_unexpected_keys() -> None:
+    """Reliability review K5, K9."""
+    model = nn.Linear(2, 1)
+    del model.bias
+    assert [name for name, _ in model.named_parameters()] == ["weight"] and "bias" not in model.state_dict()
+    result = nn.Linear(2, 1).load_state_dict(
+        {"weight": Tensor(np.ones((1, 2))), "extra": np.ones(1)}, strict=False
+    )
+    assert result.missing_keys == ["bias"] and result.unexpected_keys == ["extra"]
+
+
+def test_saving_into_a_read_only_folder_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Reliability review K8."""
+    import os
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    os.chmod(folder, 0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere (root)")
+        with pytest.raises(PermissionError, match=r"cannot write .*m\.npz: no permission"):
+            nn.Linear(2, 1).save(folder / "m.npz")
+    finally:
+        os.chmod(folder, 0o700)
+
+
+# -- Second reliability review, S16: module bookkeeping refuses clashing names -------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.Linear(2, 2).register_buffer("weight", t.zeros(2, 2)),
+        lambda t: t.nn.Linear(2, 2).register_parameter("forward", None),
+        lambda t: t.nn.Linear(2, 2).add_module("bias", t.nn.ReLU()),
+        lambda t: t.nn.ModuleDict({"training": t.nn.Linear(1, 1)}),
+        lambda t: t.nn.Sequential().add_module("a.b", t.nn.ReLU()),
+    ],
+)
+def test_clashing_names_are_refused(call: Any) -> None:
+    check(call, KeyError)
+
+
+def test_registering_the_same_kind_again_replaces_it() -> None:
+    def scenario(t: Any) -> Any:
+        layer = t.nn.Linear(2, 2)
+        layer.register_buffer("scale", t.ones(1))
+        layer.register_buffer("scale", t.zeros(1))
+        layer.register_parameter("bias", None)
+        return sorted(layer.state_dict()), len(list(layer.parameters()))
+
+    check(scenario)
+
+
+# -- Second reliability review, C5, C11, K5: state-dict names, pickling --------------------------------------
+
+
+def test_tied_parameters_are_listed_under_every_name() -> None:
+    def scenario(t: Any) -> Any:
+        shared = t.nn.Linear(2, 2, bias=False)
+        model = t.nn.Sequential(shared, t.nn.ReLU(), shared)
+        model.load_state_dict(model.state_dict())
+        return list(model.state_dict()), len(list(model.parameters()))
+
+    check(scenario)
+
+
+def test_a_module_pickles_and_deep_copies() -> None:
+    import copy
+    import pickle
+
+    def scenario(t: Any) -> Any:
+        t.manual_seed(0)
+        model = t.nn.Sequential(t.nn.Linear(2, 3), t.nn.ReLU(), t.nn.BatchNorm1d(3))
+        clone, twin = pickle.loads(pickle.dumps(model)), copy.deepcopy(model)
+        x = t.ones(4, 2)
+        same = bool((clone(x) - model(x)).abs().max() == 0) and bool((twin(x) - model(x)).abs().max() == 0)
+        return same, list(clone.state_dict()), clone[0].weight is not model[0].weight
+
+    check(scenario)
+
+
+# -- Second reliability review, C12: a state-dict value that is not a number ---------------------------------
+
+
+def test_load_state_dict_names_a_value_that_is_not_a_number() -> None:
+    import numpy as np
+
+    import chainrule
+
+    layer = chainrule.nn.Linear(1, 1)
+    with pytest.raises(ValueError, match=r"not numbers for weight \(<U1\)"):
+        layer.load_state_dict({"weight": np.array([["a"]]), "bias": np.zeros(1)})

@@ -1,12 +1,17 @@
-"""Optimizers against their published update rules, written out here step by step, on a small problem."""
+"""Optimizers (nn/optim): the published update rules written out step by step, argument checks, frozen
+and non-leaf parameters, lr 0, bias correction per parameter, and silence when a run diverges."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pytest
 
+import nn
 from autograd import Tensor
 from nn import optim
+from tests.twin import T, check
 
 
 def gradient(p: np.ndarray) -> np.ndarray:
@@ -169,3 +174,82 @@ def test_a_backward_through_weights_a_step_changed_names_the_step() -> None:
         RuntimeError, match=r"is at version 1; expected version 0 instead\. It was changed by Adam\.step\(\)"
     ):
         loss.backward()
+
+
+def test_adam_corrects_bias_per_parameter() -> None:
+    """Reliability review S5."""
+    a, b = nn.Parameter([1.0]), nn.Parameter([1.0])
+    adam = optim.Adam([a, b], lr=0.1)
+    a.grad = np.ones(1, np.float32)
+    adam.step()
+    adam.step()
+    b.grad = np.ones(1, np.float32)
+    adam.step()
+    assert b.data[0] == pytest.approx(0.9)  # PyTorch: b's first step is corrected as step 1
+
+
+def test_optimizer_and_scheduler_arguments_are_checked() -> None:
+    """Reliability review S18."""
+    p = nn.Parameter([1.0])
+    with pytest.raises(ValueError, match="listed twice"):
+        optim.SGD([p, p], lr=0.1)
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="lr must be finite"):
+            optim.SGD([p], lr=bad)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        optim.Adam([p], eps=-1)
+    with pytest.raises(ValueError, match="weight_decay must be finite"):
+        optim.SGD([p], weight_decay=float("nan"))
+    with pytest.raises(TypeError, match="lr must be a number, got str"):
+        optim.SGD([p], lr="0.1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="betas must be a pair"):
+        optim.Adam([p], betas=(0.9,))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="gamma must be > 0"):
+        optim.StepLR(optim.SGD([p], lr=0.1), 1, gamma=-1)
+
+
+def test_a_diverging_run_warns_nothing() -> None:
+    """Reliability review N11."""
+    import warnings
+
+    p = nn.Parameter(np.array([3e38], np.float32))
+    p.grad = np.array([3e38], np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optim.SGD([p], lr=10.0).step()
+        optim.Adam([p], lr=1.0).step()
+    assert not np.isfinite(p.data).all()
+
+
+# -- Second reliability review, S17, S18, C2, K8, K11: optimizers as PyTorch's -------------------------------
+
+
+def _twin_sgd(t: Any, lr: float = 1.0) -> Any:
+    p = t.nn.Parameter(t.ones(1))
+    return p, t.optim.SGD([p], lr=lr)
+
+
+def test_frozen_parameters_are_kept_and_skipped() -> None:
+    def scenario(t: Any) -> Any:
+        a, b = t.nn.Parameter(t.ones(2)), t.nn.Parameter(t.ones(2))
+        b.requires_grad_(False)
+        o = t.optim.Adam([a, b], lr=0.1)
+        (a * b).sum().backward()
+        o.step()
+        return a, b, len(o.param_groups[0]["params"])
+
+    check(scenario)
+
+
+def test_an_optimizer_refuses_a_non_leaf() -> None:
+    check(lambda t: t.optim.SGD([t.ones(2, requires_grad=True) * 2], lr=0.1), ValueError)
+
+
+def test_lr_zero_is_accepted() -> None:
+    def scenario(t: Any) -> Any:
+        p, o = _twin_sgd(t, lr=0.0)
+        (p * 3).sum().backward()
+        o.step()
+        return p
+
+    check(scenario, T([1.0]))

@@ -1,9 +1,11 @@
-"""Parameter groups, optimizer and scheduler state dicts (training resumes exactly), and the schedules
-against their closed forms."""
+"""Parameter groups, optimizer and scheduler state dicts (training resumes exactly, from PyTorch's too), and
+the schedules against their closed forms and PyTorch's rules (chaining, plateaus, warnings)."""
 
 from __future__ import annotations
 
 import math
+import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ import chainrule as torch
 import nn
 from nn import optim
 from nn.optim import lr_scheduler
+from tests.twin import check
 
 
 def _model() -> nn.Module:
@@ -151,3 +154,141 @@ def test_scheduler_state_resumes(tmp_path) -> None:
     plateau.step(1.0)
     torch.save(plateau.state_dict(), tmp_path / "p.pt")
     assert torch.load(tmp_path / "p.pt")["best"] == 1.0
+
+
+def test_step_lr_is_chainable() -> None:
+    """Reliability review S22."""
+    p = nn.Parameter([1.0])
+    sgd = optim.SGD([p], lr=0.2)
+    first, second = optim.StepLR(sgd, 1, gamma=0.5), optim.StepLR(sgd, 1, gamma=0.5)
+    sgd.step()  # (no gradient: nothing moves) the order PyTorch asks for, or the schedulers warn
+    first.step()
+    second.step()
+    assert sgd.lr == pytest.approx(0.05)
+    sgd.lr = 1.0
+    first.step()
+    assert sgd.lr == pytest.approx(0.5)
+
+
+# -- Second reliability review, S17, S18, C2, K8, K11: schedulers as PyTorch's -------------------------------
+
+
+def _twin_sgd(t: Any, lr: float = 1.0) -> Any:
+    p = t.nn.Parameter(t.ones(1))
+    return p, t.optim.SGD([p], lr=lr)
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("threshold_mode", ["rel", "abs"])
+@pytest.mark.parametrize("metrics", [(-10.0, -10.5, -10.9, -11.0, -11.05), (10.0, 10.5, 10.9, 11.0, 11.05)])
+def test_reduce_lr_on_plateau_improves_by_pytorch_rule(
+    mode: str, threshold_mode: str, metrics: tuple
+) -> None:
+    def scenario(t: Any) -> Any:
+        _, o = _twin_sgd(t)
+        s = t.optim.lr_scheduler.ReduceLROnPlateau(
+            o, mode=mode, patience=0, threshold=0.04, threshold_mode=threshold_mode, factor=0.5
+        )
+        lrs = []
+        for m in metrics:
+            s.step(m)
+            lrs.append(o.param_groups[0]["lr"])
+        return lrs
+
+    check(scenario)
+
+
+def test_reduce_lr_on_plateau_takes_a_min_lr_per_group() -> None:
+    def scenario(t: Any) -> Any:
+        a, b = t.nn.Parameter(t.ones(1)), t.nn.Parameter(t.ones(1))
+        o = t.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=1.0)
+        s = t.optim.lr_scheduler.ReduceLROnPlateau(o, patience=0, min_lr=[0.3, 0.2])
+        for m in (1.0, 2.0, 3.0):
+            s.step(m)
+        return [g["lr"] for g in o.param_groups]
+
+    check(scenario)
+
+
+def test_a_scheduler_overflow_leaves_the_lr_unchanged() -> None:
+    import chainrule
+
+    _, o = _twin_sgd(chainrule, lr=1e300)
+    s = chainrule.optim.lr_scheduler.ExponentialLR(o, gamma=1e10)
+    o.step()
+    with pytest.raises(ValueError, match="lr"):
+        s.step()
+    assert o.param_groups[0]["lr"] == 1e300
+
+
+def test_a_scheduler_stepped_before_its_optimizer_warns_once() -> None:
+    def scenario(t: Any) -> Any:
+        _, o = _twin_sgd(t)
+        s = t.optim.lr_scheduler.StepLR(o, step_size=1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            s.step()
+            s.step()
+        return len([w for w in caught if "optimizer.step()" in str(w.message)])
+
+    check(scenario, 1)
+
+
+# -- Second reliability review, C3, C12: a PyTorch optimizer's or scheduler's state dict loads and steps on --
+
+
+def test_a_pytorch_adam_state_dict_resumes_the_same_steps() -> None:
+    torch = pytest.importorskip("torch")
+    import chainrule
+
+    def run(t: Any, steps: int, state: Any = None) -> Any:
+        p = t.nn.Parameter(t.tensor([1.0, -2.0]))
+        optimizer = t.optim.Adam([p], lr=0.1)
+        if state is not None:
+            with t.no_grad():
+                p.copy_(t.tensor(state[0]))
+            optimizer.load_state_dict(state[1])
+        for _ in range(steps):
+            optimizer.zero_grad()
+            (p * p * t.tensor([1.0, 3.0])).sum().backward()
+            optimizer.step()
+        return p, optimizer
+
+    reference, _ = run(torch, 4)
+    halfway, optimizer = run(torch, 2)
+    resumed, _ = run(chainrule, 2, (halfway.detach().numpy().copy(), optimizer.state_dict()))
+    np_resumed, np_reference = resumed.numpy(), reference.detach().numpy()
+    assert abs(np_resumed - np_reference).max() < 1e-6
+
+
+def test_a_state_dict_with_options_we_lack_is_refused() -> None:
+    torch = pytest.importorskip("torch")
+    import chainrule
+
+    p = torch.nn.Parameter(torch.ones(1))
+    state = torch.optim.Adam([p], amsgrad=True).state_dict()
+    with pytest.raises(ValueError, match="amsgrad=True"):
+        chainrule.optim.Adam([chainrule.nn.Parameter(chainrule.ones(1))]).load_state_dict(state)
+
+
+def test_a_pytorch_step_lr_state_resumes() -> None:
+    torch = pytest.importorskip("torch")
+    import chainrule
+
+    def scheduler(t: Any) -> Any:
+        optimizer = t.optim.SGD([t.nn.Parameter(t.ones(1))], lr=1.0)
+        return optimizer, t.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+
+    theirs_optimizer, theirs = scheduler(torch)
+    for _ in range(3):
+        theirs_optimizer.step()
+        theirs.step()
+    ours_optimizer, ours = scheduler(chainrule)
+    ours.load_state_dict(theirs.state_dict())
+    ours_optimizer.param_groups[0]["lr"] = theirs_optimizer.param_groups[0]["lr"]
+    for _ in range(3):
+        theirs_optimizer.step()
+        theirs.step()
+        ours_optimizer.step()
+        ours.step()
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr())

@@ -1,12 +1,12 @@
-"""RBM and DBN: free-energy gradients against central differences, the CD-1 update against the update
-written out by hand, the exact log-likelihood of a tiny RBM (every state enumerated) rising under
-training, the pseudo-likelihood against its formula and scikit-learn's (when installed), and the DBN's
-layer-wise pretraining and MLP."""
+"""RBM and DBN: free-energy gradients, the CD-1 update written out by hand, the exact log-likelihood rising,
+the pseudo-likelihood against scikit-learn's, bad data refused, and the DBN's pretraining and MLP."""
 
 from __future__ import annotations
 
 import importlib.util
 import itertools
+import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -217,3 +217,26 @@ def test_persistent_cd_is_scikit_learns_update_rule_batch_after_batch() -> None:
     np.testing.assert_allclose(rbm.weight.numpy(), w, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(rbm.hidden_bias.numpy(), c, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(rbm.visible_bias.numpy(), b, rtol=1e-10, atol=1e-12)
+
+
+# -- Second reliability review, S13, W4, C12: RBMs refuse what they cannot train on --------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda rbm, np: rbm.fit(np.full((3, 4), np.nan), log=None), ValueError, "NaN or inf"),
+        (lambda rbm, np: rbm.fit(np.zeros((0, 4)), log=None), ValueError, "no data"),
+        (lambda rbm, np: rbm.score_samples(np.ones((2, 4)), flipped=[9, 0]), IndexError, "outside 0..3"),
+        (lambda rbm, np: rbm.score_samples(np.full((1, 4), np.inf)), ValueError, "NaN or inf"),
+    ],
+)
+def test_rbms_refuse_bad_data_without_warnings(call: Any, error: type, match: str) -> None:
+    import numpy as np
+
+    from nn.rbm import RBM
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(error, match=match):
+            call(RBM(4, 2, rng=0), np)

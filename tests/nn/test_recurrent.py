@@ -1,12 +1,12 @@
-"""Recurrent cells and layers: every kind against central differences (first and second order), with and
-without biases, one step and whole sequences; the modules' PyTorch API (names, shapes, initialisation,
-batch_first, num_layers, dropout, bidirectional, given states); one graph node per layer; truncated BPTT;
-and (when PyTorch is installed) outputs and every gradient equal to PyTorch's with copied weights."""
+"""Recurrent cells and layers: every kind against central differences, PyTorch's API, one graph node per
+layer, truncated BPTT, PyTorch's results with copied weights, its refusals and warnings."""
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +15,7 @@ import nn
 from autograd import Tensor, gradcheck, gradgradcheck
 from autograd.graph import topological_order
 from nn.functional.recurrent import recurrence
+from tests.twin import check
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="needs PyTorch (pip install torch==2.13.0)")
@@ -287,3 +288,22 @@ def test_cell_modules_match_central_differences_with_given_states(name: str) -> 
         )
 
     assert gradcheck(f, [x, *given, *cell.parameters()])
+
+
+# -- Second reliability review, S7, K8, K11: cells take one step; a one-layer net's dropout warns ------------
+
+
+@pytest.mark.parametrize("cell", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells_refuse_a_sequence(cell: str) -> None:
+    check(lambda t: getattr(t.nn, cell)(3, 4)(t.ones(2, 5, 3)), ValueError)
+
+
+def test_a_one_layer_recurrent_net_with_dropout_warns() -> None:
+    def scenario(t: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t.nn.LSTM(2, 3, num_layers=1, dropout=0.5)
+            t.nn.GRU(2, 3, num_layers=2, dropout=0.5)
+        return ["num_layers greater than 1" in str(w.message) for w in caught]
+
+    check(scenario, [True])

@@ -1,5 +1,5 @@
 """nn the way PyTorch users write it: loss modules with reductions, dim= activations, ModuleDict and the
-traversal methods, buffers as Tensors, printing, nn.init's in-place initialisers and gradient clipping."""
+traversal methods, buffers as Tensors, printing, and nn.init's in-place initialisers."""
 
 from __future__ import annotations
 
@@ -180,17 +180,6 @@ def test_init_functions_fill_in_place_with_the_right_spread() -> None:
     assert nn.init.uniform_(torch.zeros(3)).tolist() == first
     with pytest.raises(ValueError, match="unknown nonlinearity 'swish'"):
         nn.init.calculate_gain("swish")
-
-
-def test_clip_grad_norm_scales_all_gradients_together() -> None:
-    a, b = nn.Parameter(torch.zeros(2)), nn.Parameter(torch.zeros(1))
-    a.grad, b.grad = np.array([3.0, 0.0]), np.array([4.0])
-    total = nn.utils.clip_grad_norm_([a, b], max_norm=1.0)
-    assert float(total) == pytest.approx(5.0)
-    np.testing.assert_allclose([*a.grad.tolist(), *b.grad.tolist()], [0.6, 0.0, 0.8], rtol=1e-5)
-    assert float(nn.utils.clip_grad_norm_([a, b], max_norm=10.0)) == pytest.approx(1.0, rel=1e-5)
-    nn.utils.clip_grad_value_([a, b], 0.7)
-    assert max(a.grad.tolist() + b.grad.tolist()) == pytest.approx(0.7)
 
 
 def test_arrays_and_mixed_dtypes_are_refused_by_name() -> None:

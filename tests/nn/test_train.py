@@ -1,8 +1,10 @@
-"""fit / evaluate: learning on the bundled digits, history, early stopping, and flat memory."""
+"""fit / evaluate: learning on the bundled digits, history (no accuracy for regression), early stopping,
+modes kept through failures, an empty loader named, and flat memory."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import nn
 from autograd import Tensor
@@ -92,3 +94,34 @@ def test_progress_bar_on_a_terminal_and_plain_lines_elsewhere(monkeypatch) -> No
         log=silent.append,
     )
     assert silent == []
+
+
+def test_fit_and_evaluate_keep_modes_skip_accuracy_for_regression_and_name_an_empty_loader() -> None:
+    """Reliability review S12, S13, C1, C3."""
+    rng = np.random.default_rng(0)
+    x = rng.random((8, 2)).astype(np.float32)
+    regression = nn.Linear(2, 1, rng=0)
+    loader = DataLoader((x, x[:, :1] * 100), 4)
+    history = fit(
+        regression, F.mse_loss, optim.SGD(regression.parameters()), loader, epochs=1, progress=False
+    )
+    assert history.accuracy == [] and len(history.loss) == 1
+    one_hot = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)]
+    classifier = nn.Sequential(nn.Linear(2, 3, rng=0), nn.BatchNorm1d(3))
+    classifier[1].eval()  # deliberately frozen
+    sgd = optim.SGD(classifier.parameters())
+    history = fit(classifier, F.cross_entropy, sgd, DataLoader((x, one_hot), 4), epochs=1, progress=False)
+    assert len(history.accuracy) == 1
+    classifier[1].eval()
+    evaluate(classifier, F.cross_entropy, DataLoader((x, one_hot), 4))
+    assert classifier.training and not classifier[1].training
+
+    def broken(outputs: Tensor, labels: object) -> Tensor:
+        raise RuntimeError("bad loss")
+
+    with pytest.raises(RuntimeError, match="bad loss"):
+        evaluate(classifier, broken, DataLoader((x, one_hot), 4))
+    assert classifier.training and not classifier[1].training
+    with pytest.raises(ValueError, match="fit, epoch 1: the loader yielded no samples"):
+        fit(classifier, F.cross_entropy, optim.SGD(classifier.parameters()),
+            DataLoader((x, one_hot), 16, drop_last=True), epochs=1, progress=False)  # fmt: skip

@@ -31,7 +31,8 @@ def _header_only(path: Path, name: str, shape: tuple[int, ...]) -> Path:
     return path
 
 
-def test_c5_shapes_are_checked_before_any_data_is_read(tmp_path: Path) -> None:
+def test_shapes_are_checked_before_any_data_is_read(tmp_path: Path) -> None:
+    """Reliability review C5."""
     model = nn.Linear(3, 2)
     bomb = _npz(tmp_path / "bomb.npz", compress=True, weight=np.zeros((3000, 3000)), bias=np.zeros(2))
     tracemalloc.start()
@@ -45,7 +46,8 @@ def test_c5_shapes_are_checked_before_any_data_is_read(tmp_path: Path) -> None:
         model.load(huge, strict=False)
 
 
-def test_c5_n12_bad_entries_and_files_are_named(tmp_path: Path) -> None:
+def test_bad_entries_and_files_are_named(tmp_path: Path) -> None:
+    """Reliability review C5, N12."""
     model = nn.Linear(2, 1)
     np.save(tmp_path / "single.npy", np.zeros(2))
     with pytest.raises(ValueError, match=r"single\.npy is not a readable \.npz weights file \(not a zip"):
@@ -58,7 +60,8 @@ def test_c5_n12_bad_entries_and_files_are_named(tmp_path: Path) -> None:
         model.load(complex_file)
 
 
-def test_n13_a_truncated_archive_leaves_no_open_file(tmp_path: Path) -> None:
+def test_a_truncated_archive_leaves_no_open_file(tmp_path: Path) -> None:
+    """Reliability review N13."""
     model = nn.Linear(2, 1)
     good = model.save(tmp_path / "good.npz")
     cut = tmp_path / "cut.npz"
@@ -69,7 +72,8 @@ def test_n13_a_truncated_archive_leaves_no_open_file(tmp_path: Path) -> None:
             model.load(cut)
 
 
-def test_s23_saving_writes_through_a_symlink_and_keeps_the_mode(tmp_path: Path) -> None:
+def test_saving_writes_through_a_symlink_and_keeps_the_mode(tmp_path: Path) -> None:
+    """Reliability review S23."""
     model = nn.Linear(2, 1)
     real = model.save(tmp_path / "real.npz")
     os.chmod(real, 0o600)
@@ -81,7 +85,8 @@ def test_s23_saving_writes_through_a_symlink_and_keeps_the_mode(tmp_path: Path) 
     assert nn.Linear(2, 1).load(real).bias.data.tolist() == [5.0]
 
 
-def test_s24_a_buffer_given_a_tensor_saves_and_loads(tmp_path: Path) -> None:
+def test_a_buffer_given_a_tensor_saves_and_loads(tmp_path: Path) -> None:
+    """Reliability review S24."""
     norm = nn.BatchNorm1d(2)
     norm.running_mean = Tensor([1.0, 2.0])  # type: ignore[assignment]
     path = norm.save(tmp_path / "norm.npz")

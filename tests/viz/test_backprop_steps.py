@@ -1,7 +1,5 @@
-"""Backpropagation step by step: ``viz.explain`` writes the chain rule edge by edge, ``viz.animate`` draws
-one frame per edge whose last frame holds backward()'s gradients, the HTML page is self-contained and
-(when a headless Chromium is installed) clicks through every frame without a script error; and the
-graph pictures show constants, operand order, module paths and readable layouts."""
+"""Backpropagation step by step: viz.explain's chain rule edge by edge, viz.animate's frames (the last holds
+backward()'s gradients) and page (clicked through in Chromium when installed), and readable graph pictures."""
 
 from __future__ import annotations
 

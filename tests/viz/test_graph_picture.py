@@ -83,7 +83,8 @@ def test_tensor_nodes_show_shape_dtype_and_gradient_norm() -> None:
     assert 'label="@"' in dot and 'label="relu"' in dot and 'label="sum"' in dot
 
 
-def test_k1_k2_unknown_suffixes_and_max_nodes() -> None:
+def test_unknown_suffixes_and_bad_max_nodes_are_refused() -> None:
+    """Reliability review K1, K2."""
     import pytest
 
     from autograd import Value

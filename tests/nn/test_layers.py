@@ -1,15 +1,18 @@
-"""Layers and losses: shapes, modes, closed forms, and gradients against central differences."""
+"""Layers (nn/layers.py: Linear, Sequential, ModuleList, Dropout, BatchNorm1d, Flatten): shapes, modes,
+dtypes, initialisers, named argument errors, and gradients against central differences."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import nn
 from autograd import Tensor, gradcheck
 from nn import functional as F
+from nn.data import DataLoader
+from tests.twin import check
 
 rng = np.random.default_rng(0)
 
@@ -102,67 +105,6 @@ def test_sequential_flatten_and_activation_modules() -> None:
         nn.Sequential(3)
 
 
-def test_mse_and_sse_losses() -> None:
-    prediction, target = leaf(4, 2), rng.normal(size=(4, 2))
-    assert F.mse_loss(prediction, target).item() == pytest.approx(np.mean((prediction.numpy() - target) ** 2))
-    assert F.sse_loss(prediction, target).item() == pytest.approx(
-        0.5 * np.sum((prediction.numpy() - target) ** 2)
-    )
-    gradcheck(lambda p: F.mse_loss(p, target), [prediction])
-    gradcheck(lambda p: F.sse_loss(p, target), [prediction])
-    assert F.mse_loss(prediction, target, reduction="none").shape == (4, 2)
-    with pytest.raises(ValueError, match=r"prediction has shape \(4, 2\) but target has shape \(4,\)"):
-        F.mse_loss(prediction, np.zeros(4))
-    with pytest.raises(ValueError, match="reduction must be one of"):
-        F.mse_loss(prediction, target, reduction="average")
-
-
-def test_binary_cross_entropy_with_and_without_logits_agree() -> None:
-    logits, target = leaf(5, 3), (rng.random((5, 3)) > 0.5).astype(np.float64)
-    fused = F.binary_cross_entropy_with_logits(logits, target)
-    plain = F.binary_cross_entropy(logits.sigmoid(), target)
-    assert fused.item() == pytest.approx(plain.item(), rel=1e-9)
-    gradcheck(lambda z: F.binary_cross_entropy_with_logits(z, target), [logits])
-    gradcheck(lambda z: F.binary_cross_entropy(z.sigmoid(), target), [logits])
-    huge = Tensor(np.array([[1e4, -1e4]]), requires_grad=True)
-    loss = F.binary_cross_entropy_with_logits(huge, np.array([[0.0, 1.0]]))
-    assert loss.item() == pytest.approx(1e4)
-    assert np.isfinite(F.binary_cross_entropy(Tensor(np.array([0.0, 1.0])), np.array([1.0, 0.0])).item())
-
-
-@given(st.integers(1, 6), st.integers(2, 5), st.sampled_from(["mean", "sum", "none"]))
-def test_cross_entropy_matches_log_softmax_and_gradchecks(n: int, classes: int, reduction: str) -> None:
-    logits = Tensor(np.random.default_rng(n).normal(size=(n, classes)) * 3, requires_grad=True)
-    labels = np.random.default_rng(classes).integers(0, classes, n)
-    losses = -F.log_softmax(logits, axis=1).numpy()[np.arange(n), labels]
-    expected = {"mean": losses.mean(), "sum": losses.sum(), "none": losses}[reduction]
-    np.testing.assert_allclose(
-        F.cross_entropy(logits, labels, reduction=reduction).numpy(), expected, rtol=1e-10
-    )
-    gradcheck(lambda z: F.cross_entropy(z, labels, reduction=reduction), [logits])
-    one_hot = np.eye(classes)[labels]
-    np.testing.assert_allclose(
-        F.cross_entropy(logits, one_hot, reduction=reduction).numpy(), expected, rtol=1e-10
-    )
-    soft = np.random.default_rng(0).dirichlet(np.ones(classes), size=n)
-    gradcheck(lambda z: F.cross_entropy(z, soft, reduction=reduction), [logits])
-
-
-def test_cross_entropy_is_stable_and_checks_its_inputs() -> None:
-    logits = Tensor(np.array([[1e4, 0.0, -1e4]]), requires_grad=True)
-    loss = F.cross_entropy(logits, np.array([2]))
-    loss.backward()
-    assert loss.item() == pytest.approx(2e4) and np.all(np.isfinite(logits.grad))
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\)"):
-        F.cross_entropy(logits, np.array([3]))
-    with pytest.raises(ValueError, match="1 rows of logits but 2 labels"):
-        F.cross_entropy(logits, np.array([0, 1]))
-    with pytest.raises(ValueError, match=r"expects logits of shape \(N, C\)"):
-        F.cross_entropy(Tensor(np.ones(3)), np.array([0]))
-    with pytest.raises(TypeError, match="integer labels expected"):
-        F.cross_entropy(logits, np.array([0.5]))
-
-
 def test_linear_draws_its_bias_alone() -> None:
     """The bias takes out_features draws after the weight, not a whole matrix of which one column is kept."""
     layer = nn.Linear(400, 5, rng=0)
@@ -171,3 +113,109 @@ def test_linear_draws_its_bias_alone() -> None:
     weight = rng.uniform(-bound, bound, (5, 400)).astype(np.float32)
     bias = rng.uniform(-bound, bound, 5).astype(np.float32)
     assert np.array_equal(layer.weight.numpy(), weight) and np.array_equal(layer.bias.numpy(), bias)
+
+
+def test_every_float_dtype_survives() -> None:
+    """Reliability review S21."""
+    import nn
+
+    assert nn.Linear(2, 2, dtype=np.float16).weight.dtype == np.float16
+    norm = nn.BatchNorm1d(2, dtype=np.float64)
+    out = norm(Tensor(np.array([[1.0, 2.0], [3.0, 5.0]])))
+    assert out.dtype == np.float64 and norm.running_mean.dtype == np.float64
+    assert Tensor(np.float64(2.0)).dtype == np.float64
+
+
+def test_arguments_are_named_and_a_plain_list_of_modules_is_refused() -> None:
+    """Reliability review C10, K6."""
+    t = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(TypeError, match="axis must be an int, a tuple of ints or None, got float"):
+        t.sum(axis=1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="axis must be an int"):
+        t.sum(axis="a")  # type: ignore[arg-type]
+    assert t.reshape(np.array([3, 2])).shape == (3, 2)
+    with pytest.raises(ValueError, match=r"pad: pad_width -1 does not fit"):
+        t.pad(-1)
+    with pytest.raises(TypeError, match="clip: min must be a number or None, got str"):
+        t.clip("a")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"linear: bias has shape \(3,\), a weight of shape \(2, 3\) needs \(2,\)"
+    ):
+        F.linear(t, Tensor(np.ones((2, 3))), Tensor(np.ones(3)))
+    with pytest.raises(TypeError, match=r"linear: the input must be a Tensor, got ndarray \(wrap it"):
+        nn.Linear(2, 2)(np.ones((1, 2)))
+    with pytest.raises(ValueError, match="maxout: a 0-d Tensor has no axis"):
+        Tensor(1.0).maxout(1)
+    with pytest.raises(ValueError, match="positive number of features, got -1"):
+        nn.BatchNorm1d(-1)
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\] or None, got 2"):
+        nn.BatchNorm1d(4, momentum=2)
+    cumulative = nn.BatchNorm1d(1, momentum=None)
+    for batch in ([[0.0], [2.0]], [[4.0], [6.0]]):
+        cumulative(Tensor(np.array(batch, np.float32)))
+    assert cumulative.running_mean.tolist() == [3.0]  # the plain average of the batch means 1 and 5
+    with pytest.raises(
+        ValueError, match=r"batch_size must be an integer >= 1 or None \(no batching\), got True"
+    ):
+        DataLoader((np.zeros((2, 1)), np.zeros(2)), batch_size=True)
+    with pytest.raises(
+        ValueError, match=r"batch_size must be an integer >= 1 or None \(no batching\), got 2\.5"
+    ):
+        DataLoader((np.zeros((2, 1)), np.zeros(2)), batch_size=2.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="needs a first axis of samples"):
+        DataLoader((np.float32(1), np.int64(1)), 1)
+
+    class Tower(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 1)])
+
+    assert len(list(Tower().parameters())) == 4
+    holder = nn.Module()
+    with pytest.raises(TypeError, match=r"use nn\.ModuleList"):
+        holder.layers = [nn.Linear(2, 2)]
+
+
+# -- Second reliability review, K8, K11: dropout of 1, BatchNorm momentum 0 ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.Dropout(p=1)(t.ones(3)),
+        lambda t: t.nn.Dropout2d(p=1)(t.ones(1, 2, 2, 2)),
+        lambda t: t.nn.functional.dropout(t.ones(3), p=1.0),
+        lambda t: t.nn.Dropout(p=1.5),
+        lambda t: t.nn.BatchNorm1d(2, momentum=0)(t.tensor([[1.0, 2.0], [3.0, 5.0]])),
+    ],
+)
+def test_dropout_and_batchnorm_arguments_pytorch_accepts(call: Any) -> None:
+    check(call)
+
+
+# -- Second reliability review, C5, C11, K5: a Sequential slice keeps the names ------------------------------
+
+
+def test_a_sequential_slice_keeps_the_names() -> None:
+    check(lambda t: list(t.nn.Sequential(t.nn.Linear(1, 1), t.nn.ReLU(), t.nn.Linear(1, 1))[1:].state_dict()))
+
+
+# -- Second reliability review: a ModuleList changes like a Python list --------------------------------------
+
+
+def test_module_lists_change_like_python_lists() -> None:
+    def scenario(t: Any) -> Any:
+        layers = t.nn.ModuleList([t.nn.Linear(1, 1), t.nn.ReLU(), t.nn.Tanh()])
+        layers[1] = t.nn.Sigmoid()
+        layers.insert(0, t.nn.Identity())
+        del layers[-1]
+        layers += [t.nn.ReLU()]
+        joined = layers + t.nn.ModuleList([t.nn.Tanh()])
+        return (
+            [type(m).__name__ for m in layers],
+            list(layers.state_dict()),
+            len(joined),
+            type(joined).__name__,
+        )
+
+    check(scenario)

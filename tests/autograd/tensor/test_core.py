@@ -1,4 +1,5 @@
-"""Every Tensor op against central differences (float64, every element), with hypothesis shapes."""
+"""Tensor (autograd/tensor/core.py): every op against central differences, dtypes, backward's errors,
+graphs freed, Python's and NumPy's protocols, integer casts, printing, and ``.grad`` as a Tensor."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import chainrule as torch
 from autograd import Tensor, concatenate, gradcheck, stack, where
 from tests.autograd.strategies import arrays, away_from_kinks, leaves, shapes, well_separated
 from tests.memory import freed_without_cycle_collector
@@ -242,3 +244,56 @@ def test_a_long_tensor_chain_backprops_without_recursion() -> None:
         y = y * 1.0
     y.sum().backward()
     assert x.grad.tolist() == [1.0, 1.0]
+
+
+def test_a_tensor_speaks_python_and_numpy() -> None:
+    """Reliability review S11, C9."""
+    assert bool(Tensor([0.0])) is False and bool(Tensor(2.0)) is True
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(Tensor([0.0, 0.0]))
+    assert float(Tensor([2.5])) == 2.5 and int(Tensor(np.array([[3.0]]))) == 3
+    assert f"{Tensor(2.0):.2f}" == "2.00"
+    array = np.asarray(Tensor(np.array([[1.0, 2.0]])))
+    assert array.dtype == np.float64 and array.tolist() == [[1.0, 2.0]]
+    assert isinstance(np.ones(2) + Tensor(np.ones(2), requires_grad=True), Tensor)
+    with pytest.raises(TypeError, match="0-d Tensor"):
+        iter(Tensor(1.0))
+    rows = list(Tensor(np.arange(4.0).reshape(2, 2), requires_grad=True))
+    assert [r.data.tolist() for r in rows] == [[0.0, 1.0], [2.0, 3.0]] and rows[0].requires_grad
+
+
+def test_an_integer_cast_leaves_the_graph() -> None:
+    """Reliability review S17."""
+    a = Tensor(np.array([1.5, 2.5]), requires_grad=True)
+    cast = a.astype(np.int32)
+    assert cast.dtype == np.int32 and not cast.requires_grad
+
+
+def test_detach_keeps_the_dtype() -> None:
+    """Reliability review S21."""
+    assert Tensor(np.ones(2), dtype=np.float16).detach().dtype == np.float16
+
+
+def test_printing_follows_pytorch() -> None:
+    assert repr(torch.tensor([1, 2, 3])) == "tensor([1, 2, 3])"
+    assert repr(torch.tensor([0.1, 2.0])) == "tensor([0.1000, 2.0000])"
+    assert repr(torch.tensor([1.0, 2.0], requires_grad=True)) == "tensor([1., 2.], requires_grad=True)"
+    assert repr(torch.tensor([1.0], requires_grad=True) * 2) == "tensor([2.], grad_fn=<MulBackward>)"
+    assert repr(torch.tensor(3.0, dtype=torch.float64)) == "tensor(3., dtype=float64)"
+    assert repr(torch.nn.Parameter(torch.ones(2))).startswith("Parameter containing:\ntensor([1., 1.]")
+
+
+def test_grad_is_a_tensor_that_accumulates_and_can_be_zeroed_in_place() -> None:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    assert isinstance(x.grad, Tensor) and repr(x.grad) == "tensor([2., 4.])"
+    held = x.grad
+    (x * x).sum().backward()
+    assert held is x.grad and x.grad.tolist() == [4.0, 8.0]
+    x.grad.zero_()
+    (3 * x).sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+    x.grad = np.array([1.0, 1.0])
+    assert isinstance(x.grad, Tensor) and x.grad.dtype == np.float32
+    with pytest.raises(ValueError, match=r"gradient of shape \(3,\) to a Tensor of shape \(2,\)"):
+        x.grad = np.ones(3)

@@ -1,6 +1,5 @@
-"""chainrule.load of hostile or odd files (review C6): every problem is a ValueError naming the file,
-arrays are checked from their headers before memory is allocated, nothing is unpickled; save and load
-take open file objects as torch.save / torch.load do, and keep one object stored twice as one (K6)."""
+"""chainrule.save / load (chainrule/serialization.py): nested state to the exact file name or a file object,
+without pickle; hostile or odd files are refused naming the file (review C6, K6)."""
 
 from __future__ import annotations
 
@@ -14,6 +13,8 @@ import numpy as np
 import pytest
 
 import chainrule
+import chainrule as torch
+from autograd import Tensor
 
 
 def _write(path: Path, structure: Any, arrays: dict[str, np.ndarray] | None = None) -> Path:
@@ -118,3 +119,42 @@ def test_file_objects_and_sharing_round_trip() -> None:
     loaded = chainrule.load(buffer)
     assert loaded["w"] is loaded["again"] is loaded["list"][0]
     assert loaded["w"].requires_grad and loaded["w"].shape == (2, 3) and loaded["list"][1:] == [3, "x", None]
+
+
+def test_save_and_load_nested_state_to_the_exact_file_name(tmp_path) -> None:
+    state = {
+        "model": {"0.weight": torch.randn(2, 3), "0.bias": torch.zeros(2)},
+        "optimizer": {"state": {0: {"step": 3, "exp_avg": np.ones((2, 3), np.float32)}}, "param_groups": []},
+        "epoch": 7,
+        "best": float("inf"),
+        "history": [0.5, 0.25],
+        "pair": (1, "two"),
+        "flags": {"done": True, "note": None},
+        "scalar": np.float32(1.5),
+    }
+    path = torch.save(state, tmp_path / "model.pt")
+    assert path.name == "model.pt" and sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]
+    loaded = torch.load(tmp_path / "model.pt")
+    assert isinstance(loaded["model"]["0.weight"], Tensor)
+    assert np.array_equal(loaded["model"]["0.weight"].numpy(), state["model"]["0.weight"].numpy())
+    assert loaded["optimizer"]["state"][0]["step"] == 3 and 0 in loaded["optimizer"]["state"]
+    assert loaded["optimizer"]["state"][0]["exp_avg"].dtype == np.float32
+    assert loaded["epoch"] == 7 and loaded["best"] == float("inf") and loaded["history"] == [0.5, 0.25]
+    assert loaded["pair"] == (1, "two") and loaded["flags"] == {"done": True, "note": None}
+    assert loaded["scalar"] == np.float32(1.5) and loaded["scalar"].dtype == np.float32
+    with zipfile.ZipFile(tmp_path / "model.pt") as archive:
+        assert all(name.endswith(".npy") for name in archive.namelist())
+
+
+def test_save_refuses_objects_and_load_names_a_bad_file(tmp_path) -> None:
+    with pytest.raises(TypeError, match=r"obj\['f'\] is a builtin_function_or_method; only dicts"):
+        torch.save({"f": len}, tmp_path / "x.pt")
+    assert not (tmp_path / "x.pt").exists()
+    (tmp_path / "junk.pt").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=r"junk\.pt is not a readable chainrule\.save file"):
+        torch.load(tmp_path / "junk.pt")
+    np.savez(tmp_path / "plain.npz", a=np.ones(2))
+    with pytest.raises(ValueError, match=r"not a file written by chainrule\.save"):
+        torch.load(tmp_path / "plain.npz")
+    with pytest.raises(FileNotFoundError, match="no file at"):
+        torch.load(tmp_path / "missing.pt")

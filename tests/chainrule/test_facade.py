@@ -1,7 +1,9 @@
-"""The ``chainrule`` module: PyTorch's names for the same objects, PyTorch's dtype rules, and one seed
-for every default random source (issue 8, first part)."""
+"""The chainrule facade: PyTorch's names for the same objects, dtype rules and one seed for every random
+source (issue 8), and PyTorch's answers and refusals for devices, dims, seeds and arguments."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ import chainrule as torch
 import nn
 from autograd import Tensor
 from nn import optim
+from tests.twin import check, dtype_name
 
 
 def test_attribute_paths_reach_the_same_objects() -> None:
@@ -123,3 +126,63 @@ def test_equality_is_elementwise_and_hashing_stays_by_identity() -> None:
     assert (a == np.array([1.0, 2.0])).all() and (a == b).dtype == np.bool_
     assert float((a == b).mean()) == 0.5  # the notes' accuracy: (predicted == labels).mean()
     assert len({a, b, a}) == 2 and {a: 1}[a] == 1
+
+
+# -- Second reliability review, C8, C9, C12, K11: devices, randint, dims, arange and seeds as PyTorch --------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.ones(2).device == "cuda",
+        lambda t: t.ones(2).device == "cpu",
+        lambda t: t.ones(2).device == t.device("cpu"),
+        lambda t: t.ones(2).device.type,
+        lambda t: (dtype_name(t.randint(5, (2,)).dtype), tuple(t.randint(5, (2,)).shape)),
+        lambda t: tuple(t.randint(2, 5, (3, 1)).shape),
+        lambda t: tuple(t.randint(5, size=(2,)).shape),
+        lambda t: tuple(t.randint(low=1, high=5, size=(4,)).shape),
+        lambda t: t.randint(3, 3, (2,)),
+        lambda t: t.arange(0, 10, 0),
+        lambda t: t.ones(2, 3).softmax(5),
+        lambda t: t.ones(2, 3).log_softmax(-3),
+        lambda t: t.ones(2, 3).softmax(1.0),
+        lambda t: t.nn.functional.softmax(t.ones(2, 3), dim=2),
+        lambda t: t.manual_seed(2**64),
+        lambda t: t.manual_seed(-(2**63) - 1),
+        lambda t: t.manual_seed(-1) is not None,
+        lambda t: t.manual_seed(2**64 - 1) is not None,
+    ],
+)
+def test_devices_random_integers_dims_and_seeds(call: Any) -> None:
+    check(call)
+
+
+# -- Second reliability review, S15: arguments PyTorch refuses are refused, not reinterpreted ----------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda t: t.ones(2, 3).squeeze(5), IndexError),
+        (lambda t: t.ones(2, 3).squeeze(-3), IndexError),
+        (lambda t: t.nn.functional.pad(t.ones(2, 2), (1.5, 1)), TypeError),
+        (lambda t: t.randn(2, 3, dtype=t.int64), NotImplementedError),
+        (lambda t: t.rand(2, dtype=t.int64), NotImplementedError),
+        (lambda t: t.nn.BatchNorm2d(1)(t.ones(2, 1, 2, 2, dtype=t.float64)), RuntimeError),
+        (lambda t: t.nn.BatchNorm2d(1).eval()(t.ones(2, 1, 2, 2, dtype=t.float64)), RuntimeError),
+        (
+            lambda t: t.nn.functional.conv2d(
+                t.ones(1, 1, 3, 3), t.ones(1, 1, 2, 2), t.ones(1, dtype=t.float64)
+            ),
+            RuntimeError,
+        ),
+        (
+            lambda t: t.nn.functional.linear(t.ones(1, 2), t.ones(3, 2), t.ones(3, dtype=t.float64)),
+            RuntimeError,
+        ),
+        (lambda t: t.nn.Linear(2, 3)(t.ones(1, 2, dtype=t.float64)), RuntimeError),
+    ],
+)
+def test_arguments_pytorch_refuses(call: Any, error: type) -> None:
+    check(call, error)

@@ -1,7 +1,5 @@
-"""Views with PyTorch's semantics: ``view reshape transpose permute t T unsqueeze squeeze flatten expand``,
-basic indexing and ``detach()`` share memory and one version counter with their base, so a change through
-any alias is seen by the others and by backward; an in-place change through a view of a graph Tensor is
-recorded on the base. Scenarios run on chainrule and, when installed, PyTorch (``tests.twin``)."""
+"""Views with PyTorch's semantics, run on chainrule and PyTorch (tests.twin): they share memory and one
+version counter with their base, and an in-place change through a view is recorded on the base."""
 
 from __future__ import annotations
 

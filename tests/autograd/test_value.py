@@ -1,14 +1,16 @@
-"""Every Value op against central differences (hypothesis) and against its closed form."""
+"""Value (autograd/value.py): every op against its closed form and central differences, overflow to
+infinity, conversion to Python numbers, named argument errors, backward refused without a graph."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd import Value, gradcheck
+from autograd import Tensor, Value, gradcheck
 from autograd.rules.elementwise import SELU_ALPHA, SELU_SCALE
 
 reals = st.floats(-5.0, 5.0, allow_nan=False)
@@ -200,3 +202,41 @@ def test_value_exponent_derivative_at_zero_and_negative_base() -> None:
     base, exponent = Value(-2.0), Value(2.0)
     (base**exponent).backward()
     assert base.grad == -4.0 and math.isnan(exponent.grad)
+
+
+def test_power_overflows_to_infinity() -> None:
+    """Reliability review C4."""
+    assert Value(1e200) ** 2 == math.inf or (Value(1e200) ** 2).data == math.inf
+    assert (Value(10.0) ** 400).data == math.inf
+    assert (2.0 ** Value(2000.0)).data == math.inf
+    assert (Value(1e-320) ** -2).data == math.inf
+    assert (Value(-10.0) ** 401).data == -math.inf
+
+
+def test_a_value_converts_like_a_number() -> None:
+    """Reliability review K3."""
+    assert float(Value(2.5)) == 2.5 and not Value(0.0) and Value(-1.0)
+    assert Value(1.0) < Value(2.0) and Value(2.0) >= 2.0
+
+
+def test_arguments_that_are_not_real_numbers_are_named() -> None:
+    """Reliability review C10."""
+    with pytest.raises(TypeError, match=r"takes a real number, got ndarray"):
+        Value(np.array(1j))
+    with pytest.raises(TypeError, match=r"got Tensor.*use \.item\(\)"):
+        Value(Tensor([1.0, 2.0]))
+    assert Value(Tensor(2.0)).data == 2.0  # a one-element Tensor converts, as float() does
+    with pytest.raises(TypeError, match=r"leaky_relu\(slope\) takes a real number, got str"):
+        Value(-1.0).leaky_relu("a")  # type: ignore[arg-type]
+
+
+def test_backward_through_a_value_computed_under_no_grad_is_refused() -> None:
+    """Reliability review S19."""
+    x = Value(3.0)
+    from autograd import no_grad
+
+    with no_grad():
+        y = x * x
+    with pytest.raises(RuntimeError, match="computed under no_grad"):
+        y.backward()
+    Value(1.0).backward()  # a real leaf still works

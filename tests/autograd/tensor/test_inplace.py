@@ -1,7 +1,5 @@
-"""In-place ops and item assignment with PyTorch's semantics: the Tensor changes in place and, inside a
-graph, becomes the output of a new node (so the caller's variable holds the new values and gradients flow);
-a value some op saved is protected by the version counter. Each scenario is written in PyTorch's API and
-runs on chainrule and, when installed, on PyTorch (``tests.twin``)."""
+"""In-place ops and item assignment (autograd/tensor/inplace.py) with PyTorch's semantics, run on chainrule
+and PyTorch (tests.twin): the Tensor becomes a new node's output; saved values are version-checked."""
 
 from __future__ import annotations
 

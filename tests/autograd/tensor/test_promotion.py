@@ -1,7 +1,5 @@
-"""Type promotion is PyTorch's: the table of ``promote_types`` (written out below from PyTorch 2.13, not
-imported), Tensors with dimensions outranking 0-d Tensors outranking numbers, the default float for
-integer / and for exp and friends, integer // and % staying integer; every binary op, ``where`` and
-``cat`` follow it (a hypothesis test draws the operands), and agree with PyTorch itself when installed."""
+"""Type promotion (autograd/tensor/promotion.py) is PyTorch's: the promote_types table written out here,
+Tensors before 0-d Tensors before numbers, default floats, every binary op, where and cat."""
 
 from __future__ import annotations
 
@@ -14,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import chainrule
+from autograd import Tensor
 from autograd.tensor.promotion import can_cast, promote_types, result_type
 from tests.twin import T, check, dtype_name
 
@@ -190,3 +189,10 @@ def test_integer_division_by_zero_is_refused_as_in_pytorch() -> None:
         return torch.tensor([5, 6]) // torch.tensor([1, 0])
 
     check(scenario, RuntimeError)
+
+
+def test_activations_of_integer_tensors_promote_to_float() -> None:
+    """Reliability review S16."""
+    out = Tensor(np.array([1, 2]), dtype=np.int64).sigmoid()
+    assert out.dtype == np.float32 and np.allclose(out.data, [0.7310586, 0.8807971])
+    assert (Tensor(np.array([1, 2]), dtype=np.int64) + 1).dtype == np.int64  # arithmetic stays integer
