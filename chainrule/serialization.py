@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -17,6 +18,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.files import atomic_write
 from autograd.tensor.device import device
+from chainrule.torch_files import is_torch_archive, read_torch_archive
 
 _STRUCTURE = "__structure__"
 _FORMAT = "chainrule-save-1"
@@ -44,8 +46,10 @@ def save(obj: Any, f: File) -> Path | None:
 
 
 def load(f: File, map_location: Any = None, weights_only: bool = True, *, max_bytes: int = MAX_BYTES) -> Any:
-    """Read what ``save`` wrote, from a path or an open binary file object. ``map_location`` may name the
-    CPU; ``weights_only`` is always true here (nothing but data is ever read, nothing unpickled). Any
+    """Read what ``save`` wrote, or the weights in a PyTorch ``.pt`` / ``.pth`` file (a state dict: read
+    as ``torch.load(weights_only=True)`` reads it, refusing anything but tensors, numbers, strings and
+    containers), from a path or an open binary file object. ``map_location`` may name the CPU;
+    ``weights_only`` is always true here (nothing but data is ever read, no code run). Any
     problem of the file is a ValueError naming it; an array larger than ``max_bytes`` (2 GiB by
     default) is refused from its header, before memory is allocated."""
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
@@ -60,7 +64,11 @@ def load(f: File, map_location: Any = None, weights_only: bool = True, *, max_by
             raise FileNotFoundError(f"load: no file at {source}")
     try:
         with zipfile.ZipFile(source) as archive:
+            if is_torch_archive(archive):
+                return read_torch_archive(archive)
             return _Reader(archive, max_bytes).root()
+    except pickle.UnpicklingError as problem:
+        raise ValueError(f"load: {name}: a PyTorch file refused: {problem}") from None
     except _Refused as problem:
         raise ValueError(f"load: {name}: {problem}") from None
     except RecursionError:
@@ -118,6 +126,11 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], seen: dict[int, Any], where
         kind = "list" if isinstance(obj, list) else "tuple"
         items = [_encode(v, arrays, seen, f"{where}[{i}]", depth + 1) for i, v in enumerate(obj)]
         return {"$": kind, "items": items}
+    if callable(getattr(obj, "state_dict", None)):
+        raise TypeError(
+            f"save: {where} is a whole {type(obj).__name__}, which would need pickle: save its state_dict() "
+            "instead (torch.save(model.state_dict(), path), then model.load_state_dict(torch.load(path)))"
+        )
     raise TypeError(
         f"save: {where} is a {type(obj).__name__}; only dicts, lists, tuples, Tensors, arrays, numbers, "
         "strings, bools and None can be saved (no pickle)"
