@@ -164,6 +164,10 @@ transpose = _function("transpose")
 unsqueeze = _function("unsqueeze")
 var = _function("var")
 std = _function("std")
+round = _function("round")
+ceil = _function("ceil")
+floor = _function("floor")
+sign = _function("sign")
 addmm = _function("addmm")
 argsort = _function("argsort")
 bmm = _function("bmm")
@@ -245,6 +249,7 @@ __all__ = [
     "bmm",
     "bool",
     "cat",
+    "ceil",
     "chunk",
     "clamp",
     "clamp_max",
@@ -267,6 +272,7 @@ __all__ = [
     "float16",
     "float32",
     "float64",
+    "floor",
     "from_numpy",
     "full",
     "full_like",
@@ -319,12 +325,14 @@ __all__ = [
     "reshape",
     "result_type",
     "roll",
+    "round",
     "save",
     "set_default_device",
     "set_default_dtype",
     "set_grad_enabled",
     "short",
     "sigmoid",
+    "sign",
     "sin",
     "softmax",
     "sort",

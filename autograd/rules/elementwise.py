@@ -341,6 +341,26 @@ ERF = Elementwise(
     reads=((X,),),
 )
 
+# -- rounding: piecewise constant, so the derivative is 0 everywhere (PyTorch's too) ---------------------
+
+
+def _rounding(name: str, on_float: Any, on_array: Any, doc: str) -> Elementwise:
+    """A rounding op: NaN and ±inf pass through the float form as NumPy's array form passes them."""
+    return Elementwise(
+        name,
+        1,
+        lambda x: float(on_float(x)) if math.isfinite(x) else x,
+        on_array,
+        constant=0.0,
+        doc=doc + " Its gradient is 0 everywhere, as in PyTorch.",
+    )
+
+
+SIGN = _rounding("sign", lambda x: (x > 0) - (x < 0), np.sign, "-1, 0 or 1 by the sign of x.")
+FLOOR = _rounding("floor", math.floor, np.floor, "The largest integer <= x.")
+CEIL = _rounding("ceil", math.ceil, np.ceil, "The smallest integer >= x.")
+ROUND = _rounding("round", round, np.round, "The nearest integer, halves to even (as PyTorch).")
+
 # -- activations (활성화 함수) ----------------------------------------------------------------------------
 
 IDENTITY = Elementwise(
@@ -486,6 +506,7 @@ CLIP = Elementwise(
 )
 
 RULES: tuple[Elementwise, ...] = (
-    ADD, SUB, MUL, DIV, NEG, FLOOR_DIVIDE, REMAINDER, POW, EXP, LOG, SQRT, ABS, SIN, COS, ERF, IDENTITY,
+    ADD, SUB, MUL, DIV, NEG, FLOOR_DIVIDE, REMAINDER, POW, EXP, LOG, SQRT, ABS, SIN, COS, ERF, SIGN, FLOOR,
+    CEIL, ROUND, IDENTITY,
     STEP, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SELU, GELU, SWISH, SOFTPLUS, SOFTSIGN, HARD_SIGMOID, CLIP,
 )  # fmt: skip

@@ -75,6 +75,7 @@ def result(data: np.ndarray, parents: tuple[Tensor, ...], rule: Rule, ctx: Any) 
 _NOT_FOR_BOOL = {"sub": "Subtraction, the `-` operator, with", "neg": "Negation, the `-` operator, on"}
 _INTEGER_CLOSED = frozenset(
     {"add", "sub", "mul", "neg", "abs", "identity", "relu", "clip", "pow", "floor_divide", "remainder"}
+    | {"sign", "floor", "ceil", "round"}
 )
 
 

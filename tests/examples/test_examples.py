@@ -44,6 +44,16 @@ def test_chain_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert picture(tmp_path, "chain_rule")
 
 
+def test_numerical_gradient_agrees_with_backpropagation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    differences = importlib.import_module("examples.numerical_gradient").main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert set(differences) == {"0.weight", "0.bias", "2.weight", "2.bias"}
+    assert max(differences.values()) < 1e-8 and "수치 미분" in out and "15920 forward passes" in out
+    assert (tmp_path / "numerical_gradient.png").stat().st_size > 0
+
+
 def test_xor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = run("xor", tmp_path, capsys)
     assert "4/4 correct" in out and picture(tmp_path, "xor_mlp")

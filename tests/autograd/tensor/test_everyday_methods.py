@@ -90,6 +90,16 @@ SCENARIOS: dict[str, Callable[[Any, Any], Any]] = {
     "full_like / empty_like shapes": lambda torch, x: (torch.full_like(x, 2.5), torch.empty_like(x).shape),
     "outer": lambda torch, x: torch.outer(x[0], x[1, :2]),
     "is_tensor": lambda torch, x: (torch.is_tensor(x), torch.is_tensor(DATA)),
+    "sign / floor / ceil / round": lambda torch, x: (
+        (x * 2).sign(),
+        torch.floor(x * 2),
+        (x * 2).ceil(),
+        torch.round(x * 2 + 0.5),
+        x.sign() * x,
+    ),
+    "rounding keeps integers": lambda torch, x: tuple(
+        f(torch.tensor([-2, 0, 3])) for f in (torch.sign, torch.floor, torch.round)
+    ),
 }
 
 
