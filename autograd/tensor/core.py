@@ -23,6 +23,7 @@ from autograd.rules.spaces import ArrayMath, sum_to
 from autograd.tensor import axes
 from autograd.tensor import backprop as tensor_backprop
 from autograd.tensor.base import TensorBase, register
+from autograd.tensor.grad_fn import GradFn, backward_name
 from autograd.tensor.inplace import InPlaceMethods
 from autograd.tensor.promotion import get_default_dtype
 from autograd.tensor.record import (
@@ -152,6 +153,18 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
         return version_of(self)
 
     @property
+    def grad_fn(self) -> GradFn | None:
+        """The backward node of the op that made this Tensor (None for a leaf), to walk as PyTorch's:
+        ``name()``, ``next_functions``."""
+        return None if self._op is None else GradFn(self)
+
+    def retain_grad(self) -> None:
+        """PyTorch keeps a non-leaf's ``.grad`` only when asked; chainrule keeps every node's gradient
+        after ``backward()``, so this only checks the Tensor is in a graph."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+
+    @property
     def is_leaf(self) -> bool:
         """True for a Tensor no recorded op made (inputs, parameters, results computed under no_grad)."""
         return self._op is None
@@ -271,7 +284,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
         )
         extras = [] if data.dtype in _DEFAULT_DTYPES else [f"dtype={data.dtype}"]
         if self._op is not None:
-            extras.append(f"grad_fn=<{self._op.name.title().replace('_', '')}Backward>")
+            extras.append(f"grad_fn=<{backward_name(self._op)}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return f"tensor({', '.join([body, *extras])})"
