@@ -5,6 +5,7 @@ and more stable."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -129,13 +130,33 @@ def _dropped(x: Tensor, p: float, mask_shape: tuple[int, ...], rng: Rng) -> Tens
 
 
 def dropout2d(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
-    """Channel dropout: zero each (sample, channel) map of an (N, C, H, W) input with probability p."""
+    """Channel dropout: zero each (sample, channel) map of an (N, C, H, W) input with probability p. As
+    in PyTorch, a 3-D input is taken as (N, C, L) (channel-wise 1-D dropout) and other ranks as (N, C,
+    ...), each with PyTorch's warning."""
     dropout_probability("dropout2d", p)
-    if x.ndim != 4:
+    if x.ndim < 2:
         raise ValueError(f"dropout2d expects (N, C, H, W) inputs, got {x.shape}")
+    if x.ndim not in (3, 4):
+        warnings.warn(_DROPOUT2D_RANK.format(x.ndim), stacklevel=2)
+    if x.ndim == 3:
+        warnings.warn(_DROPOUT2D_3D, stacklevel=2)
     if not training or p == 0.0:
         return x
-    return _dropped(x, p, (*x.shape[:2], 1, 1), rng)
+    return _dropped(x, p, (*x.shape[:2], *(1,) * (x.ndim - 2)), rng)
+
+
+_DROPOUT2D_RANK = (  # PyTorch's words
+    "dropout2d: Received a {}-D input to dropout2d, which is deprecated and will result in an error in a "
+    "future release. To retain the behavior and silence this warning, please use dropout instead. Note that "
+    "dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel "
+    "dimension, and an optional batch dimension (i.e. 3D or 4D inputs)."
+)
+_DROPOUT2D_3D = (
+    "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+    "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+    "change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, "
+    "W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead."
+)
 
 
 def pad(x: Tensor, pad: tuple[int, ...], mode: str = "constant", value: float = 0.0) -> Tensor:

@@ -293,3 +293,21 @@ def test_avg_pool_options_match_pytorch(
         return out, x.grad
 
     check(scenario, rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (2, 3), (2, 3, 2, 2, 2)])
+def test_dropout2d_of_another_rank_warns_as_pytorch_and_drops_whole_channels(shape: tuple[int, ...]) -> None:
+    def scenario(torch: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            kept = torch.nn.Dropout2d(0.0)(torch.ones(*shape))
+        return [str(w.message) for w in caught], kept
+
+    check(scenario)
+    with pytest.warns(UserWarning, match="dropout2d"):
+        dropped = nn.Dropout2d(0.5, rng=0)(Tensor(np.ones((6, 5, *shape[2:]), np.float32))).numpy()
+    per_channel = dropped.reshape(6, 5, -1)
+    assert (per_channel.min(axis=2) == per_channel.max(axis=2)).all() and set(np.unique(dropped)) == {
+        0.0,
+        2.0,
+    }
