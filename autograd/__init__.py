@@ -10,7 +10,7 @@ from autograd._memory import keep_freed_memory
 from autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
-from autograd.graph import grad, topological_order, zero_grad
+from autograd.graph import backward, grad, topological_order, zero_grad
 from autograd.tensor.core import Tensor
 from autograd.tensor.record import concatenate, stack, where
 from autograd.tensor.versions import increment_version
@@ -22,6 +22,7 @@ __all__ = [
     "GradcheckError",
     "Tensor",
     "Value",
+    "backward",
     "concatenate",
     "detect_anomaly",
     "enable_grad",

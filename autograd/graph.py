@@ -100,7 +100,7 @@ def _walk(roots: Sequence[Node], cleared: Any) -> list[Any]:
     return order
 
 
-def backward(roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool = False) -> None:
+def run_backward(roots: Sequence[Node], seeds: Sequence[Any], create_graph: bool = False) -> None:
     """Apply the chain rule from ``roots`` (each seeded with its entry of ``seeds``) to every node they
     depend on. Leaves accumulate (``+=``) as in PyTorch, so a second call adds the same gradients again;
     the gradients of intermediate nodes are reset first, so they always hold this call's values.
@@ -136,6 +136,35 @@ def _seed_and_backprop(
         elif root in sink:
             node_type._add_to_sink(sink, root, seed)
     (node_type._backprop_graph if create else node_type._backprop)(order, sink)
+
+
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """``torch.autograd.backward``: one backward pass from every root in ``tensors`` (a node or a sequence),
+    each seeded with its entry of ``grad_tensors`` (None for a one-element loss), accumulating into the
+    leaves' ``.grad`` as ``root.backward()`` does; ``inputs`` limits that to those leaves."""
+    roots = _as_nodes(tensors, "tensors")
+    if grad_tensors is None or not isinstance(grad_tensors, (list, tuple)):
+        grad_tensors = [grad_tensors] * len(roots)
+    if len(grad_tensors) != len(roots):
+        raise RuntimeError(f"backward: got {len(grad_tensors)} grad_tensors for {len(roots)} tensors")
+    for position, root in enumerate(roots):
+        if not getattr(root, "requires_grad", True):
+            raise RuntimeError(
+                f"element {position} of tensors does not require grad and does not have a grad_fn"
+            )
+    if inputs is not None:
+        for root, seed in zip(roots, grad_tensors):
+            root.backward(seed, create_graph=create_graph, inputs=inputs)
+        return
+    node_type = type(roots[0])
+    seeds = [node_type._as_seed(root, seed, create_graph) for root, seed in zip(roots, grad_tensors)]
+    run_backward(roots, seeds, create_graph)
 
 
 def grad(

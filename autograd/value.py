@@ -342,7 +342,7 @@ class Value:
                 "backward(): this Value was computed under no_grad: it has no graph to backpropagate through"
             )
         seed = _to_float(gradient, "backward(gradient)")
-        graph.backward([self], [_leaf(seed) if create_graph else seed], create_graph)
+        graph.run_backward([self], [_leaf(seed) if create_graph else seed], create_graph)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` of this node and of every node it depends on to 0."""

@@ -507,7 +507,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
             )
         seed = Tensor._as_seed(self, gradient, create_graph)
         if inputs is None:
-            graph.backward([self], [seed], create_graph)
+            graph.run_backward([self], [seed], create_graph)
             return
         targets = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         found = graph.grad([self], targets, [seed], create_graph=create_graph, allow_unused=True)

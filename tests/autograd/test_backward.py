@@ -11,6 +11,7 @@ import pytest
 
 from autograd import Tensor, Value, grad, topological_order, zero_grad
 from tests.memory import freed_without_cycle_collector, growth_over
+from tests.twin import check
 
 
 def test_notes_apple_example() -> None:
@@ -198,4 +199,32 @@ def test_a_plain_backward_adds_to_a_create_graph_gradient_without_recording() ->
         (x * x).sum().backward()
         return first, x.grad.requires_grad, x.grad
 
+    check(scenario)
+
+
+def _two_roots(torch: Any) -> tuple[Any, Any, Any]:
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    return x, w, [(x * w).sum(), x.exp() * w]
+
+
+def test_autograd_backward_runs_one_pass_from_several_roots_as_pytorch() -> None:
+    def scenario(torch: Any) -> Any:
+        x, w, roots = _two_roots(torch)
+        torch.autograd.backward(roots, [None, torch.tensor([1.0, 0.0, 2.0])])
+        only_w = _two_roots(torch)
+        torch.autograd.backward(only_w[2], [torch.tensor(2.0), torch.ones(3)], inputs=[only_w[1]])
+        return x.grad, w.grad, only_w[0].grad, only_w[1].grad
+
+    check(scenario)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        lambda torch: torch.autograd.backward([torch.ones(2).sum()]),
+        lambda torch: torch.autograd.backward(_two_roots(torch)[2], [None]),
+    ],
+)
+def test_autograd_backward_refuses_what_pytorch_refuses(scenario: Any) -> None:
     check(scenario)
