@@ -164,6 +164,8 @@ transpose = _function("transpose")
 unsqueeze = _function("unsqueeze")
 var = _function("var")
 std = _function("std")
+cumsum = _function("cumsum")
+norm = _function("norm")
 round = _function("round")
 ceil = _function("ceil")
 floor = _function("floor")
@@ -256,6 +258,7 @@ __all__ = [
     "clamp_min",
     "cos",
     "cuda",
+    "cumsum",
     "device",
     "diag",
     "dot",
@@ -308,6 +311,7 @@ __all__ = [
     "nn",
     "no_grad",
     "nonzero",
+    "norm",
     "numel",
     "ones",
     "ones_like",

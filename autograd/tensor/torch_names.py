@@ -226,6 +226,33 @@ class TorchMethods:
         total = (self - plain(shift)).exp().sum(axis=axis, keepdims=keepdim).log()
         return total + plain(shift if keepdim else np.squeeze(shift, axis))
 
+    def norm(self: Any, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The vector p-norm over ``dim`` (all entries by default): 2 (``"fro"``), 1, ``inf``, or any
+        p > 0. At a zero vector the 2-norm's gradient is 0, as PyTorch's (not 0/0)."""
+        order = 2.0 if p in ("fro", None) else builtins.float(p)
+        axis = axes.normalise_axis(dim, self.ndim, "norm")
+        size = self.abs()
+        if order == np.inf:
+            return size.max(axis=axis, keepdims=keepdim)
+        if order == 1.0:
+            return size.sum(axis=axis, keepdims=keepdim)
+        if order <= 0:
+            raise RuntimeError(f"norm: p must be positive (or inf), got {p}")
+        total = (size**order).sum(axis=axis, keepdims=keepdim)
+        positive = total._data > 0  # where the root's derivative is finite; 0 elsewhere, as in PyTorch
+        safe = tensor_record.where(positive, total, 1.0)
+        return tensor_record.where(positive, safe ** (1.0 / order), 0.0)
+
+    def cumsum(self: Any, dim: builtins.int) -> Any:
+        """Running sums along ``dim``: a product with a triangle of ones, so its gradient (the running
+        sums from the other end) and second derivatives are the matmul rule's."""
+        axis = axes.dim_index(dim, self.ndim, "cumsum")
+        length = self.shape[axis] if self.ndim else 1
+        triangle = plain(np.triu(np.ones((length, length), dtype=self.dtype)))
+        moved = self.reshape(1) if self.ndim == 0 else self.transpose(axis, -1)
+        summed = moved @ triangle
+        return summed.reshape(()) if self.ndim == 0 else summed.transpose(axis, -1)
+
     def addmm(self: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
         """``beta * self + alpha * (mat1 @ mat2)``."""
         product = mat1.mm(mat2)

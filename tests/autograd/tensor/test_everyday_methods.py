@@ -90,6 +90,14 @@ SCENARIOS: dict[str, Callable[[Any, Any], Any]] = {
     "full_like / empty_like shapes": lambda torch, x: (torch.full_like(x, 2.5), torch.empty_like(x).shape),
     "outer": lambda torch, x: torch.outer(x[0], x[1, :2]),
     "is_tensor": lambda torch, x: (torch.is_tensor(x), torch.is_tensor(DATA)),
+    "norm": lambda torch, x: (
+        x.norm(),
+        torch.norm(x, dim=1),
+        x.norm(p=1, dim=0, keepdim=True),
+        x.norm(3, dim=1),
+    ),
+    "norm inf and of a zero row": lambda torch, x: (x.norm(float("inf"), dim=1), (x * (x > 5)).norm(dim=1)),
+    "cumsum": lambda torch, x: (x.cumsum(1), torch.cumsum(x, dim=0), x[0, 0].cumsum(0)),
     "sign / floor / ceil / round": lambda torch, x: (
         (x * 2).sign(),
         torch.floor(x * 2),
