@@ -197,6 +197,9 @@ topk = _function("topk")
 tril = _function("tril")
 triu = _function("triu")
 unbind = _function("unbind")
+prod = _function("prod")
+amax = _function("amax")
+amin = _function("amin")
 
 
 def is_tensor(obj: Any) -> builtins.bool:

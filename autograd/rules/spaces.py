@@ -141,6 +141,15 @@ class ArrayMath:
     def astype(x: np.ndarray, dtype: Any) -> np.ndarray:
         return x.astype(dtype, copy=False)
 
+    @staticmethod
+    def products_of_others(x: np.ndarray) -> np.ndarray:
+        """For each element along the last axis, the product of the others: running products from
+        the left times running products from the right, exact where ``x`` has zeros."""
+        ones = np.ones((*x.shape[:-1], 1), x.dtype)
+        left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+        right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+        return left * right
+
 
 class NodeMath:
     """Graph nodes (Value or Tensor): every function is an op that records its own backward, so the

@@ -184,6 +184,30 @@ def _extreme(name: str, pick: Callable[..., np.ndarray], locate: Callable[..., n
 MAX = _extreme("max", np.max, np.argmax)
 MIN = _extreme("min", np.min, np.argmin)
 
+
+def _prod_forward(x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+    """The product; integer and bool inputs multiply in int64, as PyTorch's do."""
+    wide = np.int64 if x.dtype.kind in "biu" else None
+    return np.asarray(x.prod(axis=axes, keepdims=keepdims, dtype=wide))
+
+
+def _prod_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: Any, axes: Any, keepdims: bool) -> Grads:
+    """Each element's gradient is the product of the others: ``out / x`` when no factor is zero (as
+    PyTorch), else the exact product of the others, so a zero factor still gets its gradient."""
+    (x,) = inputs
+    kept = kept_shape(x.shape, axes)
+    g = m.reshape(g, kept)
+    if np.all(m.data(x) != 0):
+        return (g * (m.reshape(out, kept) / x),)
+    rest = tuple(i for i in range(x.ndim) if i not in axes)
+    order = (*rest, *axes)
+    moved = m.reshape(m.transpose(x, order), (*(x.shape[i] for i in rest), -1))
+    others = m.reshape(m.products_of_others(moved), tuple(x.shape[i] for i in order))
+    return (g * m.transpose(others, tuple(np.argsort(order))),)
+
+
+PROD = Structural("prod", _prod_forward, _prod_backward, reads=((0, OUT),))
+
 # -- shapes --------------------------------------------------------------------------------------------
 
 RESHAPE = Structural(
@@ -321,6 +345,6 @@ LOG_SOFTMAX = Structural(
 )
 
 RULES: tuple[Structural, ...] = (
-    MATMUL, LINEAR, SUM, MEAN, VAR, MAX, MIN, RESHAPE, TRANSPOSE, BROADCAST_TO, SUM_TO, ASTYPE, GETITEM,
+    MATMUL, LINEAR, SUM, MEAN, VAR, MAX, MIN, PROD, RESHAPE, TRANSPOSE, BROADCAST_TO, SUM_TO, ASTYPE, GETITEM,
     SCATTER_ADD, INDEX_PUT, PAD, CONCATENATE, STACK, WHERE, SOFTMAX, LOG_SOFTMAX,
 )  # fmt: skip

@@ -185,6 +185,14 @@ class TensorMath(NodeMath):
         return x.sum_to(shape)
 
     @staticmethod
+    def products_of_others(x: Tensor) -> Tensor:
+        """For each element along the last axis, the product of the others, as a product over an
+        (n, n) grid with ones on the diagonal: every factor stays in the graph, zeros included."""
+        eye = np.eye(x.shape[-1], dtype=x._data.dtype)
+        grid = x.unsqueeze(-2) * tensor_record.plain(1 - eye) + tensor_record.plain(eye)
+        return grid.prod(-1)
+
+    @staticmethod
     def getitem(x: Tensor, index: Any) -> Tensor:
         return tensor_record.getitem(x, index)
 

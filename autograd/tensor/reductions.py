@@ -114,6 +114,26 @@ class ReductionMethods:
         """The smallest element(s), with ``max``'s conventions."""
         return _extreme(T.MIN, np.argmin, self, dim, keepdim, axis, keepdims)
 
+    def prod(
+        self: Any, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None, axis: Axis = None
+    ) -> Tensor:
+        """The product of the elements (along ``dim``); integer and bool Tensors multiply in int64. A
+        zero factor gets the product of the others as its gradient, exactly, as in PyTorch."""
+        if dim is not None and not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"prod(dim) takes one int dim, got {dim!r}; for several axes use axis=")
+        reduced, keep = axes.reduction(self.ndim, axis, keepdim, dim, None, "prod")
+        source = self if dtype is None else self.to(dtype)
+        return tensor_record.apply(T.PROD, (source,), axes=reduced, keepdims=keep)
+
+    def amax(self: Any, dim: Axis = (), keepdim: bool = False) -> Tensor:
+        """The largest elements over ``dim`` (an int or a tuple; all dims by default), the gradient
+        split equally among tied maxima (``max(dim)`` gives it all to the first)."""
+        return _extreme_values(T.MAX, self, dim, keepdim, "amax")
+
+    def amin(self: Any, dim: Axis = (), keepdim: bool = False) -> Tensor:
+        """The smallest elements over ``dim``, with ``amax``'s conventions."""
+        return _extreme_values(T.MIN, self, dim, keepdim, "amin")
+
     def argmax(
         self: Any, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None
     ) -> Tensor:
@@ -182,6 +202,16 @@ def _extreme(
     return tensor_record.apply(
         rule, (x,), axes=axes.normalise_axis(axis, x.ndim, rule.name), keepdims=keep, first=first
     )
+
+
+def _extreme_values(rule: Structural, x: Tensor, dim: Axis, keepdim: bool, name: str) -> Tensor:
+    """amax / amin: over ``dim`` (all dims when it is ``()``), ties sharing the gradient equally."""
+    if dim == () and x._data.size == 0:
+        raise RuntimeError(f"{name}(): an empty Tensor {x.shape} needs the reduction dim given as dim=")
+    reduced = axes.normalise_axis(None if dim == () else dim, x.ndim, name)
+    if any(x.shape[ax] == 0 for ax in reduced):
+        raise IndexError(f"{name}(): expected reduction dim {dim} to have non-zero size, shape {x.shape}")
+    return tensor_record.apply(rule, (x,), axes=reduced, keepdims=keepdim, first=False)
 
 
 def _indices(locate: Any, x: Tensor, axis: int | None, keepdim: bool) -> Tensor:

@@ -132,6 +132,11 @@ STRUCTURAL_CASES: dict[str, list[Callable[[Tensor], Tensor]]] = {
     ],
     "max": [lambda a: a.exp().max(axis=1), lambda a: (a * a.exp()).max()],
     "min": [lambda a: a.exp().min(axis=0, keepdims=True)],
+    "prod": [
+        lambda a: (a * 0.7).prod(1),
+        lambda a: (a * (a > 0.2)).prod(axis=(0, 1)),  # zero factors: the exact product of the others
+        lambda a: (a * (a > 0)).prod(0, keepdim=True),
+    ],
     "reshape": [lambda a: (a * a).reshape(9)],
     "transpose": [lambda a: (a * a).T, lambda a: (a * a).reshape(1, 3, 3).permute(2, 0, 1)],
     "broadcast_to": [lambda a: (a * a)[0].broadcast_to(2, 3, 3)],

@@ -108,6 +108,23 @@ SCENARIOS: dict[str, Callable[[Any, Any], Any]] = {
     "rounding keeps integers": lambda torch, x: tuple(
         f(torch.tensor([-2, 0, 3])) for f in (torch.sign, torch.floor, torch.round)
     ),
+    "prod": lambda torch, x: (x.prod(), x.prod(1), torch.prod(x, 0, keepdim=True)),
+    "prod with zero factors": lambda torch, x: (
+        (x * (x > 0)).prod(1),
+        (x * (x > 0.5)).prod(),
+        (x * (x.abs() > 1)).prod(0),
+    ),
+    "prod of integers and with dtype=": lambda torch, x: (
+        torch.tensor([[2, 3], [4, 5]], dtype=torch.uint8).prod(1),
+        torch.tensor([True, True]).prod(),
+        torch.tensor([2, 3]).prod(dtype=torch.float64),
+    ),
+    "amax / amin with ties": lambda torch, x: (
+        x.round().amax(),
+        torch.amax(x.round(), dim=1),
+        x.round().amin((0, 1), keepdim=True),
+        torch.amin(x, -1, True),
+    ),
 }
 
 
@@ -129,6 +146,9 @@ def test_the_method_matches_pytorch_with_its_gradient(name: str) -> None:
         lambda torch: torch.zeros(3).tril(),
         lambda torch: torch.zeros(3).bmm(torch.zeros(3)),
         lambda torch: torch.zeros(2, 3).repeat(2),
+        lambda torch: torch.zeros(0, 3).amax(0),
+        lambda torch: torch.zeros(0).amin(),
+        lambda torch: torch.zeros(2, 3).prod((0, 1)),
     ],
 )
 def test_misuse_raises_pytorchs_kind_of_error(scenario: Callable[[Any], Any]) -> None:
