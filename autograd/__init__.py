@@ -8,6 +8,7 @@ __chainrule__ = (
 from autograd import functional
 from autograd._memory import keep_freed_memory
 from autograd.anomaly import detect_anomaly, is_anomaly_enabled
+from autograd.function import Function, FunctionCtx, once_differentiable
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import backward, grad, topological_order, zero_grad
@@ -19,6 +20,8 @@ from autograd.value import Value
 keep_freed_memory()
 
 __all__ = [
+    "Function",
+    "FunctionCtx",
     "GradcheckError",
     "Tensor",
     "Value",
@@ -34,6 +37,7 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
+    "once_differentiable",
     "set_grad_enabled",
     "stack",
     "topological_order",

@@ -9,8 +9,9 @@ from typing import Any
 
 
 def backward_name(rule: Any) -> str:
-    """The name of a rule's backward node: ``cross_entropy`` gives ``CrossEntropyBackward``."""
-    return f"{rule.name.title().replace('_', '')}Backward"
+    """The name of a rule's backward node: ``cross_entropy`` gives ``CrossEntropyBackward``, a
+    Function ``MyReLU`` gives ``MyReLUBackward``."""
+    return "".join(word[:1].upper() + word[1:] for word in rule.name.split("_")) + "Backward"
 
 
 class AccumulateGrad:
