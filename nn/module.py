@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd import Tensor, increment_version, no_grad
 from autograd.files import atomic_write
+from autograd.hooks import RemovableHandle
 from autograd.tensor.device import to_arguments
 from nn.weights_file import read_weights
 
@@ -24,20 +25,6 @@ class IncompatibleKeys(NamedTuple):
 
     missing_keys: list[str]
     unexpected_keys: list[str]
-
-
-class RemovableHandle:
-    """What ``register_forward_hook`` returns: ``remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict[int, Any]) -> None:
-        self.hooks, self.id = hooks, RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        """Unregister the hook (again: nothing happens)."""
-        self.hooks.pop(self.id, None)
 
 
 class Parameter(Tensor):

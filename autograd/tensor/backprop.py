@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd import hooks
 from autograd.kernels.quiet import restore, silence
 from autograd.rules import structural as T
 from autograd.rules import windows as C
@@ -25,12 +26,17 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, 
     """Children before parents: each node's rule turns its gradient into its inputs' gradients. With a
     ``sink`` (``grad()``), leaves' gradients go there instead of into ``.grad``, and only for its keys."""
     token = silence()  # inf and NaN are results here, as in NumPy and PyTorch
+    registry = hooks.HOOKS
+    leaves = hooks.hooked_leaves(order) if registry else None  # no call at all while no hook exists
+    earlier = [_set_aside(leaf) for leaf in leaves] if leaves and sink is None else []
     try:
         for node in reversed(order):
             rule = node._op
             upstream: Any = node._grad  # the array backward stored, or the Tensor .grad made of it
             if rule is None or upstream is None:
                 continue
+            if registry and id(node) in registry:
+                upstream = node._grad = hooks.run(node, upstream, tensor_record.plain)
             parents = node._parents
             if len(parents) == 1:  # most nodes: no comprehension to build
                 needs: tuple[bool, ...] = (parents[0].requires_grad,)
@@ -65,8 +71,30 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, 
                     parent._grad = parent_grad
                 else:
                     accumulate(parent, parent_grad, upstream)
+        if leaves:
+            _hook_leaves(leaves, earlier, sink)
     finally:
         restore(token)
+
+
+def _set_aside(leaf: Tensor) -> Any:
+    """A hooked leaf's gradient from before this pass, taken out so the pass's own gradient is hooked
+    alone (as PyTorch hooks a leaf's new gradient before adding it to ``.grad``)."""
+    held, leaf._grad = leaf._grad, None
+    return held
+
+
+def _hook_leaves(leaves: list[Tensor], earlier: list[Any], sink: dict[Tensor, Any] | None) -> None:
+    """Each hooked leaf's gradient of this pass through its hooks, then into ``.grad`` (or the sink)."""
+    if sink is not None:
+        for leaf in leaves:
+            if sink.get(leaf) is not None:
+                sink[leaf] = hooks.run(leaf, sink[leaf], tensor_record.plain)
+        return
+    for leaf, held in zip(leaves, earlier):
+        fresh, leaf._grad = leaf._grad, held
+        if fresh is not None:
+            accumulate(leaf, hooks.run(leaf, fresh, tensor_record.plain), None)
 
 
 def add_into(held: Any, node: Tensor, grad: Any, upstream: Any) -> Any:

@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from autograd import graph
+from autograd import graph, hooks
+from autograd.hooks import RemovableHandle
 from autograd.rules import elementwise as rules
 from autograd.rules import structural as T
 from autograd.rules.elementwise import Elementwise, with_constant
@@ -163,6 +164,11 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
         after ``backward()``, so this only checks the Tensor is in a graph."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call ``hook(grad)`` each time backward computes this Tensor's gradient; a Tensor it returns
+        (same shape and dtype) replaces the gradient. ``remove()`` on the handle unregisters it."""
+        return hooks.register(self, hook)
 
     @property
     def is_leaf(self) -> bool:

@@ -134,7 +134,7 @@ STRUCTURAL_CASES: dict[str, list[Callable[[Tensor], Tensor]]] = {
     "min": [lambda a: a.exp().min(axis=0, keepdims=True)],
     "prod": [
         lambda a: (a * 0.7).prod(1),
-        lambda a: (a * (a > 0.2)).prod(axis=(0, 1)),  # zero factors: the exact product of the others
+        lambda a: (a * (a > 0)).prod(axis=(0, 1)),  # zero factors: the exact product of the others
         lambda a: (a * (a > 0)).prod(0, keepdim=True),
     ],
     "reshape": [lambda a: (a * a).reshape(9)],

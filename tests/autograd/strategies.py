@@ -49,4 +49,5 @@ def separated_leaves(draw: st.DrawFn, shape: tuple[int, ...]) -> Tensor:
     n = int(np.prod(shape))
     order = np.array(draw(st.permutations(range(n))), dtype=np.float64)
     scale = draw(st.floats(0.1, 1.0))
-    return Tensor(((order - n / 2 + 0.5) * scale).reshape(shape), requires_grad=True)
+    centred = order - (n - 1) / 2 + (0.5 if n % 2 else 0.0)  # half-integers when n is odd: no 0
+    return Tensor((centred * scale).reshape(shape), requires_grad=True)
