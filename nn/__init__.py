@@ -36,6 +36,7 @@ from nn.embedding import Embedding
 from nn.layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Linear, ModuleDict, ModuleList, Sequential
 from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, Loss, MSELoss, NLLLoss
 from nn.module import Module, Parameter
+from nn.normalization import LayerNorm, RMSNorm
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
 from nn.rbm import DBN, RBM, RBMHistory
 from nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
@@ -72,6 +73,7 @@ __all__ = [
     "Identity",
     "L1Loss",
     "LSTMCell",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
@@ -87,6 +89,7 @@ __all__ = [
     "Parameter",
     "Perceptron",
     "RBMHistory",
+    "RMSNorm",
     "RNNCell",
     "ReLU",
     "Sequential",

@@ -16,6 +16,7 @@ from autograd.rules import losses
 from autograd.rules import structural as T
 from nn._checks import dropout_probability
 from nn.functional.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
+from nn.functional.normalization import layer_norm, rms_norm
 from nn.init import Rng, as_generator
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "hard_sigmoid",
     "identity",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
@@ -42,6 +44,7 @@ __all__ = [
     "pad",
     "prelu",
     "relu",
+    "rms_norm",
     "selu",
     "sigmoid",
     "silu",

@@ -177,6 +177,15 @@ STRUCTURAL_CASES: dict[str, list[Callable[[Tensor], Tensor]]] = {
     ],
     "max_pool2d": [lambda a: F.max_pool2d(_image(a) * a.exp().reshape(1, 1, 3, 3), 2, 1)],
     "avg_pool2d": [lambda a: F.avg_pool2d(_image(a), 2, 1, padding=1)],
+    "layer_norm": [
+        lambda a: F.layer_norm(a * a.exp(), (3,)),
+        lambda a: F.layer_norm(a.reshape(1, 3, 3), (3, 3), a * 0.5, a.T + 1.0),
+        lambda a: F.layer_norm(a, 3, bias=a[1]),
+    ],
+    "rms_norm": [
+        lambda a: F.rms_norm(a, (3,)),
+        lambda a: F.rms_norm(a.reshape(3, 1, 3), (1, 3), a[:1] * 2.0, eps=0.1),
+    ],
     "rnn_tanh": [_cell("rnn_tanh", 1, 1)],
     "rnn_relu": [_cell("rnn_relu", 1, 1)],
     "lstm": [_cell("lstm", 4, 2)],
