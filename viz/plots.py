@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +263,73 @@ def lines(
     axes.set_title(title)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, ncol=2)
+    return save_figure(figure, path)
+
+
+def line_panels(
+    x: np.ndarray,
+    panels: Mapping[str, Mapping[str, Sequence[float] | np.ndarray]],
+    path: str | os.PathLike[str],
+    title: str = "",
+    xlabel: str = "x",
+    ylabel: str | Sequence[str] = "",
+    sharey: bool = False,
+) -> Plot:
+    """Panels side by side, each named and holding several named lines over the same ``x`` (e.g. a loss
+    panel and an accuracy panel, or train and test accuracy per setting); ``ylabel`` is one label for
+    every panel or one per panel."""
+    labels = [ylabel] * len(panels) if isinstance(ylabel, str) else list(ylabel)
+    figure, grid = _subplots(1, len(panels), figsize=(4.5 * len(panels), 3.8), squeeze=False)
+    if sharey:
+        for axes in grid[0, 1:]:
+            axes.sharey(grid[0, 0])
+    for axes, (name, series), label in zip(grid[0], panels.items(), labels):
+        for line, values in series.items():
+            axes.plot(x, values, label=line, linewidth=1.2, marker="o" if len(x) <= 20 else None)
+        axes.set_title(name, fontsize=10)
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel(label)
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=8)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return save_figure(figure, path)
+
+
+def histogram_grid(
+    rows: dict[str, Sequence[np.ndarray]],
+    path: str | os.PathLike[str],
+    title: str = "",
+    columns: Sequence[str] = (),
+    ranges: Mapping[str, tuple[float, float] | None] | None = None,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    xlabel: str = "value",
+    bins: int = 30,
+) -> Plot:
+    """One row of histograms per name, a panel per array in its list (e.g. a layer's activations), each
+    bar the share of the array's values. ``columns`` titles the top panels; ``ranges`` fixes a row's
+    x-range (else each panel spans its own values); ``notes`` adds a short text to each panel's title."""
+    width = max(len(arrays) for arrays in rows.values())
+    figure, grid = _subplots(len(rows), width, figsize=(2.4 * width, 1.7 * len(rows)), squeeze=False)
+    for r, (row, (name, arrays)) in enumerate(zip(grid, rows.items())):
+        span = (ranges or {}).get(name)
+        texts = (notes or {}).get(name, ())
+        for k, axes in enumerate(row):
+            if k >= len(arrays):
+                axes.axis("off")
+                continue
+            counts, edges = np.histogram(arrays[k], bins=bins, range=span)
+            axes.stairs(counts / max(counts.sum(), 1), edges, fill=True)  # one artist: fast to lay out
+            axes.set_xlabel(xlabel, fontsize=7)
+            axes.set_ylabel(f"{name}\nshare" if k == 0 else "share", fontsize=7)
+            axes.tick_params(labelsize=6)
+            heading = [columns[k]] if r == 0 and k < len(columns) else []
+            axes.set_title(": ".join(heading + list(texts[k : k + 1])), fontsize=8)
+    if title:
+        figure.suptitle(title)
+    top = 1.0 - 0.9 / figure.get_figheight()  # room for the title; tight_layout is slow on many panels
+    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.04, top=top, hspace=0.75, wspace=0.35)
     return save_figure(figure, path)
 
 

@@ -110,3 +110,31 @@ def test_a_decision_boundary_shows_every_class_even_as_strings(tmp_path: Path) -
 def test_an_empty_image_grid_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no images"):
         plots.image_grid(np.zeros((0, 3, 3)), tmp_path / "none.png")
+
+
+def test_histogram_grids_and_line_panels_label_every_panel(tmp_path: Path) -> None:
+    values = np.random.default_rng(0).random((2, 50))
+    grid = plots.histogram_grid(
+        {"fixed": list(values), "own range": [values[0] * 10]},
+        tmp_path / "h.png",
+        "histograms",
+        columns=["layer 1", "layer 2"],
+        ranges={"fixed": (0.0, 1.0)},
+        notes={"fixed": ["std 0.3", "std 0.28"]},
+    )
+    first, second, own, unused = grid.figure.axes
+    assert first.get_title() == "layer 1: std 0.3" and second.get_title() == "layer 2: std 0.28"
+    assert first.get_xlim()[0] <= 0.0 and first.patches[0].get_data().values.sum() == pytest.approx(1.0)
+    assert own.get_xlim()[1] > 5.0 and not unused.axison  # a row with fewer arrays leaves a blank panel
+    panels = plots.line_panels(
+        np.arange(3),
+        {"loss": {"a": [3.0, 2.0, 1.0], "b": np.ones(3)}, "accuracy": {"a": [0.1, 0.5, 0.9]}},
+        tmp_path / "p.png",
+        "two panels",
+        xlabel="epoch",
+        ylabel=["loss", "share right"],
+    )
+    assert [axes.get_title() for axes in panels.figure.axes] == ["loss", "accuracy"]
+    assert panels.figure.axes[1].get_ylabel() == "share right"
+    for plot in (grid, panels):
+        _labelled(plot.figure)
