@@ -14,9 +14,9 @@ import numpy as np
 import nn
 from autograd import Tensor, no_grad
 from examples._common import parse_args
-from nn import functional as F
+from examples._training import train_steps
 from nn import optim
-from nn.data import DataLoader, load_mnist_sample
+from nn.data import load_mnist_sample
 
 # The notes' settings for the 2-D comparison, starting at (-7, 2).
 Make = Callable[[Iterable[Tensor]], optim.Optimizer]
@@ -65,18 +65,7 @@ def mnist_losses(make: Make, iterations: int, seed: int) -> tuple[list[float], f
         nn.Linear(100, 100, init="he_normal", rng=rng), nn.ReLU(),
         nn.Linear(100, 10, rng=rng),
     )  # fmt: skip
-    optimizer = make(model.parameters())
-    losses: list[float] = []
-    loader = DataLoader((x, t), 128, shuffle=True, seed=seed)
-    while len(losses) < iterations:
-        for inputs, labels in loader:
-            loss = F.cross_entropy(model(inputs), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-            if len(losses) == iterations:
-                break
+    losses = train_steps(model, make(model.parameters()), (x, t), iterations, 128, seed)
     with no_grad():
         accuracy = float((model(Tensor(x_test)).argmax(axis=1) == t_test).mean())
     return losses, accuracy
