@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from examples import initialization
+from examples import batch_norm, initialization
 
 GUESSING = math.log(10)  # the loss of spreading belief evenly over the 10 digits
 
@@ -45,3 +45,18 @@ def test_initialization_lesson_learns_only_from_the_good_starts(
     assert final["He"] < final["Xavier"] < 2.0, final
     for name in ("initialization_histograms.png", "initialization_mnist.png"):
         assert (tmp_path / name).stat().st_size > 0
+
+
+def test_batch_norm_reaches_a_lower_loss_in_the_same_steps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    histories = batch_norm.main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "배치 정규화" in out
+    for start in batch_norm.STARTS:
+        without = histories[f"{start}, without BatchNorm"]
+        with_bn = histories[f"{start}, with BatchNorm"]
+        assert with_bn.loss[-1] < without.loss[-1] - 0.05, (start, out)
+    assert histories["std 0.01, without BatchNorm"].loss[-1] > GUESSING - 0.01
+    assert histories["std 0.01, with BatchNorm"].val_accuracy[-1] > 0.85
+    assert (tmp_path / "batch_norm.png").stat().st_size > 0
