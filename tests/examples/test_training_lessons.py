@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from examples import batch_norm, initialization
+from examples import batch_norm, initialization, overfitting
 
 GUESSING = math.log(10)  # the loss of spreading belief evenly over the 10 digits
 
@@ -60,3 +60,14 @@ def test_batch_norm_reaches_a_lower_loss_in_the_same_steps(
     assert histories["std 0.01, without BatchNorm"].loss[-1] > GUESSING - 0.01
     assert histories["std 0.01, with BatchNorm"].val_accuracy[-1] > 0.85
     assert (tmp_path / "batch_norm.png").stat().st_size > 0
+
+
+def test_weight_decay_and_dropout_narrow_the_overfitting_gap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gaps = overfitting.main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "오버피팅" in out and "no regularisation  training 100.0%" in out
+    plain = gaps["no regularisation"]
+    assert plain > 0.1 and gaps["weight decay 0.02"] < plain - 0.01 and gaps["dropout 0.5"] < plain - 0.01
+    assert (tmp_path / "overfitting.png").stat().st_size > 0
