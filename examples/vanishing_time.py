@@ -7,19 +7,21 @@ through W_hh at every step, so its gradient can survive. This lesson measures th
 d loss(last step) / d input(step t) for every t, before and after training, and then trains both on the
 adding problem: a long sequence of random numbers, two of them marked; answer their sum. Always
 answering 1.0 scores a mean squared error of 1/6 ≈ 0.167; only a network whose gradient reaches back
-to the marked steps can do better.
+to the marked steps can do better. First, a picture of BPTT: three steps of a one-unit RNN cell unrolled
+into one graph, with every value and gradient.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import chainrule as torch
 import nn
-from examples._common import parse_args
+from examples._common import parse_args, save_graph
 from nn import functional as F
 from nn import optim
 from nn.utils import clip_grad_norm_
@@ -58,6 +60,24 @@ def gradient_norms(model: LastStep, x: np.ndarray) -> np.ndarray:
     model.zero_grad()
     gradient = inputs.grad.numpy() if inputs.grad is not None else np.zeros_like(x)
     return np.linalg.norm(gradient.reshape(len(x), -1), axis=1)
+
+
+def unrolled(out: Path, seed: int) -> list[float]:
+    """Backpropagation through time in a picture: a one-unit RNNCell (no biases) run by hand over three
+    inputs and backward from h3, drawn with its values and gradients; returns |d h3 / d x_t| per step t."""
+    cell = nn.RNNCell(1, 1, bias=False, rng=seed)
+    h = torch.zeros(1, 1)
+    h.label = "h0"
+    inputs = []
+    for t, value in enumerate((0.5, -1.0, 0.8), 1):
+        x = torch.tensor([[value]], requires_grad=True)
+        x.label = f"x{t}"
+        h = cell(x, h)
+        h.label = f"h{t}"
+        inputs.append(x)
+    h.backward()
+    save_graph(h, out / "vanishing_time_unrolled.png", "an RNN unrolled over 3 steps, backward from h3")
+    return [abs(x.grad.item()) if x.grad is not None else 0.0 for x in inputs]
 
 
 def train(model: LastStep, args: Any) -> list[float]:
@@ -99,6 +119,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
         lr=(0.01, "Adam's learning rate"),
         seed=(0, "random seed for the weights and the data"),
     )
+    print("Backpropagation through time (BPTT) in a picture: a one-unit RNN cell applied to x1, x2, x3 "
+          "is one graph with an rnn_tanh node per step, all three fed by the same weight_ih and "
+          "weight_hh")  # fmt: skip
+    through = unrolled(args.out, args.seed)
+    print("  backward from h3 walks the steps in reverse and adds each step's share into the shared "
+          "weights' gradients; |d h3 / d x_t| for t = 3, 2, 1: "
+          + ", ".join(f"{g:.2g}" for g in reversed(through))
+          + " (each step back multiplies by w_hh · tanh', smaller than 1 here)")  # fmt: skip
     probe, _ = adding_problem(np.random.default_rng(args.seed), 1, args.length)
     norms, curves, errors = {}, {}, {}
     print(f"the adding problem: sequences of {args.length} steps; always answering 1.0 scores {BASELINE:.3f}")

@@ -241,3 +241,15 @@ def test_dbn_lesson_reports_pretrained_against_random(
     assert results["pretrained, 8000 labels"] > 0.85 and results["pretrained, 300 labels"] > 0.6, out
     assert "step 2: RBM 256-128 on RBM 1's hidden probabilities (frozen)" in out
     assert "The notes claim pretraining" in out
+
+
+def test_vanishing_time_draws_an_unrolled_rnn_whose_gradient_shrinks_step_by_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examples.vanishing_time import unrolled
+
+    first, second, third = unrolled(tmp_path, 0)
+    assert 0 < first < second < third < 1  # d h3 / d x_t: smaller with every step back
+    assert (
+        picture(tmp_path, "vanishing_time_unrolled") and "vanishing_time_unrolled" in capsys.readouterr().out
+    )
