@@ -168,7 +168,7 @@ class Optimizer:
                     f"load_state_dict: state for parameter {index}, but there are {len(ordered)}"
                 )
             p = ordered[index]
-            restored[p] = {name: _restored(name, value, p) for name, value in entry.items()}
+            restored[p] = {name: self._restore(name, value, p) for name, value in entry.items()}
         for group, saved in zip(self.param_groups, saved_groups):
             known = {*group, "initial_lr"}  # initial_lr: a scheduler's, as in PyTorch
             options = {k: v for k, v in saved.items() if k != "params" and (k in known or v)}
@@ -182,17 +182,19 @@ class Optimizer:
             group.update(copy.deepcopy(options))
         self.state = restored
 
+    def _restore(self, name: str, value: Any, p: Tensor) -> Any:
+        """A saved state entry of ``p``'s, arrays checked against its shape and cast to its dtype."""
+        return restored_entry(name, value, p.shape, p.dtype)
 
-def _restored(name: str, value: Any, p: Tensor) -> Any:
-    """A saved state entry, arrays checked against the parameter's shape and cast to its dtype."""
+
+def restored_entry(name: str, value: Any, shape: tuple[int, ...], dtype: Any) -> Any:
+    """A saved state entry as this library holds it: arrays of ``shape`` cast to ``dtype``, copied."""
     if isinstance(value, Tensor):
         value = value.numpy()
     elif hasattr(value, "detach") and hasattr(value, "numpy"):  # a PyTorch tensor (its state dicts hold them)
         value = np.asarray(value.detach().cpu().numpy())
     if isinstance(value, np.ndarray) and value.ndim:
-        if value.shape != p.shape:
-            raise ValueError(
-                f"load_state_dict: state {name!r} has shape {value.shape}, its parameter has shape {p.shape}"
-            )
-        return np.array(value, dtype=p.dtype, copy=True)
+        if value.shape != shape:
+            raise ValueError(f"load_state_dict: state {name!r} has shape {value.shape}, expected {shape}")
+        return np.array(value, dtype=dtype, copy=True)
     return copy.deepcopy(value.item() if isinstance(value, np.ndarray) else value)
