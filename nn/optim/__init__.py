@@ -3,10 +3,12 @@
 
 from nn.optim import lr_scheduler
 from nn.optim.algorithms import SGD, AdaDelta, Adadelta, AdaGrad, Adagrad, Adam, AdamW, RMSprop
+from nn.optim.lbfgs import LBFGS
 from nn.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, ReduceLROnPlateau, StepLR
 from nn.optim.optimizer import Optimizer
 
 __all__ = [
+    "LBFGS",
     "SGD",
     "AdaDelta",
     "AdaGrad",
