@@ -2,11 +2,11 @@
 space ``m`` (floats, arrays, or graph nodes for ``create_graph``), shared by ``Value`` and ``Tensor``.
 
 ``elementwise`` holds the rules both engines share; ``structural`` (matmul, reductions, shapes,
-indexing, joins, softmax), ``losses``, ``windows`` (convolution, pooling), ``normalization`` (layer and
-RMS norm) and ``recurrent`` (RNN, LSTM, GRU) the Tensor-only ones; ``spaces`` the spaces. The whole
-table is listed here, for the tests that check every rule to second order."""
+indexing, joins, softmax), ``losses``, ``windows`` (convolution, pooling), ``normalization`` (layer
+and RMS norm), ``attention`` and ``recurrent`` (RNN, LSTM, GRU) the Tensor-only ones; ``spaces`` the
+spaces. The whole table is listed here, for the tests that check every rule to second order."""
 
-from autograd.rules import elementwise, losses, normalization, recurrent, structural, windows
+from autograd.rules import attention, elementwise, losses, normalization, recurrent, structural, windows
 from autograd.rules.elementwise import Elementwise
 from autograd.rules.structural import Structural
 
@@ -16,6 +16,7 @@ STRUCTURAL: tuple[Structural, ...] = (
     *losses.RULES,
     *windows.RULES,
     *normalization.RULES,
+    *attention.RULES,
     *recurrent.RULES.values(),
 )
 

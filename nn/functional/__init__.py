@@ -15,6 +15,7 @@ from autograd.extend import apply, lift
 from autograd.rules import losses
 from autograd.rules import structural as T
 from nn._checks import dropout_probability
+from nn.functional.attention import scaled_dot_product_attention
 from nn.functional.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
 from nn.functional.normalization import layer_norm, rms_norm
 from nn.init import Rng, as_generator
@@ -45,6 +46,7 @@ __all__ = [
     "prelu",
     "relu",
     "rms_norm",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",

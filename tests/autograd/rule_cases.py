@@ -186,6 +186,12 @@ STRUCTURAL_CASES: dict[str, list[Callable[[Tensor], Tensor]]] = {
         lambda a: F.rms_norm(a, (3,)),
         lambda a: F.rms_norm(a.reshape(3, 1, 3), (1, 3), a[:1] * 2.0, eps=0.1),
     ],
+    "scaled_dot_product_attention": [
+        lambda a: F.scaled_dot_product_attention(a, a.T * 0.5, a.exp()),
+        lambda a: F.scaled_dot_product_attention(a.reshape(1, 3, 3), a, a * a, is_causal=True),
+        lambda a: F.scaled_dot_product_attention(a, a[:2] * 0.3, a[1:], attn_mask=a[:, :2] * 0.7),
+        lambda a: F.scaled_dot_product_attention(a, a, a.tanh(), attn_mask=MASK[:, ::-1].copy(), scale=0.4),
+    ],
     "rnn_tanh": [_cell("rnn_tanh", 1, 1)],
     "rnn_relu": [_cell("rnn_relu", 1, 1)],
     "lstm": [_cell("lstm", 4, 2)],
