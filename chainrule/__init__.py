@@ -200,6 +200,8 @@ unbind = _function("unbind")
 prod = _function("prod")
 amax = _function("amax")
 amin = _function("amin")
+baddbmm = _function("baddbmm")
+multinomial = _function("multinomial")
 
 
 def is_tensor(obj: Any) -> builtins.bool:

@@ -129,7 +129,10 @@ def _reshaped(x: Any, target: tuple[int, ...], op: str, copy_allowed: bool) -> T
     try:
         out = x._data.reshape(target)
     except ValueError as error:
-        raise ValueError(f"{op}: cannot reshape a Tensor of shape {x.shape} into {target}") from error
+        raise RuntimeError(
+            f"{op}: shape '{list(target)}' is invalid for input of size {x._data.size} (cannot reshape a "
+            f"Tensor of shape {x.shape} into {target})"
+        ) from error
     ctx = {"shape": out.shape}
     if out.size == 0 or np.may_share_memory(out, x._data):
         return tensor_record.view(x, T.RESHAPE, ctx)

@@ -253,10 +253,14 @@ class TorchMethods:
         summed = moved @ triangle
         return summed.reshape(()) if self.ndim == 0 else summed.transpose(axis, -1)
 
-    def addmm(self: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
-        """``beta * self + alpha * (mat1 @ mat2)``."""
-        product = mat1.mm(mat2)
+    def addmm(self: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1, product: Any = None) -> Any:
+        """``beta * self + alpha * (mat1 @ mat2)`` (``product``: that product, already made)."""
+        product = mat1.mm(mat2) if product is None else product
         return (self if beta == 1 else self * beta) + (product if alpha == 1 else product * alpha)
+
+    def baddbmm(self: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
+        """``beta * self + alpha * (batch1 @ batch2)`` for 3-D batches."""
+        return self.addmm(batch1, batch2, beta=beta, alpha=alpha, product=batch1.bmm(batch2))
 
     def bmm(self: Any, other: Any) -> Any:
         """Batched matrix product of two 3-D Tensors, (b, n, m) @ (b, m, p)."""
@@ -325,6 +329,46 @@ class TorchMethods:
     def lerp_(self: Any, end: Any, weight: Any) -> Any:
         """In place, ``self + weight * (end - self)`` (a moving average's step); returns self."""
         return self.add_((end - self) * weight)
+
+    def multinomial(
+        self: Any, num_samples: builtins.int, replacement: builtins.bool = False, *, generator: Any = None
+    ) -> Any:
+        """Indices drawn from each row of non-negative weights (1-D or 2-D; rows need not sum to 1), as an
+        int64 Tensor of shape (rows, num_samples); without ``replacement`` each index at most once."""
+        if self.dtype.kind != "f":
+            raise RuntimeError(
+                f"multinomial only supports floating-point dtypes for input, got: {self.dtype}"
+            )
+        if self.ndim not in (1, 2):
+            raise RuntimeError(f"prob_dist must be 1 or 2 dim, got shape {self.shape}")
+        rows = self._data.reshape(-1, self.shape[-1]).astype(np.float64)
+        if not np.isfinite(rows).all() or (rows < 0).any():
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        totals = rows.sum(axis=1, keepdims=True)
+        if (totals <= 0).any():
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if not replacement and num_samples > int(np.count_nonzero(rows, axis=1).min()):
+            raise RuntimeError(
+                f"multinomial: cannot draw {num_samples} distinct samples from a row with fewer non-zero "
+                "probabilities; pass replacement=True or ask for fewer"
+            )
+        source = as_generator(generator)
+        drawn = [
+            source.choice(rows.shape[1], num_samples, replace=replacement, p=row) for row in rows / totals
+        ]
+        out = np.asarray(drawn, dtype=np.int64)
+        return plain(out if self.ndim == 2 else out[0])
+
+    def fill_diagonal_(self: Any, fill_value: Any, wrap: builtins.bool = False) -> Any:
+        """Set the main diagonal to ``fill_value`` in place (all dims of equal length, or a 2-D Tensor;
+        ``wrap``: a tall matrix's diagonal starts again below, as NumPy's and PyTorch's)."""
+        if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) != 1):
+            raise RuntimeError(
+                f"fill_diagonal_: all dimensions of input must be of equal length, got {self.shape}"
+            )
+        diagonal = np.zeros(self.shape, dtype=bool)
+        np.fill_diagonal(diagonal, True, wrap=wrap)
+        return self.masked_fill_(diagonal, fill_value)
 
     def normal_(
         self: Any, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None

@@ -119,6 +119,19 @@ SCENARIOS: dict[str, Callable[[Any, Any], Any]] = {
         torch.tensor([True, True]).prod(),
         torch.tensor([2, 3]).prod(dtype=torch.float64),
     ),
+    "baddbmm": lambda torch, x: torch.baddbmm(
+        x.reshape(1, 3, 4), x.reshape(1, 3, 4), x.T.reshape(1, 4, 4), beta=0.5
+    ),
+    "fill_diagonal_": lambda torch, x: (
+        (x * 1).fill_diagonal_(7.0),
+        torch.zeros(7, 3).fill_diagonal_(1, wrap=True),
+        torch.zeros(2, 2, 2).fill_diagonal_(3),
+    ),
+    "multinomial of one-hot rows": lambda torch, x: (
+        torch.multinomial(torch.eye(4, dtype=torch.float64)[[2, 0]], 1),
+        torch.eye(3)[1].multinomial(3, replacement=True),
+        torch.tensor([[0.0, 5.0, 0.0, 1.0]]).multinomial(2).sort().values,
+    ),
     "amax / amin with ties": lambda torch, x: (
         x.round().amax(),
         torch.amax(x.round(), dim=1),
@@ -149,6 +162,12 @@ def test_the_method_matches_pytorch_with_its_gradient(name: str) -> None:
         lambda torch: torch.zeros(0, 3).amax(0),
         lambda torch: torch.zeros(0).amin(),
         lambda torch: torch.zeros(2, 3).prod((0, 1)),
+        lambda torch: torch.tensor([-1.0, 2.0]).multinomial(1),
+        lambda torch: torch.zeros(3).multinomial(1),
+        lambda torch: torch.ones(2, 2, 2).multinomial(1),
+        lambda torch: torch.tensor([1, 2]).multinomial(1),
+        lambda torch: torch.zeros(2, 3, 4).fill_diagonal_(1),
+        lambda torch: torch.zeros(4, 3).reshape(4, 4),
     ],
 )
 def test_misuse_raises_pytorchs_kind_of_error(scenario: Callable[[Any], Any]) -> None:
@@ -183,3 +202,14 @@ def test_scatter_writes_in_place_and_lerp_moves_toward_its_end() -> None:
 def test_data_ptr_is_shared_by_views_from_the_same_start() -> None:
     x = chainrule.zeros(3, 4)
     assert x.data_ptr() == x[0].data_ptr() == x.view(12).data_ptr() != x[1].data_ptr()
+
+
+def test_multinomial_draws_in_proportion_to_the_weights_and_follows_the_seed() -> None:
+    weights = chainrule.tensor([[1.0, 3.0, 0.0, 6.0]])
+    chainrule.manual_seed(5)
+    drawn = weights.multinomial(20000, replacement=True)
+    chainrule.manual_seed(5)
+    assert chainrule.equal(drawn, weights.multinomial(20000, replacement=True))
+    assert np.allclose(np.bincount(drawn.numpy()[0], minlength=4) / 20000, [0.1, 0.3, 0.0, 0.6], atol=0.015)
+    distinct = weights.repeat(50, 1).multinomial(3).numpy()
+    assert all(sorted(row) == [0, 1, 3] for row in distinct)
