@@ -1,6 +1,7 @@
 """Tensor factories with PyTorch's names, dtype rules and refusals: ``tensor([1, 2])`` is int64,
-``tensor([1.5])`` and ``arange(0.0, 1.0, 0.1)`` are float32, a NumPy array keeps its dtype; every factory
-takes ``dtype=`` and (for floats) ``requires_grad=``. The random ones are in ``random_factories``."""
+``tensor([1.5])`` and ``arange(0.0, 1.0, 0.1)`` are the default float dtype (float32 unless
+``set_default_dtype``), a NumPy array keeps its dtype; every factory takes ``dtype=`` and (for floats)
+``requires_grad=``. The random ones are in ``random_factories``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 from autograd import Tensor
 from autograd.tensor import axes, python_data
 from autograd.tensor.device import check as check_device
+from autograd.tensor.promotion import float_dtype
 
 float16, float32, float64, bool_ = np.float16, np.float32, np.float64, np.bool_
 uint8, int8, int16, int32, int64, long = np.uint8, np.int8, np.int16, np.int32, np.int64, np.int64
@@ -38,12 +40,12 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
         return new_tensor(values.astype(target, copy=False), requires_grad, device)
 
 
-def zeros(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None) -> Tensor:
-    return new_tensor(np.zeros(axes.new_size(size, "zeros"), dtype), requires_grad, device)
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    return new_tensor(np.zeros(axes.new_size(size, "zeros"), float_dtype(dtype)), requires_grad, device)
 
 
-def ones(*size: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None) -> Tensor:
-    return new_tensor(np.ones(axes.new_size(size, "ones"), dtype), requires_grad, device)
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    return new_tensor(np.ones(axes.new_size(size, "ones"), float_dtype(dtype)), requires_grad, device)
 
 
 def full(
@@ -88,7 +90,7 @@ def arange(
             f"arange: upper bound and lower bound inconsistent with step sign ({start}, {end}, {step})"
         )
     integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
-    inferred = np.dtype((np.int64 if integral else np.float32) if dtype is None else dtype)
+    inferred = np.dtype(np.int64) if integral and dtype is None else float_dtype(dtype)
     if inferred.kind == "b":
         raise NotImplementedError("arange: not implemented for dtype bool")
     return new_tensor(np.arange(start, end, step).astype(inferred), requires_grad, device)
@@ -98,7 +100,7 @@ def linspace(
     start: float,
     end: float,
     steps: int,
-    dtype: Any = np.float32,
+    dtype: Any = None,
     requires_grad: bool = False,
     device: Any = None,
 ) -> Tensor:
@@ -107,13 +109,14 @@ def linspace(
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
-    if np.dtype(dtype).kind == "b":
+    kind = float_dtype(dtype)
+    if kind.kind == "b":
         raise NotImplementedError("linspace: not implemented for dtype bool")
-    return new_tensor(np.linspace(start, end, steps).astype(dtype), requires_grad, device)
+    return new_tensor(np.linspace(start, end, steps).astype(kind), requires_grad, device)
 
 
 def eye(
-    n: int, m: int | None = None, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+    n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
     """The ``n`` x ``m`` (default ``n`` x ``n``) identity matrix."""
     for name, size in (("n", n), ("m", n if m is None else m)):
@@ -121,4 +124,4 @@ def eye(
             raise TypeError(f"eye(): argument '{name}' must be int, not {type(size).__name__}")
         if size < 0:
             raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {size}")
-    return new_tensor(np.eye(n, m, dtype=dtype), requires_grad, device)
+    return new_tensor(np.eye(n, m, dtype=float_dtype(dtype)), requires_grad, device)

@@ -11,12 +11,13 @@ import numpy as np
 from autograd import Tensor
 from autograd.random import Rng, as_generator
 from autograd.tensor import axes
+from autograd.tensor.promotion import float_dtype
 from chainrule.factories import new_tensor
 
 
 def randn(
     *size: Any,
-    dtype: Any = np.float32,
+    dtype: Any = None,
     requires_grad: bool = False,
     generator: Rng = None,
     device: Any = None,
@@ -29,7 +30,7 @@ def randn(
 
 def rand(
     *size: Any,
-    dtype: Any = np.float32,
+    dtype: Any = None,
     requires_grad: bool = False,
     generator: Rng = None,
     device: Any = None,
@@ -60,7 +61,7 @@ def rand_like(
 
 def _sampled_dtype(op: str, dtype: Any) -> np.dtype:
     """``dtype`` for samples of a continuous distribution; an integer one would truncate every sample."""
-    kind = np.dtype(dtype)
+    kind = float_dtype(dtype)
     if kind.kind != "f":
         raise NotImplementedError(f"{op}: samples of dtype {kind} are not supported (use a float dtype)")
     return kind

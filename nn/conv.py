@@ -7,11 +7,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from autograd import Tensor
 from autograd.kernels.im2col import pair
 from autograd.random import Rng, as_generator
+from autograd.tensor.promotion import float_dtype
 from nn import functional as F
 from nn._checks import dropout_probability, positive_ints
 from nn.functional.conv import Size, adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
@@ -35,9 +34,10 @@ class Conv2d(Module):
         groups: int = 1,
         bias: bool = True,
         rng: Rng = None,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         positive_ints("Conv2d", in_channels=in_channels, out_channels=out_channels, groups=groups)
         if in_channels % groups or out_channels % groups:
             raise ValueError(

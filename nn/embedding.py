@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd import Tensor, where
 from autograd.random import Rng, as_generator
+from autograd.tensor.promotion import float_dtype
 from nn._checks import positive_ints
 from nn.module import Module, Parameter
 
@@ -24,9 +25,10 @@ class Embedding(Module):
         embedding_dim: int,
         padding_idx: int | None = None,
         rng: Rng = None,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         positive_ints("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:

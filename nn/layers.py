@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.tensor.promotion import float_dtype
 from nn import functional as F
 from nn._checks import dropout_probability, positive_ints
 from nn.init import INITIALISERS, Rng, as_generator
@@ -29,9 +30,10 @@ class Linear(Module):
         bias: bool = True,
         init: str = "lecun_uniform",
         rng: Rng = None,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         positive_ints("Linear", in_features=in_features, out_features=out_features)
         if init not in INITIALISERS:
             raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITIALISERS)}")
@@ -233,9 +235,10 @@ class _BatchNorm(Module):
     layout = ""  # the accepted shapes, for error messages
 
     def __init__(
-        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, dtype: Any = np.float32
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, dtype: Any = None
     ) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         name = type(self).__name__
         if (
             isinstance(num_features, bool)

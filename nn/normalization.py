@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.tensor.promotion import float_dtype
 from nn.functional.normalization import as_shape, layer_norm, rms_norm
 from nn.module import Module, Parameter
 
@@ -19,6 +20,7 @@ class _OverLastDims(Module):
         self, normalized_shape: Any, eps: float | None, elementwise_affine: bool, bias: bool, dtype: Any
     ) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         self.normalized_shape = as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if elementwise_affine else None
@@ -38,7 +40,7 @@ class LayerNorm(_OverLastDims):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__(normalized_shape, eps, elementwise_affine, bias, dtype)
 
@@ -58,7 +60,7 @@ class RMSNorm(_OverLastDims):
         normalized_shape: Any,
         eps: float | None = None,
         elementwise_affine: bool = True,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__(normalized_shape, eps, elementwise_affine, False, dtype)
 

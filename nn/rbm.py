@@ -17,6 +17,7 @@ import numpy as np
 from autograd import Tensor, no_grad
 from autograd.kernels.special import sigmoid_array
 from autograd.random import Rng, as_generator
+from autograd.tensor.promotion import float_dtype
 from nn import functional as F
 from nn._checks import positive_ints
 from nn.activations import Sigmoid
@@ -67,8 +68,9 @@ class RBM(Module):
     (n_hidden, n_visible) starts N(0, 0.01²) and the biases at zero, as scikit-learn's BernoulliRBM.
     The free energy F(v) = -b·v - Σ_j softplus(W_j·v + c_j) is low where the model puts probability."""
 
-    def __init__(self, n_visible: int, n_hidden: int, rng: Rng = None, dtype: Any = np.float32) -> None:
+    def __init__(self, n_visible: int, n_hidden: int, rng: Rng = None, dtype: Any = None) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         positive_ints("RBM", n_visible=n_visible, n_hidden=n_hidden)
         self.n_visible, self.n_hidden = n_visible, n_hidden
         self.weight = Parameter(as_generator(rng).normal(0.0, 0.01, (n_hidden, n_visible)).astype(dtype))
@@ -237,8 +239,9 @@ class DBN(Module):
     freeze it and train the next on its hidden layer's probabilities; repeat. ``to_mlp`` then turns the
     stack into a sigmoid MLP initialised from the RBMs, to be fine-tuned by backpropagation."""
 
-    def __init__(self, sizes: Sequence[int], rng: Rng = None, dtype: Any = np.float32) -> None:
+    def __init__(self, sizes: Sequence[int], rng: Rng = None, dtype: Any = None) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         if len(sizes) < 2:
             raise ValueError(f"DBN: give at least two layer sizes (visible, hidden...), got {list(sizes)}")
         generator = as_generator(rng)

@@ -14,6 +14,7 @@ import numpy as np
 from autograd import Tensor, concatenate, stack
 from autograd.random import Rng, as_generator
 from autograd.rules.recurrent import KINDS
+from autograd.tensor.promotion import float_dtype
 from nn import functional as F
 from nn._checks import dropout_probability, positive_ints
 from nn.functional.recurrent import recurrence
@@ -50,6 +51,7 @@ class _Cell(_Recurrent):
         self, mode: str, input_size: int, hidden_size: int, bias: bool, rng: Rng, dtype: Any
     ) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         positive_ints(type(self).__name__, input_size=input_size, hidden_size=hidden_size)
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         generator, width = as_generator(rng), KINDS[mode].gates * hidden_size
@@ -97,7 +99,7 @@ class RNNCell(_Cell):
         bias: bool = True,
         nonlinearity: str = "tanh",
         rng: Rng = None,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__(_rnn_mode("RNNCell", nonlinearity), input_size, hidden_size, bias, rng, dtype)
 
@@ -110,7 +112,7 @@ class LSTMCell(_Cell):
     a forget gate scales and an input gate adds to, so gradients need not vanish through it."""
 
     def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, rng: Rng = None, dtype: Any = np.float32
+        self, input_size: int, hidden_size: int, bias: bool = True, rng: Rng = None, dtype: Any = None
     ) -> None:
         super().__init__("lstm", input_size, hidden_size, bias, rng, dtype)
 
@@ -123,7 +125,7 @@ class GRUCell(_Cell):
     """The GRU's step (reset gate r, update gate z, candidate n): ``forward(x, h=None)`` returns h'."""
 
     def __init__(
-        self, input_size: int, hidden_size: int, bias: bool = True, rng: Rng = None, dtype: Any = np.float32
+        self, input_size: int, hidden_size: int, bias: bool = True, rng: Rng = None, dtype: Any = None
     ) -> None:
         super().__init__("gru", input_size, hidden_size, bias, rng, dtype)
 
@@ -148,11 +150,12 @@ class _Layer(_Recurrent):
         dropout: float = 0.0,
         bidirectional: bool = False,
         rng: Rng = None,
-        dtype: Any = np.float32,
+        dtype: Any = None,
         *,
         mode: str | None = None,
     ) -> None:
         super().__init__()
+        dtype = float_dtype(dtype)  # None: the default float dtype, as PyTorch's layers
         name = type(self).__name__
         positive_ints(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
         dropout_probability(name, dropout)

@@ -26,6 +26,11 @@ def get_default_dtype() -> np.dtype:
     return _DEFAULT[0]
 
 
+def float_dtype(dtype: Any) -> np.dtype:
+    """``dtype``, or the default float dtype when it is None: what factories and layers make."""
+    return _DEFAULT[0] if dtype is None else np.dtype(dtype)
+
+
 def set_default_dtype(dtype: Any) -> None:
     """Change the default float dtype (float16, float32 or float64), as ``torch.set_default_dtype``."""
     chosen = np.dtype(dtype)

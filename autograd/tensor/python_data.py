@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.tensor.promotion import get_default_dtype
+
 _OVERFLOW = "Overflow when unpacking long long (an int does not fit int64)"
 
 
@@ -30,17 +32,17 @@ def as_array(data: Any, op: str) -> np.ndarray:
 
 def inferred_dtype(values: np.ndarray, data: Any, op: str) -> np.dtype:
     """PyTorch's dtype for ``data``: a NumPy array or scalar (or a Tensor) keeps its own; Python bools give
-    bool, ints int64 (one beyond int64 is PyTorch's overflow error), floats float32."""
+    bool, ints int64 (one beyond int64 is PyTorch's overflow error), floats the default float dtype."""
     if isinstance(data, (np.ndarray, np.generic)):
         return values.dtype
     kind = values.dtype.kind
     if kind in "bi":
         return np.dtype(np.bool_ if kind == "b" else np.int64)
     if kind == "f" and not _beyond_int64_magnitude(values):
-        return np.dtype(np.float32)
+        return get_default_dtype()
     # NumPy chose uint64, float64 or object for an int beyond int64: all floats beside a Python float
     if any(isinstance(item, float) for item in _leaves(data)):
-        return np.dtype(np.float32)
+        return get_default_dtype()
     raise ValueError(f"{op}: {_OVERFLOW}")
 
 

@@ -88,3 +88,26 @@ def test_randint_warns_where_a_float_dtype_cannot_hold_every_integer() -> None:
         return dtype_name(values.dtype), len(caught)
 
     check(scenario, ("float32", 1))
+
+
+def _under_float64(torch: Any) -> Any:
+    """What factories and layers make while the default dtype is float64 (restored after)."""
+    torch.set_default_dtype(torch.float64)
+    try:
+        nn = torch.nn
+        made = (torch.tensor([1.5]), torch.tensor(2.0), torch.full((2,), 1.5), torch.arange(0.0, 1.0, 0.5),
+                torch.zeros(2), torch.ones(2), torch.empty(2), torch.randn(2), torch.rand(2),
+                torch.linspace(0, 1, 3), torch.eye(2), torch.tensor([1, 2]), torch.arange(3))  # fmt: skip
+        layers = (nn.Linear(2, 3), nn.Conv2d(1, 2, 3), nn.BatchNorm1d(2), nn.Embedding(4, 2), nn.LSTM(2, 3),
+                  nn.GRUCell(2, 3), nn.LayerNorm(2), nn.RMSNorm(2))  # fmt: skip
+        tensors = [*made, *(p for layer in layers for p in layer.parameters())]
+        return [dtype_name(t.dtype) for t in tensors]
+    finally:
+        torch.set_default_dtype(torch.float32)
+
+
+def test_factories_and_layers_follow_the_default_dtype_as_pytorchs_do() -> None:
+    check(_under_float64)
+    import chainrule
+
+    assert chainrule.empty(2, 3).dtype == chainrule.float32 == chainrule.zeros(2, dtype=None).dtype
