@@ -31,6 +31,7 @@ from nn.activations import (
     Swish,
     Tanh,
 )
+from nn.attention import MultiheadAttention
 from nn.conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout2d, MaxPool2d
 from nn.embedding import Embedding
 from nn.layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Linear, ModuleDict, ModuleList, Sequential
@@ -41,6 +42,13 @@ from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_
 from nn.rbm import DBN, RBM, RBMHistory
 from nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from nn.summary import Summary, summary
+from nn.transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 __all__ = [
     "AND",
@@ -84,6 +92,7 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "PReLU",
     "Parameter",
@@ -103,6 +112,11 @@ __all__ = [
     "Swish",
     "Tanh",
     "TrainingResult",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "data",
     "functional",
     "init",
