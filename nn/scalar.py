@@ -20,6 +20,22 @@ def _check_activation(name: str) -> str:
     return name
 
 
+def softmax(logits: Sequence[Value]) -> list[Value]:
+    """exp(x_i - max) / sum_j exp(x_j - max) over a list of Values: the largest logit's value is
+    subtracted first (a constant, so the gradient is unchanged) to keep exp finite."""
+    largest = max(v.data for v in logits)
+    exps = [(v - largest).exp() for v in logits]
+    total = sum(exps[1:], exps[0])
+    return [e / total for e in exps]
+
+
+def rmsnorm(values: Sequence[Value], eps: float = 1e-5) -> list[Value]:
+    """x_i / sqrt(mean(x²) + eps) over a list of Values, RMSNorm without a weight (a GPT's normaliser)."""
+    mean_square = sum((v * v for v in values[1:]), values[0] * values[0]) / len(values)
+    scale = (mean_square + eps) ** -0.5
+    return [v * scale for v in values]
+
+
 class ScalarModule:
     """Base of the scalar models: ``parameters()`` and ``zero_grad()``, as in ``nn.Module``."""
 

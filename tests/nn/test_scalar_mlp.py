@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from autograd import Value
-from nn.scalar import MLP, Layer, Neuron
+from autograd import Tensor, Value
+from nn import functional as F
+from nn.scalar import MLP, Layer, Neuron, rmsnorm, softmax
 
 
 def test_parameter_counts_and_zero_grad() -> None:
@@ -44,3 +46,18 @@ def test_mlp_learns_xor_by_backprop() -> None:
     predictions = [model([a, b]).data > 0.5 for a, b in ((0, 0), (1, 0), (0, 1), (1, 1))]  # type: ignore[union-attr]
     assert predictions == [False, True, True, False]
     assert losses[-1] < 0.01 < losses[0]
+
+
+def test_softmax_and_rmsnorm_over_values_match_the_tensor_layers_with_gradients() -> None:
+
+    data = [0.3, -1.2, 2.5, 40.0]
+    values = [Value(x) for x in data]
+    weights = [0.5, -1.0, 2.0, 0.25]
+    out = softmax(rmsnorm(values))
+    sum(w * o for w, o in zip(weights, out)).backward()
+    x = Tensor(np.array(data), requires_grad=True, dtype=np.float64)
+    expected = F.rms_norm(x, (4,), eps=1e-5).softmax(-1)
+    (expected * Tensor(np.array(weights), dtype=np.float64)).sum().backward()
+    assert np.allclose([o.data for o in out], expected.numpy(), rtol=1e-12)
+    assert np.allclose([v.grad for v in values], x.grad.numpy(), rtol=1e-10)
+    assert softmax([Value(1000.0), Value(0.0)])[0].data == 1.0  # large logits stay finite
