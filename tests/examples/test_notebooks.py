@@ -92,10 +92,15 @@ def test_the_notebook_trains_with_the_loop_the_notes_write(stem: str) -> None:
 
 @pytest.mark.skipif(not HAS_JUPYTER, reason="needs nbclient and ipykernel (the dev extra)")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_the_notebook_runs_and_shows_rich_output(path: Path, tmp_path: Path) -> None:
+def test_the_notebook_runs_and_shows_rich_output(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import nbformat
     from nbclient import NotebookClient
 
+    # The kernel inherits this: the notebooks multiply small matrices, and on a shared 2-core machine
+    # OpenBLAS's second thread waits for a busy core, which made a notebook up to 10x slower.
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
