@@ -35,7 +35,16 @@ from nn.attention import MultiheadAttention
 from nn.conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout2d, MaxPool2d
 from nn.embedding import Embedding
 from nn.layers import BatchNorm1d, BatchNorm2d, Dropout, Flatten, Linear, ModuleDict, ModuleList, Sequential
-from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, Loss, MSELoss, NLLLoss
+from nn.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    L1Loss,
+    Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from nn.module import Module, Parameter
 from nn.normalization import LayerNorm, RMSNorm
 from nn.perceptron import AND, NAND, OR, XOR, Perceptron, TrainingResult, train_perceptron
@@ -104,6 +113,7 @@ __all__ = [
     "Sequential",
     "SiLU",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Softplus",
     "Softsign",

@@ -52,6 +52,19 @@ class L1Loss(Loss):
     function = staticmethod(F.l1_loss)
 
 
+class SmoothL1Loss(Loss):
+    """Squared error within ``beta`` of the target, absolute error beyond (robust regression)."""
+
+    function = staticmethod(F.smooth_l1_loss)
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = beta
+
+    def _apply(self, prediction: Tensor, target: Any) -> Tensor:
+        return F.smooth_l1_loss(prediction, target, reduction=self.reduction, beta=self.beta)
+
+
 class CrossEntropyLoss(Loss):
     """Softmax + cross-entropy on (N, C) logits and N integer labels or (N, C) probability rows; PyTorch's
     ``weight`` (per class, kept as a buffer), ``ignore_index`` and ``label_smoothing``."""

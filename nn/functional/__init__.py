@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, where
 from autograd.extend import apply, lift
 from autograd.rules import losses
 from autograd.rules import structural as T
@@ -50,6 +50,7 @@ __all__ = [
     "selu",
     "sigmoid",
     "silu",
+    "smooth_l1_loss",
     "softmax",
     "softplus",
     "softsign",
@@ -218,6 +219,21 @@ def l1_loss(prediction: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     target = lift(target, prediction)
     _check_same_shape("l1_loss", prediction, target)
     return _reduce((prediction - target).abs(), reduction)
+
+
+def smooth_l1_loss(prediction: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Squared error near the target, absolute error further off: ½ e² / beta where |e| < beta, else
+    |e| - ½ beta (e = prediction - target); the gradient is e / beta, then sign(e). beta 0 is l1_loss."""
+    _require_tensor("smooth_l1_loss", "the prediction", prediction)
+    target = lift(target, prediction)
+    _check_same_shape("smooth_l1_loss", prediction, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    difference = prediction - target
+    size = difference.abs()
+    if beta == 0:
+        return _reduce(size, reduction)
+    return _reduce(where(size < beta, 0.5 * difference * difference / beta, size - 0.5 * beta), reduction)
 
 
 def sse_loss(prediction: Tensor, target: Any) -> Tensor:

@@ -184,3 +184,25 @@ def test_everything_ignored_is_nan() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check(lambda t: t.nn.functional.cross_entropy(t.ones(2, 3), t.tensor([1, 1]), ignore_index=1), T(NAN))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("beta", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("form", ["smooth_l1_loss", "SmoothL1Loss"])
+def test_smooth_l1_loss_matches_pytorch(reduction: str, beta: float, form: str) -> None:
+    def scenario(t: Any) -> Any:
+        prediction = t.tensor([[0.2, -1.5], [0.9, 3.0], [-0.4, 0.1]], dtype=t.float64, requires_grad=True)
+        # errors from 0 to 2 on both sides of beta, one of them exactly 1
+        target = t.tensor([[0.0, 0.0], [1.0, 1.0], [0.6, 0.1]], dtype=t.float64)
+        if form == "smooth_l1_loss":
+            out = t.nn.functional.smooth_l1_loss(prediction, target, reduction=reduction, beta=beta)
+        else:
+            out = t.nn.SmoothL1Loss(reduction=reduction, beta=beta)(prediction, target)
+        (out * t.tensor(1.5, dtype=t.float64)).sum().backward()
+        return out, prediction.grad
+
+    check(scenario, rtol=1e-12)
+
+
+def test_smooth_l1_loss_refuses_a_negative_beta() -> None:
+    check(lambda t: t.nn.functional.smooth_l1_loss(t.ones(2), t.zeros(2), beta=-1.0), RuntimeError)
