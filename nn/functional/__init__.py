@@ -42,6 +42,7 @@ __all__ = [
     "maxout",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "pad",
     "prelu",
     "relu",
@@ -185,6 +186,24 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True, rng: Rng = None) -
     if not training or p == 0.0:
         return x
     return _dropped(x, p, x.shape, rng)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (int64, any shape) as rows of ``num_classes`` int64 zeros with a 1 at the index;
+    ``num_classes=-1`` takes one more than the largest index, as PyTorch does."""
+    _require_tensor("one_hot", "the input", tensor)
+    if tensor.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    labels = tensor.numpy()
+    if num_classes == -1:
+        if labels.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(labels.max()) + 1
+    if labels.size and labels.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if labels.size and labels.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor(labels[..., None] == np.arange(num_classes), dtype=np.int64)
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:

@@ -206,3 +206,30 @@ def test_smooth_l1_loss_matches_pytorch(reduction: str, beta: float, form: str) 
 
 def test_smooth_l1_loss_refuses_a_negative_beta() -> None:
     check(lambda t: t.nn.functional.smooth_l1_loss(t.ones(2), t.zeros(2), beta=-1.0), RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.functional.one_hot(t.tensor([3, 0, 1]), 5),
+        lambda t: t.nn.functional.one_hot(t.tensor([[2, 0], [1, 2]])),
+        lambda t: t.nn.functional.one_hot(t.tensor([], dtype=t.int64), 3),
+        lambda t: t.nn.functional.one_hot(t.tensor(4), num_classes=6),
+    ],
+)
+def test_one_hot_matches_pytorch(call: Any) -> None:
+    check(call)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.nn.functional.one_hot(t.tensor([1.0, 2.0]), 3),
+        lambda t: t.nn.functional.one_hot(t.tensor([1, 2], dtype=t.int32), 3),
+        lambda t: t.nn.functional.one_hot(t.tensor([-1, 2]), 3),
+        lambda t: t.nn.functional.one_hot(t.tensor([1, 3]), 3),
+        lambda t: t.nn.functional.one_hot(t.tensor([], dtype=t.int64)),
+    ],
+)
+def test_one_hot_refuses_what_pytorch_refuses(call: Any) -> None:
+    check(call, RuntimeError)
