@@ -124,15 +124,41 @@ def allclose(a: Any, b: Any, rtol: builtins.float = 1e-5, atol: builtins.float =
 
 
 def _function(name: str) -> Any:
-    """``torch.name(x, *args)``, PyTorch's function form of the Tensor method ``x.name(*args)``."""
+    """``torch.name(x, *args)``, PyTorch's function form of the Tensor method ``x.name(*args)``, with its
+    ``out=``."""
     method = getattr(Tensor, name)
 
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
-        return method(input if isinstance(input, Tensor) else tensor(input), *args, **kwargs)
+    def function(input: Any, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:
+        result = method(input if isinstance(input, Tensor) else tensor(input), *args, **kwargs)
+        return result if out is None else _write_out(name, result, out)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"``torch.{name}(x, ...)`` is ``x.{name}(...)``: {method.__doc__ or ''}".strip()
     return function
+
+
+def _write_out(name: str, result: Any, out: Any) -> Tensor:
+    """``torch.name(..., out=out)``: ``result`` written into ``out``, which is returned; refused where a
+    gradient would be recorded, as in PyTorch, and where shape or dtype differ (PyTorch resizes ``out``
+    with a deprecation warning, and casts into it for some functions only)."""
+    if not isinstance(result, Tensor):
+        raise TypeError(f"{name}(): out= is taken here only where the result is one Tensor")
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic differentiation, but one "
+            "of the arguments requires grad."
+        )
+    if out.shape != result.shape:
+        raise RuntimeError(f"{name}(): out has shape {out.shape} but the result has shape {result.shape}")
+    if out.dtype != result.dtype:
+        raise RuntimeError(
+            f"{name}(): expected out to have dtype {result.dtype}, but got {out.dtype} instead"
+        )
+    with no_grad():
+        out.copy_(result)
+    return out
 
 
 # the function forms PyTorch code calls most (torch.exp(x), torch.max(x, dim=1), torch.flatten(x, 1)...)
@@ -202,6 +228,15 @@ amax = _function("amax")
 amin = _function("amin")
 baddbmm = _function("baddbmm")
 multinomial = _function("multinomial")
+add = _function("add")
+sub = _function("sub")
+mul = _function("mul")
+div = _function("div")
+neg = _function("neg")
+gt = _function("gt")
+ge = _function("ge")
+lt = _function("lt")
+le = _function("le")
 
 
 def is_tensor(obj: Any) -> builtins.bool:
@@ -244,6 +279,7 @@ __all__ = [
     "__version__",
     "abs",
     "accelerator",
+    "add",
     "addmm",
     "allclose",
     "arange",
@@ -266,6 +302,7 @@ __all__ = [
     "cumsum",
     "device",
     "diag",
+    "div",
     "dot",
     "double",
     "empty",
@@ -285,7 +322,9 @@ __all__ = [
     "full",
     "full_like",
     "gather",
+    "ge",
     "get_default_dtype",
+    "gt",
     "half",
     "index_select",
     "inference_mode",
@@ -298,12 +337,14 @@ __all__ = [
     "is_tensor",
     "isinf",
     "isnan",
+    "le",
     "linspace",
     "load",
     "log",
     "log_softmax",
     "logsumexp",
     "long",
+    "lt",
     "manual_seed",
     "masked_select",
     "matmul",
@@ -311,8 +352,10 @@ __all__ = [
     "mean",
     "min",
     "mm",
+    "mul",
     "mv",
     "narrow",
+    "neg",
     "nn",
     "no_grad",
     "nonzero",
@@ -350,6 +393,7 @@ __all__ = [
     "squeeze",
     "stack",
     "std",
+    "sub",
     "sum",
     "tanh",
     "tensor",

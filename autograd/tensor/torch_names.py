@@ -167,6 +167,42 @@ class TorchMethods:
         """``self != other`` elementwise (a bool Tensor)."""
         return self != other
 
+    def gt(self: Any, other: Any) -> Any:
+        """``self > other`` elementwise (a bool Tensor)."""
+        return self > other
+
+    def ge(self: Any, other: Any) -> Any:
+        """``self >= other`` elementwise (a bool Tensor)."""
+        return self >= other
+
+    def lt(self: Any, other: Any) -> Any:
+        """``self < other`` elementwise (a bool Tensor)."""
+        return self < other
+
+    def le(self: Any, other: Any) -> Any:
+        """``self <= other`` elementwise (a bool Tensor)."""
+        return self <= other
+
+    def add(self: Any, other: Any, *, alpha: Any = 1) -> Any:
+        """``self + alpha * other`` (the in-place form is ``add_``)."""
+        return self + (other if alpha == 1 else alpha * other)
+
+    def sub(self: Any, other: Any, *, alpha: Any = 1) -> Any:
+        """``self - alpha * other``."""
+        return self - (other if alpha == 1 else alpha * other)
+
+    def mul(self: Any, other: Any) -> Any:
+        """``self * other`` elementwise."""
+        return self * other
+
+    def div(self: Any, other: Any) -> Any:
+        """``self / other`` elementwise (true division: integers give a float Tensor)."""
+        return self / other
+
+    def neg(self: Any) -> Any:
+        """``-self``."""
+        return -self
+
     def equal(self: Any, other: Any) -> builtins.bool:
         """Whether ``other`` has this shape and every entry equal (one Python bool)."""
         values = np.asarray(tensor_record.raw(other))

@@ -1,6 +1,7 @@
 """The everyday Tensor methods PyTorch scripts use (selection, ordering, splitting, ``new_*``, ``type``,
-``logsumexp``, ``repeat``, products...): values, dtypes, index results and gradients equal PyTorch's,
-each scenario run on both libraries from the same data (``tests.twin``)."""
+``logsumexp``, ``repeat``, products, ``add``/``mul``/``gt``... and ``out=``): values, dtypes, index
+results and gradients equal PyTorch's, each scenario run on both libraries from the same data
+(``tests.twin``)."""
 
 from __future__ import annotations
 
@@ -132,6 +133,20 @@ SCENARIOS: dict[str, Callable[[Any, Any], Any]] = {
         torch.eye(3)[1].multinomial(3, replacement=True),
         torch.tensor([[0.0, 5.0, 0.0, 1.0]]).multinomial(2).sort().values,
     ),
+    "add / sub / mul / div / neg": lambda torch, x: (
+        x.add(x[0], alpha=2),
+        torch.add(x, 1.5),
+        x.sub(x[1], alpha=0.5),
+        torch.sub(2, x),
+        x.mul(x[2]),
+        torch.mul(x, x),
+        x.div(x[0] + 3),
+        torch.div(x, 4),
+        x.neg(),
+        torch.neg(x),
+    ),
+    "div of integers": lambda torch, x: (torch.tensor([3, 4]).div(2), torch.div(torch.tensor([1, 2]), 4)),
+    "gt / ge / lt / le": lambda torch, x: (x.gt(0.4), torch.ge(x, x[1]), x.lt(0), torch.le(x, 0.1)),
     "amax / amin with ties": lambda torch, x: (
         x.round().amax(),
         torch.amax(x.round(), dim=1),
@@ -213,3 +228,28 @@ def test_multinomial_draws_in_proportion_to_the_weights_and_follows_the_seed() -
     assert np.allclose(np.bincount(drawn.numpy()[0], minlength=4) / 20000, [0.1, 0.3, 0.0, 0.6], atol=0.015)
     distinct = weights.repeat(50, 1).multinomial(3).numpy()
     assert all(sorted(row) == [0, 1, 3] for row in distinct)
+
+
+def test_out_writes_the_result_into_a_tensor_and_returns_it() -> None:
+    def scenario(torch: Any) -> Any:
+        x = torch.tensor(DATA[:2, :2])
+        product, square, ints = torch.zeros_like(x), torch.zeros_like(x), torch.zeros(2, dtype=torch.int64)
+        returned = torch.matmul(x, x.T, out=product)
+        torch.mul(x, x, out=square)
+        torch.add(torch.tensor([1, 2]), 3, out=ints)
+        return returned is product, product, square, ints
+
+    check(scenario)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        lambda torch: torch.mul(torch.ones(2, requires_grad=True), 2, out=torch.zeros(2)),
+        lambda torch: torch.matmul(
+            torch.ones(2, 2), torch.ones(2, 2), out=torch.zeros(2, 2, dtype=torch.int64)
+        ),
+    ],
+)
+def test_out_refuses_a_gradient_to_record_and_another_dtype(scenario: Callable[[Any], Any]) -> None:
+    check(scenario, RuntimeError)
