@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from autograd.tensor.core import Tensor
 
 
+ROOT_SEEDS: list[tuple[Tensor, Any]] = []
+"""The seeds of hooked leaves that are roots of the backward pass about to run: ``Tensor._seed_grad`` puts
+them here, and ``propagate`` adds them to ``.grad`` once the earlier gradient is set aside, so the hooks
+see them as part of this pass's gradient (``v.backward(g)`` with a hook doubling ``v``'s gradient gives
+``v.grad == 2 g``, as in PyTorch)."""
+
+
 def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, Any] | None = None) -> None:
     """Children before parents: each node's rule turns its gradient into its inputs' gradients. With a
     ``sink`` (``grad()``), leaves' gradients go there instead of into ``.grad``, and only for its keys."""
@@ -29,6 +36,9 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, 
     registry = hooks.HOOKS
     leaves = hooks.hooked_leaves(order) if registry else None  # no call at all while no hook exists
     earlier = [_set_aside(leaf) for leaf in leaves] if leaves and sink is None else []
+    while ROOT_SEEDS:
+        leaf, gradient = ROOT_SEEDS.pop()
+        accumulate(leaf, gradient, None)
     try:
         for node in reversed(order):
             rule = node._op

@@ -552,7 +552,10 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
 
     @staticmethod
     def _seed_grad(root: Tensor, seed: Any) -> None:
-        tensor_backprop.accumulate(root, seed, None)
+        if root._parents or id(root) not in hooks.HOOKS:
+            tensor_backprop.accumulate(root, seed, None)
+        else:  # a hooked leaf: its hooks see the seed with the rest of this pass's gradient
+            tensor_backprop.ROOT_SEEDS.append((root, seed))
 
     @staticmethod
     def _backprop(order: list[Tensor], sink: dict[Any, Any] | None = None) -> None:

@@ -66,6 +66,18 @@ def _on_the_root_and_in_order(torch: Any) -> Any:
     return e.grad, q.grad
 
 
+def _on_a_leaf_that_is_a_root(torch: Any) -> Any:
+    v = torch.tensor([0.0, 0.0, 0.0], requires_grad=True)
+    v.grad = torch.tensor([1.0, 1.0, 1.0])  # from before: not hooked again
+    v.register_hook(lambda grad: grad * 2)  # PyTorch's docs' example: v.grad gets 2 * [1, 2, 3]
+    v.backward(torch.tensor([1.0, 2.0, 3.0]))
+    seen: list[Any] = []
+    w = torch.ones(2, requires_grad=True)
+    w.register_hook(lambda g: seen.append(g.clone()) or g.clamp(max=2.5))  # once, on the sum of both roots'
+    torch.autograd.backward([w, w * 3], [torch.tensor([1.0, 1.0]), torch.tensor([0.5, 1.0])])
+    return v.grad, w.grad, *seen
+
+
 def _float64_graph(torch: Any) -> Any:
     w = torch.tensor([[0.5, -1.0], [2.0, 0.25]], dtype=torch.float64, requires_grad=True)
     h = (w @ w).tanh()
@@ -80,6 +92,7 @@ SCENARIOS: dict[str, Callable[[Any], Any]] = {
     "a hook's result is differentiated again": _second_derivative,
     "off the path; changing the gradient in place": _off_the_path_and_in_place,
     "on the root; several hooks in order": _on_the_root_and_in_order,
+    "on a leaf that is a root of backward": _on_a_leaf_that_is_a_root,
     "broadcasting inside a hook, float64": _float64_graph,
     "refused without requires_grad": lambda torch: torch.ones(2).register_hook(lambda g: g),
     "a hook may not change the shape": lambda torch: _returning(torch, lambda g: torch.ones(3)),
