@@ -87,6 +87,10 @@ class Case:
 TEST_LOSS = r"Average loss: (\S+),"
 PRINTED_4 = "printed with 4 decimals, so the last digit may round either way"
 F32_STEPS = "float32 in both; BLAS and summation order differ by ~1e-7 a step, over a few dozen steps"
+LM_PPL = tuple(
+    Same(pattern, 1e-4, 0.01, f"dropout 0: deterministic; {F32_STEPS}; 2 decimals")
+    for pattern in (r"\| ppl\s+(\S+)", r"valid ppl\s+(\S+)", r"test ppl\s+(\S+)")
+)
 CASES = {
     "mnist": Case(
         "mnist.py",
@@ -131,15 +135,12 @@ CASES = {
         (),  # random targets and batches (torch.randn): only that both runs reach the stop, below
         below=(r"Loss: (\S+) after", 1e-3),
     ),
-    "word_language_model": Case(
+    "word_language_model": Case("word_language_model.py", ("--dropout", "0"), r"valid loss\s+(\S+)", LM_PPL),
+    "word_language_model with AdamW": Case(
         "word_language_model.py",
-        ("--dropout", "0"),
+        ("--dropout", "0", "--use-optimizer", "--lr", "0.01"),
         r"valid loss\s+(\S+)",
-        (
-            Same(r"\| ppl\s+(\S+)", 1e-4, 0.01, f"dropout 0: deterministic; {F32_STEPS}; 2 decimals"),
-            Same(r"valid ppl\s+(\S+)", 1e-4, 0.01, f"dropout 0: deterministic; {F32_STEPS}; 2 decimals"),
-            Same(r"test ppl\s+(\S+)", 1e-4, 0.01, f"dropout 0: deterministic; {F32_STEPS}; 2 decimals"),
-        ),
+        LM_PPL,
     ),
     "time_sequence_prediction": Case(
         "time_sequence_prediction.py",

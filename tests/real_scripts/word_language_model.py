@@ -1,9 +1,9 @@
 # coding: utf-8
 # pytorch/examples word_language_model (data.py, model.py and main.py in one file): an RNN/LSTM/GRU
 # language model trained with truncated backpropagation through time, gradient clipping and a learning
-# rate annealed on the validation loss. The corpus is the short text in data/lm; the Transformer model,
-# ONNX export and AdamW option are left out, the checkpoint is a state dict rather than the pickled
-# module, and --init / --save-init start from given weights; the rest is as in the original.
+# rate annealed on the validation loss. The corpus is the short text in data/lm; the Transformer model
+# and ONNX export are left out, the checkpoint is a state dict rather than the pickled module, and
+# --init / --save-init start from given weights; the rest is as in the original.
 import argparse
 import math
 import os
@@ -157,6 +157,7 @@ parser.add_argument("--log-interval", type=int, default=4, metavar="N", help="re
 parser.add_argument("--save", type=str, default="model.pt", help="path to save the final model")
 parser.add_argument("--dry-run", action="store_true", help="verify the code and the model")
 parser.add_argument("--accel", action="store_true", help="Enables accelerated training")
+parser.add_argument("--use-optimizer", action="store_true", help="Uses AdamW optimizer for gradient updating")
 parser.add_argument("--init", metavar="PATH", help="start from the weights in this state dict file")
 parser.add_argument("--save-init", metavar="PATH", help="save the initial weights to this file")
 args = parser.parse_args()
@@ -220,6 +221,8 @@ if args.save_init:
     torch.save(model.state_dict(), args.save_init)
 
 criterion = nn.NLLLoss()
+if args.use_optimizer:
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
 
 ###############################################################################
 # Training code
@@ -277,7 +280,10 @@ def train():
         data, targets = get_batch(train_data, i)
         # Starting each batch, we detach the hidden state from how it was previously produced.
         # If we didn't, the model would try backpropagating all the way to start of the dataset.
-        model.zero_grad()
+        if args.use_optimizer:
+            optimizer.zero_grad()
+        else:
+            model.zero_grad()
         hidden = repackage_hidden(hidden)
         output, hidden = model(data, hidden)
         loss = criterion(output, targets)
@@ -285,8 +291,11 @@ def train():
 
         # `clip_grad_norm` helps prevent the exploding gradient problem in RNNs / LSTMs.
         torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
-        for p in model.parameters():
-            p.data.add_(p.grad, alpha=-lr)
+        if args.use_optimizer:
+            optimizer.step()
+        else:
+            for p in model.parameters():
+                p.data.add_(p.grad, alpha=-lr)
 
         total_loss += loss.item()
 
