@@ -4,6 +4,7 @@ broadcasting is undone and gradients are added up in exactly one place, ``accumu
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,11 +23,17 @@ if TYPE_CHECKING:
     from autograd.tensor.core import Tensor
 
 
-ROOT_SEEDS: list[tuple[Tensor, Any]] = []
-"""The seeds of hooked leaves that are roots of the backward pass about to run: ``Tensor._seed_grad`` puts
-them here, and ``propagate`` adds them to ``.grad`` once the earlier gradient is set aside, so the hooks
-see them as part of this pass's gradient (``v.backward(g)`` with a hook doubling ``v``'s gradient gives
-``v.grad == 2 g``, as in PyTorch)."""
+class _PendingSeeds(threading.local):
+    """Per thread, the seeds of hooked leaves that are roots of the backward pass about to run:
+    ``Tensor._seed_grad`` puts them here, and ``propagate`` adds them to ``.grad`` once the earlier
+    gradient is set aside, so the hooks see them as part of this pass's gradient (``v.backward(g)`` with a
+    hook doubling ``v``'s gradient gives ``v.grad == 2 g``, as in PyTorch)."""
+
+    def __init__(self) -> None:
+        self.seeds: list[tuple[Any, Any]] = []
+
+
+ROOT_SEEDS = _PendingSeeds()
 
 
 def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, Any] | None = None) -> None:
@@ -36,8 +43,8 @@ def propagate(order: list[Tensor], m: Any, graph_mode: bool, sink: dict[Tensor, 
     registry = hooks.HOOKS
     leaves = hooks.hooked_leaves(order) if registry else None  # no call at all while no hook exists
     earlier = [_set_aside(leaf) for leaf in leaves] if leaves and sink is None else []
-    while ROOT_SEEDS:
-        leaf, gradient = ROOT_SEEDS.pop()
+    while ROOT_SEEDS.seeds:
+        leaf, gradient = ROOT_SEEDS.seeds.pop()
         accumulate(leaf, gradient, None)
     try:
         for node in reversed(order):

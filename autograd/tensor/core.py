@@ -555,7 +555,7 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
         if root._parents or id(root) not in hooks.HOOKS:
             tensor_backprop.accumulate(root, seed, None)
         else:  # a hooked leaf: its hooks see the seed with the rest of this pass's gradient
-            tensor_backprop.ROOT_SEEDS.append((root, seed))
+            tensor_backprop.ROOT_SEEDS.seeds.append((root, seed))
 
     @staticmethod
     def _backprop(order: list[Tensor], sink: dict[Any, Any] | None = None) -> None:
