@@ -1,5 +1,5 @@
-"""Thirteen kinds of real PyTorch script (pytorch/examples, pytorch/tutorials, PyTorch Korea's tutorial,
-micrograd's test), written here as the originals are, only the data swapped, run unchanged with
+"""Fourteen kinds of real PyTorch script (pytorch/examples, pytorch/tutorials, PyTorch Korea's tutorial,
+micrograd's test, nanoGPT), written here as the originals are, only the data swapped, run unchanged with
 ``python -m chainrule``; with PyTorch installed, each also runs as ``python script.py`` first, and the
 printed numbers are compared from the same starting weights (``--save-init`` / ``--init``): the
 deterministic ones tightly, the ends of random trainings loosely. The table CASES says what is
@@ -85,6 +85,7 @@ class Case:
 
 
 TEST_LOSS = r"Average loss: (\S+),"
+INITIAL_LOSS = r"initial loss on the first validation characters: (\S+)"
 PRINTED_4 = "printed with 4 decimals, so the last digit may round either way"
 F32_STEPS = "float32 in both; BLAS and summation order differ by ~1e-7 a step, over a few dozen steps"
 LM_PPL = tuple(
@@ -257,6 +258,31 @@ CASES = {
         ),
     ),
     "micrograd_test_engine": Case("micrograd_test_engine.py", (), None, ()),  # its asserts compare
+    "nanogpt": Case(
+        "nanogpt.py",
+        (),
+        r"val loss (\S+)",
+        (
+            Same(r"parameters: (\S+)K", 0, 0, "the same model and weight tying: the same count"),
+            Same(
+                INITIAL_LOSS, 0, 1.5e-4, f"the initial weights on fixed characters in eval mode; {PRINTED_4}"
+            ),
+            Near(
+                r"val loss (\S+)",
+                1.15,
+                "random batches (torch.randint) and dropout from each library's stream",
+            ),
+        ),
+    ),
+    "nanogpt, manual attention": Case(
+        "nanogpt.py",
+        ("--no-flash", "--dropout", "0", "--max-iters", "20", "--eval-interval", "10"),
+        r"val loss (\S+)",
+        (
+            Same(INITIAL_LOSS, 0, 1.5e-4, f"the tril buffer and masked_fill path at init; {PRINTED_4}"),
+            Near(r"val loss (\S+)", 1.15, "random batches (torch.randint) from each library's stream"),
+        ),
+    ),
 }
 
 
