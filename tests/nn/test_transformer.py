@@ -153,3 +153,36 @@ def _tied(torch: Any) -> Any:
 
 def test_tied_weights_behave_as_in_pytorch() -> None:
     check(_tied, rtol=1e-12)
+
+
+def _derivative_cases() -> dict[str, tuple[Any, Callable[[Any, Any, Any], Any]]]:
+    """Small float64 layers (no dropout) and how each is called on a query and a memory."""
+    import nn
+    from autograd.random import manual_seed
+
+    manual_seed(3)
+    return {
+        "multihead attention": (
+            nn.MultiheadAttention(4, 2).double(),
+            lambda m, q, k: m(q, k, k, key_padding_mask=PADDING[:, :3])[0],
+        ),
+        "encoder layer": (
+            nn.TransformerEncoderLayer(4, 2, 6, dropout=0.0, activation="gelu", norm_first=True).double(),
+            lambda m, q, k: m(q, CAUSAL[:3, :3]) + k.sum(),
+        ),
+        "decoder layer": (
+            nn.TransformerDecoderLayer(4, 2, 6, dropout=0.0).double(),
+            lambda m, q, k: m(q, k, tgt_mask=CAUSAL[:3, :3]),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["multihead attention", "encoder layer", "decoder layer"])
+def test_first_and_second_derivatives_match_central_differences(name: str) -> None:
+    from autograd import Tensor, gradcheck, gradgradcheck
+
+    layer, call = _derivative_cases()[name]
+    q = Tensor(RNG.normal(size=(3, 2, 4)), requires_grad=True, dtype=np.float64)
+    k = Tensor(RNG.normal(size=(3, 2, 4)), requires_grad=True, dtype=np.float64)
+    assert gradcheck(lambda a, b: call(layer, a, b), [q, k])
+    assert gradgradcheck(lambda a, b: call(layer, a, b), [q, k])
