@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+INV_SQRT2 = 1.0 / math.sqrt(2.0)  # the normal CDF is (1 + erf(x / sqrt 2)) / 2
+INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)  # the normal density at 0
 _SERIES_TERMS = 60  # enough for |x| <= 3 (the last term is below 1e-20 of the sum there)
 _FRACTION_DEPTH = 60  # continued-fraction depth for |x| > 3, converged far past float64 there
 _SERIES_LIMIT = 3.0
@@ -20,8 +22,8 @@ _SATURATION = 6.0  # erf(6) rounds to exactly 1.0 in float64
 # from t⁰ up; 1.2e-7 relative error for every z >= 0
 _ERFC_FIT = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398,
              1.48851587, -0.82215223, 0.17087277)  # fmt: skip
-# Maclaurin coefficients of erf(x) · sqrt(pi) / 2: (-1)^n / (n! (2n + 1)) for n = 0..6, enough below 0.5
-_ERF_SERIES = tuple((-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(7))
+# Maclaurin coefficients of erf(x) · sqrt(pi) / 2: (-1)^n / (n! (2n + 1)) for n = 0..5, enough below 0.5
+_ERF_SERIES = tuple((-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(6))
 
 
 def sigmoid_float(x: float) -> float:
@@ -81,16 +83,31 @@ def erf_array(x: np.ndarray) -> np.ndarray:
 
 def _erf_single(x: np.ndarray) -> np.ndarray:
     """erf in float32 to a few ulps: the Maclaurin series below |x| = 0.5, 1 - erfc from ``_ERFC_FIT``
-    above (erf >= 0.52 there, so erfc's relative error stays an ulp-sized one of erf)."""
-    z = np.minimum(np.abs(x), np.float32(10.0))  # erf(10) is 1 in float32; exp stays clear of subnormals
-    t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.5) * z)
-    fit = np.full_like(z, _ERFC_FIT[-1])
-    for coefficient in _ERFC_FIT[-2::-1]:
-        fit = fit * t + np.float32(coefficient)
-    tail = np.float32(1.0) - t * np.exp(fit - z * z)
+    above (erf >= 0.52 there, so erfc's relative error stays an ulp-sized one of erf). In place where
+    it can: each pass over a fresh array costs as much as the arithmetic."""
+    z = np.abs(x)
+    small = z < np.float32(0.5)
+    np.minimum(z, np.float32(10.0), out=z)  # erf(10) is 1 in float32; exp stays clear of subnormals
+    t = z * np.float32(0.5)
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)
+    tail = t * np.float32(_ERFC_FIT[-1])
+    for coefficient in _ERFC_FIT[-2:0:-1]:
+        tail += np.float32(coefficient)
+        tail *= t
+    tail += np.float32(_ERFC_FIT[0])
+    z *= z
+    tail -= z
+    np.exp(tail, out=tail)
+    tail *= t
+    np.subtract(np.float32(1.0), tail, out=tail)
+    np.copysign(tail, x, out=tail)
     square = x * x
-    series = np.full_like(x, _ERF_SERIES[-1])
-    for coefficient in _ERF_SERIES[-2::-1]:
-        series = series * square + np.float32(coefficient)
+    series = square * np.float32(_ERF_SERIES[-1])
+    for coefficient in _ERF_SERIES[-2:0:-1]:
+        series += np.float32(coefficient)
+        series *= square
+    series += np.float32(_ERF_SERIES[0])
     series *= x * np.float32(_TWO_OVER_SQRT_PI)
-    return np.where(z < 0.5, series, np.copysign(tail, x))
+    np.copyto(tail, series, where=small)
+    return tail

@@ -20,12 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from autograd.kernels.special import erf_array, sigmoid_array, sigmoid_float, softplus_float
+from autograd.kernels.special import (
+    INV_SQRT2,
+    INV_SQRT_2PI,
+    erf_array,
+    sigmoid_array,
+    sigmoid_float,
+    softplus_float,
+)
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
-_INV_SQRT2 = 1.0 / math.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 X, Y, OUT = 0, 1, -1  # what a gradient reads: the first input, the second, the output
@@ -438,11 +443,11 @@ SELU = Elementwise(
 GELU = Elementwise(
     "gelu",
     1,
-    lambda x: x * 0.5 * (1.0 + math.erf(x * _INV_SQRT2)),
-    lambda x: x * 0.5 * (1.0 + erf_array(x * _INV_SQRT2)),
-    lambda m, out, x: 0.5 * (1.0 + m.erf(x * _INV_SQRT2)) + x * (_INV_SQRT_2PI * m.exp(-0.5 * (x * x))),
+    lambda x: x * 0.5 * (1.0 + math.erf(x * INV_SQRT2)),
+    lambda x: x * 0.5 * (1.0 + erf_array(x * INV_SQRT2)),
+    lambda m, out, x: m.gelu_cdf(out, x) + x * (INV_SQRT_2PI * m.exp(-0.5 * (x * x))),
     doc="x · Φ(x) with the exact normal CDF (PyTorch's default, not the tanh approximation).",
-    reads=((X,),),
+    reads=((X, OUT),),
 )
 
 

@@ -83,14 +83,21 @@ MATMUL = Structural("@", np.matmul, _matmul_backward, reads=((1,), (0,)))
 
 
 def _linear_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
-    # a new array for the sum: adding in place into the product's fresh pages measured ~5% slower
-    return x @ weight.T if bias is None else x @ weight.T + bias
+    """One 2-D product whatever x's leading dims (NumPy's stacked matmul of (B, T, C) by a matrix
+    measured 2x slower than the same product as (B·T, C)); a new array for the sum: adding in place into
+    the product's fresh pages measured ~5% slower."""
+    rows = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+    out = rows @ weight.T if bias is None else rows @ weight.T + bias
+    return out if x.ndim == 2 else out.reshape(*x.shape[:-1], weight.shape[0])
 
 
 def _linear_backward(m: Any, g: Any, out: Any, inputs: Grads, needs: tuple[bool, ...]) -> Grads:
     x, weight = inputs[0], inputs[1]
     rows = m.reshape(g, (-1, g.shape[-1])) if g.ndim != 2 else g
-    grad_x = m.matmul(g, weight) if needs[0] else None
+    grad_x = None
+    if needs[0]:
+        grad_x = m.matmul(rows, weight)
+        grad_x = grad_x if x.ndim == 2 else m.reshape(grad_x, x.shape)
     flat_x = m.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
     grad_w = m.matmul(m.swapaxes(rows, 0, 1), flat_x) if needs[1] else None
     if len(inputs) == 2:
