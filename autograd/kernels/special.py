@@ -44,8 +44,10 @@ def softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
     """exp(x - max) / Σ exp(x - max) along ``axis``: no overflow; an empty array is returned as a copy."""
     if x.size == 0:
         return x.copy()
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    e = np.asarray(x - x.max(axis=axis, keepdims=True))  # a 0-d input gives a NumPy scalar
+    np.exp(e, out=e)
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 def softplus_float(x: float) -> float:
@@ -62,7 +64,7 @@ def erf_array(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
     dtype = np.result_type(x, np.float32)
     if dtype.itemsize <= 4:
-        return _erf_single(x.astype(np.float32, copy=False))
+        return _erf_single(x.astype(np.float32, copy=False).reshape(-1)).reshape(x.shape)  # 1-D: in place
     z = np.abs(x.astype(np.float64))
     small = np.minimum(z, _SERIES_LIMIT)
     term = small.copy()

@@ -145,6 +145,15 @@ class ArrayMath:
         return softmax_array(x, axis)
 
     @staticmethod
+    def softmax_backward(out: np.ndarray, g: np.ndarray, axis: int) -> np.ndarray:
+        """out · (g - Σ g · out): softmax's VJP, in one fresh array."""
+        grad = g * out
+        total = grad.sum(axis=axis, keepdims=True)
+        np.subtract(g, total, out=grad)
+        grad *= out
+        return grad
+
+    @staticmethod
     def im2col(x: np.ndarray, window: Window, saved: dict[str, Any] | None) -> np.ndarray:
         """The window rows of ``x``; the forward pass's copy when it saved one."""
         return saved["cols"] if saved and "cols" in saved else im2col(x, window)

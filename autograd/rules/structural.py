@@ -341,7 +341,7 @@ def _logsoftmax_array(x: np.ndarray, axis: int) -> np.ndarray:
 SOFTMAX = Structural(
     "softmax",
     softmax_array,
-    lambda m, g, out, inputs, needs, axis: (out * (g - m.sum(g * out, axis, True)),),
+    lambda m, g, out, inputs, needs, axis: (m.softmax_backward(out, g, axis),),
     reads=((OUT,),),
 )
 LOG_SOFTMAX = Structural(

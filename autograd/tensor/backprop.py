@@ -194,6 +194,10 @@ class TensorMath(NodeMath):
         return tensor_record.joined(T.STACK, parts, axis, "stack")
 
     @staticmethod
+    def softmax_backward(out: Tensor, g: Tensor, axis: int) -> Tensor:
+        return out * (g - g.mul(out).sum(axis, True))
+
+    @staticmethod
     def im2col(x: Tensor, window: Any, saved: Any) -> Tensor:
         return tensor_record.apply(C.IM2COL, (x,), window=window)
 
