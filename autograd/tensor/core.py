@@ -450,7 +450,8 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
 
     def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim`` (or ``axis``; the last by default), shifted by the maximum
-        first so nothing overflows."""
+        first so nothing overflows. A row that is all -inf (every position masked) gives NaN, as in
+        PyTorch; ``F.scaled_dot_product_attention`` gives such a query zeros instead, as PyTorch's does."""
         return apply(T.SOFTMAX, (self,), axis=axes.one_axis(dim, axis, self.ndim, "softmax"))
 
     def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:

@@ -69,6 +69,9 @@ SCENARIOS: dict[str, Callable[[Any, Any], Any]] = {
     "logsumexp": lambda torch, x: x.logsumexp(1),
     "logsumexp keepdim both dims": lambda torch, x: torch.logsumexp(x, (0, 1), keepdim=True),
     "logsumexp of -inf rows": lambda torch, x: x.masked_fill(x < 5, float("-inf")).logsumexp(1),
+    "softmax of an all -inf row is NaN": lambda torch, x: x.masked_fill(x[:, :1] < 0, float("-inf")).softmax(
+        -1
+    ),
     "addmm": lambda torch, x: torch.addmm(x[:, :2], x, x.T[:, :2], beta=0.5, alpha=2.0),
     "bmm": lambda torch, x: x.reshape(1, 3, 4).bmm(x.T.reshape(1, 4, 3)),
     "mv": lambda torch, x: x.mv(x[0]),
