@@ -12,10 +12,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import Tensor, increment_version, no_grad
+from autograd import Tensor, increment_version, is_grad_enabled, no_grad
 from autograd.files import atomic_write
 from autograd.hooks import RemovableHandle
 from autograd.tensor.device import to_arguments
+from nn.module_hooks import call_with_backward_hooks
 from nn.weights_file import read_weights
 
 
@@ -217,7 +218,17 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        output = self.forward(*args, **kwargs)
+        pre_hooks = self.__dict__.get("_forward_pre_hooks")
+        if pre_hooks:
+            for hook in list(pre_hooks.values()):
+                replaced = hook(self, args)
+                if replaced is not None:
+                    args = replaced if isinstance(replaced, tuple) else (replaced,)
+        backward_hooks = self.__dict__.get("_backward_hooks")
+        if backward_hooks and is_grad_enabled():
+            output = call_with_backward_hooks(self, backward_hooks, args, kwargs)
+        else:
+            output = self.forward(*args, **kwargs)
         hooks = self.__dict__.get("_forward_hooks")
         if hooks:
             for hook in list(hooks.values()):
@@ -229,10 +240,23 @@ class Module:
     def register_forward_hook(self, hook: Callable[[Module, tuple[Any, ...], Any], Any]) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward pass (a non-None result replaces the
         output), as PyTorch does; returns a handle whose ``remove()`` unregisters it."""
-        hooks = self.__dict__.get("_forward_hooks")
+        return self._register("_forward_hooks", hook)
+
+    def register_forward_pre_hook(self, hook: Callable[[Module, tuple[Any, ...]], Any]) -> RemovableHandle:
+        """Call ``hook(module, inputs)`` before every forward pass; a non-None result replaces the inputs
+        (a tuple, or one value)."""
+        return self._register("_forward_pre_hooks", hook)
+
+    def register_full_backward_hook(self, hook: Callable[[Module, Any, Any], Any]) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` in backward, when the gradients of this module's
+        tensor inputs are made (``grad_output``: its outputs'); a returned tuple replaces ``grad_input``."""
+        return self._register("_backward_hooks", hook)
+
+    def _register(self, registry: str, hook: Callable[..., Any]) -> RemovableHandle:
+        hooks = self.__dict__.get(registry)
         if hooks is None:
             hooks = {}
-            object.__setattr__(self, "_forward_hooks", hooks)
+            object.__setattr__(self, registry, hooks)
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         return handle

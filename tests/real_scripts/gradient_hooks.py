@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Hooks as the PyTorch tutorials and docs use them: Tensor.register_hook (the docs' doubling example),
 # the ConvNet of pytorch/tutorials beginner_source/former_torchies/nnft_tutorial.py with its forward
-# hook printing a layer's input and output, retain_grad on intermediate results reached through forward
-# hooks, and gradient clipping done by hooks on the parameters during training. The data is digits from
-# the MNIST sample bundled here; --init / --save-init start from given weights.
+# hook printing a layer's input and output and its backward hook printing the gradients, retain_grad
+# on intermediate results reached through forward hooks, and gradient clipping done by hooks on the
+# parameters during training. The data is digits from the MNIST sample bundled here; --init /
+# --save-init start from given weights.
 import argparse
 
 import torch
@@ -104,6 +105,31 @@ def printnorm(self, input, output):
 
 handle = net.conv2.register_forward_hook(printnorm)
 out = net(input)
+handle.remove()
+
+
+########################################################################
+# Backward hook on conv2
+
+
+def printgradnorm(self, grad_input, grad_output):
+    print("Inside " + self.__class__.__name__ + " backward")
+    print("Inside class:" + self.__class__.__name__)
+    print("")
+    print("grad_input: ", type(grad_input))
+    print("grad_input[0]: ", type(grad_input[0]))
+    print("grad_output: ", type(grad_output))
+    print("grad_output[0]: ", type(grad_output[0]))
+    print("")
+    print("grad_input size:", grad_input[0].size())
+    print("grad_output size:", grad_output[0].size())
+    print("grad_input norm:", grad_input[0].norm())
+
+
+handle = net.conv2.register_full_backward_hook(printgradnorm)
+out = net(input)
+err = loss_fn(out, target)
+err.backward()
 handle.remove()
 
 
