@@ -25,14 +25,18 @@ class _Pass:
         return grad_input
 
 
-class _Outputs(Function):
-    """Identity on the outputs; its backward keeps their gradients (and calls the hooks itself when no
-    input needs a gradient, with ``grad_input`` all None, as PyTorch does)."""
+class _Identity(Function):
+    """The tensors as they are, linked to their forward call; subclasses say what backward does."""
 
     @staticmethod
-    def forward(ctx: Any, link: _Pass, *outputs: Tensor) -> Any:
+    def forward(ctx: Any, link: _Pass, *tensors: Tensor) -> Any:
         ctx.link = link
-        return outputs if len(outputs) > 1 else outputs[0]
+        return tensors if len(tensors) > 1 else tensors[0]
+
+
+class _Outputs(_Identity):
+    """On the outputs: backward keeps their gradients (and calls the hooks itself when no input needs a
+    gradient, with ``grad_input`` all None, as PyTorch does)."""
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
@@ -42,13 +46,8 @@ class _Outputs(Function):
         return (None, *grads)
 
 
-class _Inputs(Function):
-    """Identity on the inputs; its backward runs the hooks on their gradients."""
-
-    @staticmethod
-    def forward(ctx: Any, link: _Pass, *inputs: Tensor) -> Any:
-        ctx.link = link
-        return inputs if len(inputs) > 1 else inputs[0]
+class _Inputs(_Identity):
+    """On the inputs: backward runs the hooks on their gradients."""
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
