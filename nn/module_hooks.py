@@ -5,6 +5,7 @@ are made; a tuple the hook returns replaces ``grad_input``."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from autograd import Function, Tensor
@@ -42,6 +43,12 @@ class _Outputs(_Identity):
     def backward(ctx: Any, *grads: Any) -> Any:
         ctx.link.grad_output = grads
         if not ctx.link.inputs:
+            warnings.warn(
+                "Full backward hook is firing when gradients are computed with respect to module outputs "
+                "since no inputs require gradients (as in PyTorch: grad_input is (None,))",
+                UserWarning,
+                stacklevel=2,
+            )
             ctx.link.call_hooks((None,))
         return (None, *grads)
 
