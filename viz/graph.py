@@ -62,13 +62,28 @@ def _title(node: Any) -> str:
     return ""
 
 
+SHOWN_ELEMENTS = 16  # up to a 4×4 matrix a Tensor shows its numbers; a larger one its shape and norm
+
+
+def _numbers(values: Any) -> str:
+    """A small array as nested brackets of 3 significant digits: ``[[0.5, -1], [2, 0.333]]``."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        return f"{array + 0.0:.3g}"
+    return "[" + ", ".join(_numbers(row) for row in array) + "]"
+
+
 def grad_text(node: Any, grad: Any) -> str:
-    """A box's gradient row: ``grad 6`` for a Value, ``|grad| 1.414`` (the norm) for a Tensor."""
+    """A box's gradient row: ``grad 6`` for a Value, the numbers of a small Tensor's gradient, or
+    ``|grad| 1.414`` (the norm) for a larger one."""
     if isinstance(node, Value):
         return f"grad {_number(grad.data if isinstance(grad, Value) else grad)}"
     if grad is None:
         return "grad —"
-    return f"|grad| {float(np.linalg.norm(np.asarray(grad))):.4g}"
+    array = np.asarray(grad.numpy() if hasattr(grad, "numpy") else grad)
+    if 1 < array.size <= SHOWN_ELEMENTS:
+        return f"grad {_numbers(array)}"
+    return f"|grad| {float(np.linalg.norm(array)):.4g}"
 
 
 def _fields(node: Any, highlight: Highlight | None) -> list[str]:
@@ -80,6 +95,8 @@ def _fields(node: Any, highlight: Highlight | None) -> list[str]:
         return [*fields, f"data {_number(node.data)}", grad]
     if node.numel() == 1:
         fields.append(f"data {_number(node.item())}")
+    elif node.numel() <= SHOWN_ELEMENTS:
+        fields.append(f"data {_numbers(node.numpy())}")
     shape = "×".join(map(str, node.shape)) or "scalar"
     return [*fields, f"{shape} {node.dtype}", grad]
 

@@ -196,7 +196,7 @@ def test_parameters_are_named_by_module_path_and_grouped_on_request() -> None:
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
     loss = model(Tensor(np.ones((1, 3), np.float32))).sum()
     dot = viz.to_dot(loss)
-    assert "0.weight | 4×3 float32" in dot and "2.bias | 2 float32" in dot
+    assert "0.weight | data [[" in dot and "| 4×3 float32" in dot and "2.bias | data [" in dot
     grouped = viz.to_dot(loss, group_modules=True)
     assert (
         grouped.count("subgraph cluster_") == 2
@@ -228,3 +228,12 @@ def test_a_2_2_1_xor_network_fits_1600_pixels_at_the_default_settings() -> None:
     assert width <= 1600, (width, height)
     labels = re.findall(r"\{ (L\d\.N\d\.\w+) \|", viz.to_dot(out))
     assert len(labels) == len(set(labels)) == 9  # every weight and bias named once
+
+
+def test_a_small_tensor_shows_its_numbers_and_a_large_one_its_shape_and_norm() -> None:
+    small = Tensor(np.array([[0.5, -1.0], [2.0, 1 / 3]]), requires_grad=True, dtype=np.float64)
+    large = Tensor(np.ones((4, 5)), requires_grad=True, dtype=np.float64)
+    ((small * small).sum() + large.sum()).backward()
+    dot = viz.to_dot((small * small).sum() + large.sum())
+    assert "data [[0.5, -1], [2, 0.333]]" in dot and "grad [[1, -2], [4, 0.667]]" in dot
+    assert "4×5 float64 | \\|grad\\| 4.472" in dot  # the norm, | escaped for a DOT record

@@ -72,14 +72,14 @@ def test_tensor_nodes_show_shape_dtype_and_gradient_norm() -> None:
 
     from autograd import Tensor
 
-    w = Tensor(np.full((3, 2), 0.5, np.float32), requires_grad=True, label="W")
-    x = Tensor(np.ones((4, 3), np.float32), label="x")
+    w = Tensor(np.full((6, 3), 0.5, np.float32), requires_grad=True, label="W")
+    x = Tensor(np.ones((4, 6), np.float32), label="x")
     loss = (x @ w).relu().sum()
     loss.backward()
     dot = viz.to_dot(loss)
-    assert 'label="{ W | 3×2 float32 | \\|grad\\| 9.798 }"' in dot
-    assert 'label="{ x | 4×3 float32 | grad — }"' in dot
-    assert "data 12 | scalar float32 | \\|grad\\| 1" in dot
+    assert 'label="{ W | 6×3 float32 | \\|grad\\| 16.97 }"' in dot
+    assert 'label="{ x | 4×6 float32 | grad — }"' in dot
+    assert "data 36 | scalar float32 | \\|grad\\| 1" in dot
     assert 'label="@"' in dot and 'label="relu"' in dot and 'label="sum"' in dot
 
 
