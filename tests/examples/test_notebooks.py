@@ -17,6 +17,7 @@ EXPECTED = {  # what each notebook must show besides text: graphs, an animation,
     "02_training_an_mlp": {"application/vnd.jupyter.widget-view+json", "image/png", "text/html"},
     "03_cnn_and_rnn": {"image/svg+xml", "image/png"},
     "04_rbm": {"application/vnd.jupyter.widget-view+json", "image/png"},
+    "05_attention": {"image/svg+xml", "image/png"},
 }
 CHAPTERS = {  # the notes' chapters each notebook covers: its part, and the Korean of its section headings
     "01_graphs_and_backprop": (
@@ -38,6 +39,11 @@ CHAPTERS = {  # the notes' chapters each notebook covers: its part, and the Kore
         4,
         ["제한 볼츠만 머신", "에너지와 자유 에너지", "대조 발산", "숫자 이미지로 학습한 RBM",
          "심층 신뢰 신경망"],
+    ),
+    "05_attention": (
+        5,
+        ["어텐션", "인과 마스크", "어텐션의 기울기", "멀티헤드 어텐션", "트랜스포머 블록", "작은 GPT 학습",
+         "샘플링"],
     ),
 }  # fmt: skip
 KOREAN_WITH_ENGLISH = r"(?=[^(]*[가-힣])[^(]+ \([A-Za-z][^()]*\)"  # "한국어 (English)"
@@ -88,6 +94,23 @@ def test_the_notebook_trains_with_the_loop_the_notes_write(stem: str) -> None:
     if stem == "02_training_an_mlp":  # the loop first, then fit as its short form
         fits = [number for number, source in enumerate(code) if re.search(r"\bfit\(", source)]
         assert fits and min(loops) < min(fits), (loops, fits)
+
+
+def test_the_attention_notebook_trains_a_gpt_with_the_notes_loop_and_samples_from_it() -> None:
+    code = "\n".join(cells(next(path for path in NOTEBOOKS if path.stem == "05_attention"), "code"))
+    assert "import chainrule as torch" in code
+    assert "F.scaled_dot_product_attention(q, k, v, is_causal=True)" in code and "viz.draw(" in code
+    assert "need_weights=True, average_attn_weights=False" in code
+    step = re.compile(
+        r"for epoch in range\(.*?for x, y in loader:\s+optimizer\.zero_grad\(\)\s+"
+        r"loss = criterion\(model\(x\).*?loss\.backward\(\)\s+"
+        r"torch\.nn\.utils\.clip_grad_norm_\(.*?optimizer\.step\(\)",
+        re.DOTALL,
+    )
+    assert step.search(code), "no cell with the notes' loop: zero_grad, loss, backward, clip, step"
+    assert re.search(
+        r"@torch\.no_grad\(\)\ndef generate\(.*?torch\.topk\(.*?torch\.multinomial\(", code, re.DOTALL
+    )
 
 
 @pytest.mark.skipif(not HAS_JUPYTER, reason="needs nbclient and ipykernel (the dev extra)")
