@@ -311,13 +311,45 @@ def cross_entropy(
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
     _require_tensor("cross_entropy", "the logits", logits)
     if logits.ndim != 2:
-        raise ValueError(f"cross_entropy expects logits of shape (N, C), got {logits.shape}")
+        options = {"weight": weight, "ignore_index": ignore_index, "label_smoothing": label_smoothing}
+        return _per_position(cross_entropy, logits, targets, reduction, options)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     rows, ignored = _target_rows(logits, targets, ignore_index)
     if weight is None and label_smoothing == 0.0 and not ignored:
         return apply(losses.CROSS_ENTROPY, (logits,), targets=rows, reduction=reduction, saved={})
     return _weighted_nll(logits.log_softmax(1), rows, weight, ignore_index, reduction, label_smoothing)
+
+
+def _per_position(loss: Any, scores: Tensor, targets: Any, reduction: str, options: dict[str, Any]) -> Tensor:
+    """PyTorch's other layouts of a classification loss, as rows of (N, C): unbatched (C,) scores with one
+    label, or (N, C, d1, ...) scores (a class per position) with (N, d1, ...) labels or (N, C, d1, ...)
+    probabilities; a 'none' result comes back in the labels' shape."""
+    if scores.ndim == 0:
+        raise ValueError(f"{loss.__name__}: expected scores of shape (C,), (N, C) or (N, C, d1, ...), got ()")
+    array = targets.numpy() if isinstance(targets, Tensor) else np.asarray(targets)
+    if scores.ndim == 1:
+        soft = array.dtype.kind == "f" and array.ndim == 1
+        if not soft and array.size != 1:
+            raise ValueError(
+                f"{loss.__name__}: unbatched ({scores.shape[0]},) scores take one label, got {array.shape}"
+            )
+        out = loss(
+            scores.unsqueeze(0), array[None] if soft else array.reshape(1), reduction=reduction, **options
+        )
+        return out.squeeze(0) if reduction == "none" else out
+    order = (0, *range(2, scores.ndim), 1)
+    rows = scores.permute(order).reshape(-1, scores.shape[1])
+    if array.dtype.kind == "f" and array.ndim == scores.ndim:  # class probabilities per position
+        labels = (
+            targets.permute(order).reshape(-1, scores.shape[1])
+            if isinstance(targets, Tensor)
+            else (array.transpose(order).reshape(-1, scores.shape[1]))
+        )
+    else:
+        labels = array.reshape(-1)
+    out = loss(rows, labels, reduction=reduction, **options)
+    return out.reshape((scores.shape[0], *scores.shape[2:])) if reduction == "none" else out
 
 
 def nll_loss(
@@ -334,7 +366,8 @@ def nll_loss(
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
     _require_tensor("nll_loss", "the log-probabilities", log_probabilities)
     if log_probabilities.ndim != 2:
-        raise ValueError(f"nll_loss expects (N, C) log-probabilities, got shape {log_probabilities.shape}")
+        options = {"weight": weight, "ignore_index": ignore_index}
+        return _per_position(nll_loss, log_probabilities, targets, reduction, options)
     labels, _ = _target_rows(log_probabilities, targets, ignore_index)
     if labels.ndim != 1:
         raise ValueError(

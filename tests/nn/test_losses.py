@@ -77,8 +77,8 @@ def test_cross_entropy_is_stable_and_checks_its_inputs() -> None:
         F.cross_entropy(logits, np.array([3]))
     with pytest.raises(ValueError, match="1 rows of logits but 2 labels"):
         F.cross_entropy(logits, np.array([0, 1]))
-    with pytest.raises(ValueError, match=r"expects logits of shape \(N, C\)"):
-        F.cross_entropy(Tensor(np.ones(3)), np.array([0]))
+    with pytest.raises(ValueError, match=r"unbatched \(3,\) scores take one label"):
+        F.cross_entropy(Tensor(np.ones(3)), np.array([0, 1]))
     with pytest.raises(TypeError, match="integer labels expected"):
         F.cross_entropy(logits, np.array([0.5]))
 
@@ -233,3 +233,31 @@ def test_one_hot_matches_pytorch(call: Any) -> None:
 )
 def test_one_hot_refuses_what_pytorch_refuses(call: Any) -> None:
     check(call, RuntimeError)
+
+
+_SCORES = np.random.default_rng(5).normal(size=(2, 4, 3))
+_LABELS = np.array([[0, 3, 1], [2, -100, 3]])
+_SOFT = np.random.default_rng(6).dirichlet(np.ones(4), size=(2, 3)).transpose(0, 2, 1)
+
+
+def _positions(torch: Any) -> Any:
+    """Classification per position, (N, C, d) scores, and unbatched (C,) scores, with gradients."""
+    F = torch.nn.functional
+    x = torch.tensor(_SCORES, requires_grad=True)
+    labels = torch.tensor(_LABELS)
+    weight = torch.tensor([1.0, 2.0, 0.5, 1.5], dtype=torch.float64)
+    parts = (
+        F.cross_entropy(x, labels),
+        F.cross_entropy(x, labels, reduction="none"),
+        F.cross_entropy(x, labels, weight=weight, label_smoothing=0.1),
+        F.cross_entropy(x, torch.tensor(_SOFT)),
+        F.nll_loss(x.log_softmax(1), labels, reduction="sum"),
+        F.cross_entropy(x[0, :, 0], torch.tensor(2)),
+        torch.nn.CrossEntropyLoss(reduction="none")(x[0, :, 1], torch.tensor(1)),
+    )
+    sum(p.sum() for p in parts).backward()
+    return (*parts, x.grad)
+
+
+def test_losses_per_position_and_unbatched_match_pytorch() -> None:
+    check(_positions, rtol=1e-10)
