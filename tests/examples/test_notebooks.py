@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "examples" / "notebooks").glob("*.ipynb"))
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((REPO / "examples" / "notebooks").glob("*.ipynb"))
 EXPECTED = {  # what each notebook must show besides text: graphs, an animation, plots, progress widgets
     "01_graphs_and_backprop": {"text/html", "image/svg+xml", "image/png"},
     "02_training_an_mlp": {"application/vnd.jupyter.widget-view+json", "image/png", "text/html"},
@@ -124,6 +126,8 @@ def test_the_notebook_runs_and_shows_rich_output(
     # The kernel inherits this: the notebooks multiply small matrices, and on a shared 2-core machine
     # OpenBLAS's second thread waits for a busy core, which made a notebook up to 10x slower.
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    # and imports this checkout's chainrule, whichever one an editable install points at
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
