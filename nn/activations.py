@@ -59,6 +59,12 @@ class SELU(Activation):
 class GELU(Activation):
     function = staticmethod(F.gelu)
 
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__(approximate=approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.options['approximate']!r}"
+
 
 class SiLU(Activation):
     function = staticmethod(F.silu)

@@ -10,6 +10,7 @@ and a graph is freed by reference counting. The class is assembled here from its
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -418,7 +419,21 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
     tanh = _unary_method(rules.TANH)
     relu = _unary_method(rules.RELU)
     selu = _unary_method(rules.SELU)
-    gelu = _unary_method(rules.GELU)
+    _exact_gelu = _unary_method(rules.GELU)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        if approximate == "none":
+            return self._exact_gelu()
+        if approximate != "tanh":
+            raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate!r}")
+        inner = (self + self * self * self * 0.044715) * math.sqrt(2.0 / math.pi)
+        return self * 0.5 * (inner.tanh() + 1.0)
+
+    gelu.__doc__ = (
+        f"{rules.GELU.doc} ``approximate='tanh'`` gives GPT-2's "
+        "0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))), composed of graph ops."
+    )
+
     swish = _unary_method(rules.SWISH)
     silu = swish
     softplus = _unary_method(rules.SOFTPLUS)

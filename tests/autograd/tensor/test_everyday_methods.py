@@ -69,6 +69,12 @@ SCENARIOS: dict[str, Callable[[Any, Any], Any]] = {
     "logsumexp": lambda torch, x: x.logsumexp(1),
     "logsumexp keepdim both dims": lambda torch, x: torch.logsumexp(x, (0, 1), keepdim=True),
     "logsumexp of -inf rows": lambda torch, x: x.masked_fill(x < 5, float("-inf")).logsumexp(1),
+    "gelu exact and tanh-approximated": lambda torch, x: (
+        torch.nn.functional.gelu(x),
+        torch.nn.functional.gelu(x * 2, approximate="tanh"),
+        torch.nn.GELU(approximate="tanh")(x.float()),
+        repr(torch.nn.GELU()),
+    ),
     "softmax of an all -inf row is NaN": lambda torch, x: x.masked_fill(x[:, :1] < 0, float("-inf")).softmax(
         -1
     ),
@@ -186,6 +192,7 @@ def test_the_method_matches_pytorch_with_its_gradient(name: str) -> None:
         lambda torch: torch.tensor([1, 2]).multinomial(1),
         lambda torch: torch.zeros(2, 3, 4).fill_diagonal_(1),
         lambda torch: torch.zeros(4, 3).reshape(4, 4),
+        lambda torch: torch.nn.functional.gelu(torch.ones(2), approximate="erf"),
     ],
 )
 def test_misuse_raises_pytorchs_kind_of_error(scenario: Callable[[Any], Any]) -> None:
