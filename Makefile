@@ -24,7 +24,7 @@ $(PY):
 
 $(INSTALLED): setup.cfg pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[plot,progress,dev]'
+	$(PY) -m pip install --quiet -e '.[plot,progress,dev,onnx]'
 	touch $@
 
 dot:
