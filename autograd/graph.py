@@ -48,14 +48,14 @@ class Node(Protocol):
 _KEEP = object()
 
 
-def topological_order(root: Node) -> list[Any]:
-    """Every node ``root`` depends on, each after all of its parents (root last).
+def topological_order(root: Node, *more: Node) -> list[Any]:
+    """Every node ``root`` (and ``more`` roots) depends on, each after all of its parents (roots last).
 
     An explicit stack instead of recursion, so a chain of a million nodes works; a node is emitted
     when the marker pushed under its parents comes back to the top, i.e. after all of them.
     Parents are visited in tuple order, so the order (and every picture drawn from it) is deterministic.
     """
-    return _walk([root], _KEEP)
+    return _walk([root, *more], _KEEP)
 
 
 def _walk(roots: Sequence[Node], cleared: Any) -> list[Any]:

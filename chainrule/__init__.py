@@ -61,7 +61,7 @@ from chainrule.factories import (  # noqa: E402
 )
 from chainrule.random_factories import rand, rand_like, randint, randn, randn_like, randperm  # noqa: E402
 from chainrule.serialization import load, save  # noqa: E402
-from nn import optim  # noqa: E402
+from nn import onnx, optim  # noqa: E402
 
 try:
     __version__ = metadata.version("chainrule")
@@ -82,7 +82,13 @@ def _alias_tree(alias: str, module: types.ModuleType) -> None:
             sys.modules[f"chainrule.{alias}{name[len(prefix) :]}"] = loaded
 
 
-for _alias, _module in (("nn", nn), ("optim", optim), ("utils.data", nn.data), ("autograd", autograd)):
+for _alias, _module in (
+    ("nn", nn),
+    ("optim", optim),
+    ("onnx", onnx),
+    ("utils.data", nn.data),
+    ("autograd", autograd),
+):
     _alias_tree(_alias, _module)
 
 

@@ -211,6 +211,12 @@ class Tensor(InPlaceMethods, ReductionMethods, ShapeMethods, SelectionMethods, T
         """The derivative-table entry that made this Tensor (None for a leaf): its forward and VJP."""
         return self._op
 
+    @property
+    def ctx(self) -> Any:
+        """The op's constants as recorded (axes, shapes, strides, slopes; () for a leaf): what an exporter
+        reads to write the op elsewhere."""
+        return self._ctx
+
     def input_grads(self, upstream: Any = None) -> tuple[np.ndarray | None, ...]:
         """What this node's backward sends to each input for ``upstream`` (default: its own gradient):
         arrays reduced to each input's shape and dtype, None for an input that needs none. The engine's

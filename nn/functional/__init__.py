@@ -32,6 +32,7 @@ __all__ = [
     "elu",
     "gelu",
     "hard_sigmoid",
+    "hardsigmoid",
     "identity",
     "l1_loss",
     "layer_norm",
@@ -77,6 +78,7 @@ silu = Tensor.silu
 softplus = Tensor.softplus
 softsign = Tensor.softsign
 hard_sigmoid = Tensor.hard_sigmoid
+hardsigmoid = hard_sigmoid  # PyTorch's spelling
 maxout = Tensor.maxout
 softmax = Tensor.softmax
 log_softmax = Tensor.log_softmax

@@ -1,0 +1,140 @@
+"""Running a model for export: in eval mode, with inputs that record, noting the innermost module of
+every op and the calls of modules written whole (units). The model runs twice, the second time on other
+values (and other sizes along the dynamic axes): the two graphs must match op for op, which tells the
+dimensions that vary and catches constants computed from the input outside the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, enable_grad, topological_order
+from nn.module import Module, evaluating
+from nn.onnx.errors import OnnxExportError
+
+
+@dataclass
+class Call:
+    """One module call seen by a forward hook: its dotted path and the Tensors in and out."""
+
+    path: str
+    module: Module
+    inputs: list[Tensor]
+    outputs: list[Tensor]
+
+
+@dataclass
+class Run:
+    """One forward pass: the graph's inputs and outputs, the ops to write in order, the unit calls by
+    output node, and each op's innermost module path."""
+
+    inputs: list[Tensor]
+    outputs: list[Tensor]
+    order: list[Tensor]
+    units: dict[Tensor, Call]
+    paths: dict[Tensor, str]
+
+
+def tensors_in(value: Any) -> list[Tensor]:
+    """The Tensors of a (nested) tuple, list or dict, in order: how a module's arguments and results
+    become graph inputs and outputs, as ``torch.onnx.export`` flattens them."""
+    found: list[Tensor] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            found.append(item)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(reversed(item))
+        elif isinstance(item, Mapping):
+            stack.extend(reversed(list(item.values())))
+    return found
+
+
+def run(model: Module, args: Sequence[Tensor], is_unit: Callable[[Module], bool]) -> Run:
+    """Call ``model(*args)`` in eval mode with float inputs recording, hooks noting every module call."""
+    inputs = [Tensor(a.numpy().copy(), dtype=a.dtype, requires_grad=a.dtype.kind == "f") for a in args]
+    calls: list[Call] = []
+    handles = [module.register_forward_hook(_recorder(path, calls)) for path, module in model.named_modules()]
+    try:
+        with evaluating(model), enable_grad():
+            outputs = tensors_in(model(*inputs))
+    finally:
+        for handle in handles:
+            handle.remove()
+    if not outputs:
+        raise OnnxExportError(f"{type(model).__name__} returned no Tensor: nothing to export")
+    units = {out: call for call in calls if is_unit(call.module) for out in call.outputs}
+    order = _needed(topological_order(*outputs), outputs, units)
+    return Run(inputs, outputs, order, units, _innermost_paths(calls))
+
+
+def _recorder(path: str, calls: list[Call]) -> Callable[[Module, tuple[Any, ...], Any], None]:
+    def hook(module: Module, args: tuple[Any, ...], output: Any) -> None:
+        calls.append(Call(path, module, tensors_in(args), tensors_in(output)))
+
+    return hook
+
+
+def _needed(order: list[Tensor], outputs: list[Tensor], units: Mapping[Tensor, Call]) -> list[Tensor]:
+    """The nodes of ``order`` the outputs need, a unit's output needing only the unit's inputs."""
+    needed = set(outputs)
+    for node in reversed(order):
+        if node in needed:
+            needed.update(units[node].inputs if node in units else node.parents)
+    return [node for node in order if node in needed]
+
+
+def _innermost_paths(calls: Iterable[Call]) -> dict[Tensor, str]:
+    """Each op node's innermost module: hooks fire innermost first, so the first call whose outputs reach
+    a node (walking back to that call's inputs) is the one that made it."""
+    paths: dict[Tensor, str] = {}
+    for call in calls:
+        stop = set(call.inputs)
+        stack = [out for out in call.outputs if out not in stop]
+        while stack:
+            node = stack.pop()
+            if node in paths or not node.parents:
+                continue
+            paths[node] = call.path
+            stack.extend(p for p in node.parents if p not in stop)
+    return paths
+
+
+def varied(args: Sequence[Tensor], dynamic: Mapping[int, Iterable[int]]) -> list[Tensor]:
+    """``args`` with other values (each flipped along every axis; floats also scaled) and one more row
+    along each dynamic axis (a copy of the last: indices stay valid)."""
+    result = []
+    for position, arg in enumerate(args):
+        array = np.flip(arg.numpy())
+        for axis in dynamic.get(position, ()):
+            array = np.concatenate([array, np.take(array, [-1], axis=axis)], axis=axis)
+        if array.dtype.kind == "f":
+            array = array * array.dtype.type(0.875) + array.dtype.type(0.0625)
+        result.append(Tensor(np.ascontiguousarray(array), dtype=array.dtype))
+    return result
+
+
+def twins(first: Run, second: Run, model: Module) -> dict[Tensor, Tensor]:
+    """Each node of ``first`` paired with the same op of ``second``; an error if the graphs differ."""
+    if len(first.order) != len(second.order) or len(first.outputs) != len(second.outputs):
+        raise OnnxExportError(
+            f"{type(model).__name__}'s graph changed when the input's values (or dynamic sizes) changed: "
+            "its forward branches on the data, which one exported graph cannot follow"
+        )
+    pairs = dict(zip(first.order, second.order))
+    for a, b in pairs.items():
+        if a.rule is not b.rule or len(a.shape) != len(b.shape):
+            where = first.paths.get(a, "") or "the top module"
+            raise OnnxExportError(
+                f"the graph of {where} changed when the input changed ({_name(a)} became {_name(b)}): "
+                "its forward branches on the data or on the sizes, which one exported graph cannot follow"
+            )
+    return pairs
+
+
+def _name(node: Tensor) -> str:
+    return node.rule.name if node.rule is not None else f"a constant of shape {node.shape}"

@@ -1,0 +1,48 @@
+"""Modules written whole, as the one ONNX op made for them, instead of op by op: BatchNorm in eval mode
+(BatchNormalization, its running statistics as initializers), Embedding (Gather on the index input, which
+the graph cannot record: indices are integers) and AdaptiveAvgPool2d to 1×1 (GlobalAveragePool, any
+image size)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nn.conv import AdaptiveAvgPool2d
+from nn.embedding import Embedding
+from nn.layers import _BatchNorm
+from nn.module import Module
+from nn.onnx.builder import GraphBuilder
+
+# a unit: (builder, the module, its path, the names of its input values, a name per parameter/buffer)
+# -> one value name per Tensor the module returned
+Unit = Callable[[GraphBuilder, Any, list[str], Callable[[Any], str]], list[str]]
+
+
+def _batch_norm(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+    stats = [name(t) for t in (module.weight, module.bias, module.running_mean, module.running_var)]
+    return [b.add("BatchNormalization", [ins[0], *stats], epsilon=float(module.eps))]
+
+
+def _embedding(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+    return [b.add("Gather", [name(module.weight), ins[0]], axis=0)]
+
+
+def _global_average(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+    return [b.add("GlobalAveragePool", ins)]
+
+
+def _to_one(module: AdaptiveAvgPool2d) -> bool:
+    size = module.output_size
+    return size in (1, (1, 1), [1, 1])
+
+
+def unit_for(module: Module) -> Unit | None:
+    """How ``module`` is written whole, or None when its recorded ops are written one by one."""
+    if isinstance(module, _BatchNorm):
+        return _batch_norm
+    if isinstance(module, Embedding):
+        return _embedding
+    if isinstance(module, AdaptiveAvgPool2d) and _to_one(module):
+        return _global_average
+    return None

@@ -1,0 +1,188 @@
+"""ONNX export of the feed-forward and convolutional models, op by op, checked in onnxruntime; its errors."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import chainrule.nn.functional as F
+import numpy as np
+import pytest
+
+import chainrule as torch
+from chainrule import nn
+from tests.nn.onnx_check import assert_runs_alike, exported, onnx, op_types
+
+BATCH = {"input": {0: "batch"}}
+
+
+@pytest.fixture(autouse=True)
+def _seeded() -> None:
+    torch.manual_seed(0)
+
+
+def lenet5() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.AvgPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.LeakyReLU(0.1), nn.Linear(84, 10),
+    )  # fmt: skip
+
+
+def wide_cnn() -> nn.Module:
+    """The lessons' wide CNN shape: conv, BatchNorm, ReLU, pool twice, then a global average."""
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3, padding=1, stride=2, dilation=1, groups=2), nn.BatchNorm2d(16), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.5), nn.Linear(16, 10), nn.LogSoftmax(dim=1),
+    )  # fmt: skip
+
+
+def test_an_mlp_runs_in_onnxruntime_at_its_batch_and_another_with_gemm_and_named_weights() -> None:
+    model = nn.Sequential(nn.Flatten(), nn.Linear(12, 8), nn.ReLU(), nn.Linear(8, 3), nn.Softmax(dim=1))
+    proto = assert_runs_alike(model, [torch.randn(4, 3, 4)], [torch.randn(7, 3, 4)], dynamic_axes=BATCH)
+    assert op_types(proto) == ["Reshape", "Gemm", "Relu", "Gemm", "Softmax"]
+    assert {i.name for i in proto.graph.initializer} >= {name for name, _ in model.named_parameters()}
+    batch = proto.graph.input[0].type.tensor_type.shape.dim[0]
+    assert batch.dim_param == "batch"
+
+
+def test_lenet5_runs_alike_with_a_dynamic_batch() -> None:
+    proto = assert_runs_alike(
+        lenet5(), [torch.randn(2, 1, 28, 28)], [torch.randn(5, 1, 28, 28)], dynamic_axes=BATCH
+    )
+    assert {"Conv", "AveragePool", "MaxPool", "Tanh", "Sigmoid", "LeakyRelu"} <= set(op_types(proto))
+
+
+def test_a_wide_cnn_with_batch_norm_exports_batch_normalization_with_its_running_statistics() -> None:
+    model = wide_cnn()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(3):  # running statistics and weights away from their initial values
+        optimizer.zero_grad()
+        model(torch.randn(16, 1, 12, 12) * 3 + 1).sum().backward()
+        optimizer.step()
+    exported(model, [torch.randn(3, 1, 12, 12)])
+    assert model.training  # export leaves the model's mode as it was
+    proto = assert_runs_alike(
+        model, [torch.randn(3, 1, 12, 12)], [torch.randn(6, 1, 12, 12)], dynamic_axes=BATCH
+    )
+    assert op_types(proto).count("BatchNormalization") == 2
+    assert "GlobalAveragePool" in op_types(proto)
+    names = {i.name for i in proto.graph.initializer}
+    assert {"1.running_mean", "1.running_var", "5.running_mean", "5.weight"} <= names
+
+
+def test_an_embedding_with_layer_norm_and_exact_gelu_takes_integer_indices() -> None:
+    model = nn.Sequential(nn.Embedding(10, 6), nn.LayerNorm(6), nn.GELU(), nn.Linear(6, 2))
+    proto = assert_runs_alike(
+        model, [torch.tensor([[1, 2, 3], [4, 5, 9]])], [torch.tensor([[0, 9, 3], [4, 4, 4], [7, 8, 1]])],
+        dynamic_axes=BATCH,
+    )  # fmt: skip
+    assert {"Gather", "LayerNormalization", "Erf"} <= set(op_types(proto))
+    assert proto.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.INT64
+
+
+class Zoo(nn.Module):
+    """Every listed op of the issue once, each feeding the next, so one file checks them all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(torch.rand(4) + 0.5)
+        self.register_buffer("mask", torch.tril(torch.ones(3, 3)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, 3, 4)
+        y = (x * 2 - 1) / 3 + x**2 - (-x) + 2**x * 0.1 + 1 / (x.abs() + 1)
+        y = torch.sigmoid(y) + torch.tanh(y) + F.leaky_relu(y, 0.2) + F.elu(y) + F.selu(y) + F.softplus(y)
+        y = y.exp().log().clamp(-3, 3) * self.scale + torch.sqrt(y.abs() + 1) + F.silu(y) + F.hardsigmoid(y)
+        y = F.softmax(y, dim=1) + F.log_softmax(y, dim=-1) + F.gelu(y, approximate="tanh")
+        y = y - y.sum(dim=2, keepdim=True) + y.mean(dim=1, keepdim=True) + y.max(dim=-1, keepdim=True).values
+        y = y + y.var(dim=2, keepdim=True) + y.amin(dim=1, keepdim=True)
+        z = y.permute(0, 2, 1).reshape(-1, 4, 3).transpose(1, 2).unsqueeze(1).squeeze(1)
+        z = torch.cat([z, z[:, :, ::-1], z[:, 1:, 1:3].flatten(1).view(-1, 1, 4).expand(-1, 3, 4)], dim=2)
+        z = torch.stack([z[..., 0], z[:, -1, None, :3].squeeze(1), z[:, :, -2]], dim=1)
+        z = z.masked_fill(self.mask == 0, float("-inf")).softmax(dim=-1) @ z
+        z = F.pad(z, (1, 2)) + F.rms_norm(F.pad(z, (1, 2)), (6,))
+        return F.scaled_dot_product_attention(z, z, z, is_causal=True).sum(dim=(1, 2)) + z.mean()
+
+
+def test_every_listed_op_runs_alike() -> None:
+    x, other = torch.randn(2, 3, 4) * 0.5, torch.randn(5, 3, 4) * 0.5
+    proto = assert_runs_alike(Zoo(), [x], [other], dynamic_axes=BATCH)
+    assert {"Pow", "Elu", "Selu", "Softplus", "Clip", "ReduceMax", "Slice", "Concat", "Where", "Pad"} <= set(
+        op_types(proto)
+    )
+
+
+def test_an_adaptive_pool_that_does_not_divide_is_written_with_slices_and_means() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.AdaptiveAvgPool2d((2, 3)), nn.Flatten())
+    assert_runs_alike(model, [torch.randn(2, 1, 9, 9)], [torch.randn(3, 1, 9, 9)], dynamic_axes=BATCH)
+
+
+class Inner(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x % 2.0
+
+
+def test_an_op_without_an_onnx_form_names_the_op_the_module_and_the_opset_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    model = nn.Sequential(nn.Linear(3, 3), nn.Sequential(nn.ReLU(), Inner()))
+    target = tmp_path / "model.onnx"
+    target.write_bytes(b"the previous file")
+    with pytest.raises(torch.onnx.UnsupportedOperatorError, match=r"'remainder'.*1\.1: Inner.*opset 17"):
+        torch.onnx.export(model, (torch.randn(2, 3),), target)
+    assert target.read_bytes() == b"the previous file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.onnx"]
+
+
+def test_a_file_is_written_whole_and_loads(tmp_path: Path) -> None:
+    model = nn.Linear(3, 2)
+    target = tmp_path / "linear.onnx"
+    assert torch.onnx.export(model, torch.randn(1, 3), target, input_names=["x"], output_names=["y"]) is None
+    proto = onnx.load(target)
+    assert [i.name for i in proto.graph.input] == ["x"] and [o.name for o in proto.graph.output] == ["y"]
+
+
+class Branchy(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.exp() if float(x[0, 0]) < float(x[0, 1]) else x.tanh()
+
+
+class FromNumbers(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + torch.tensor(x.numpy().max())
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [(Branchy(), "branches on the data"), (FromNumbers(), "changes with the input")],
+)
+def test_graphs_that_one_export_cannot_follow_are_refused(model: nn.Module, message: str) -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match=message):
+        exported(model, [torch.arange(6.0).reshape(2, 3)])
+
+
+def test_bad_arguments_are_named() -> None:
+    model = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match=r"args\[0\] is a ndarray"):
+        torch.onnx.export(model, (np.ones((1, 3)),), io.BytesIO())
+    with pytest.raises(ValueError, match="opset_version must lie in 17"):
+        torch.onnx.export(model, torch.ones(1, 3), io.BytesIO(), opset_version=11)
+    with pytest.raises(ValueError, match="neither inputs nor outputs"):
+        torch.onnx.export(model, torch.ones(1, 3), io.BytesIO(), dynamic_axes={"x": {0: "batch"}})
+    with pytest.raises(ValueError, match="name axes \\[3\\]"):
+        torch.onnx.export(model, torch.ones(1, 3), io.BytesIO(), dynamic_axes={"input": [3]})
+
+
+def test_without_the_onnx_package_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ImportError, match=r"pip install 'chainrule\[onnx\]'"):
+        torch.onnx.export(nn.Linear(2, 2), torch.ones(1, 2), io.BytesIO())
+
+
+@pytest.mark.parametrize("opset", [17, 18, 21])
+def test_each_supported_opset_writes_reductions_in_its_own_form(opset: int) -> None:
+    model = nn.Sequential(nn.Linear(4, 4), nn.LayerNorm(4))
+    proto = assert_runs_alike(model, [torch.randn(2, 4)], opset_version=opset)
+    assert proto.opset_import[0].version == opset
