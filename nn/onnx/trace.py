@@ -67,8 +67,10 @@ def run(model: Module, args: Sequence[Tensor], is_unit: Callable[[Module], bool]
             handle.remove()
     if not outputs:
         raise OnnxExportError(f"{type(model).__name__} returned no Tensor: nothing to export")
-    units = {out: call for call in calls if is_unit(call.module) for out in call.outputs}
-    order = _needed(topological_order(*outputs), outputs, units)
+    unit_calls = [call for call in calls if is_unit(call.module)]
+    units = {out: call for call in unit_calls for out in call.outputs}
+    fed = [t for call in unit_calls for t in call.inputs]  # integer inputs have no edge to the outputs
+    order = _needed(topological_order(*fed, *outputs), outputs, units)
     return Run(inputs, outputs, order, units, _innermost_paths(calls))
 
 

@@ -186,3 +186,60 @@ def test_each_supported_opset_writes_reductions_in_its_own_form(opset: int) -> N
     model = nn.Sequential(nn.Linear(4, 4), nn.LayerNorm(4))
     proto = assert_runs_alike(model, [torch.randn(2, 4)], opset_version=opset)
     assert proto.opset_import[0].version == opset
+
+
+# -- the attention path -----------------------------------------------------------------------------------
+
+
+def test_the_gpt_lesson_model_with_tied_weights_exports_once_per_weight() -> None:
+    from examples.gpt import GPT
+
+    model = GPT(vocabulary=20, layers=2, width=32, heads=4, context=16)
+    proto = assert_runs_alike(
+        model, [torch.randint(0, 20, (2, 16))], [torch.randint(0, 20, (3, 16))], dynamic_axes=BATCH
+    )
+    names = [i.name for i in proto.graph.initializer]
+    assert "tokens.weight" in names and "head.weight" not in names  # tied: one initializer, two uses
+    assert {"LayerNormalization", "Erf", "Softmax", "Gather"} <= set(op_types(proto))
+
+
+class SelfAttending(nn.Module):
+    def __init__(self, layer: nn.Module) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.layer(x, x, x, need_weights=True, average_attn_weights=False)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        nn.TransformerEncoderLayer(16, 4, 32, batch_first=True, activation="gelu", norm_first=True),
+        nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4, 32, batch_first=True), num_layers=2),
+        SelfAttending(nn.MultiheadAttention(16, 4, batch_first=True)),
+    ],
+    ids=["encoder-layer", "encoder", "multihead-attention-with-weights"],
+)
+def test_transformer_layers_run_alike(model: nn.Module) -> None:
+    assert_runs_alike(model, [torch.randn(2, 5, 16)], [torch.randn(3, 5, 16)], dynamic_axes=BATCH)
+
+
+class Decoding(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.layer = nn.TransformerDecoderLayer(16, 4, 32)
+
+    def forward(self, target: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
+        return self.layer(target, memory, tgt_mask=nn.Transformer.generate_square_subsequent_mask(5))
+
+
+def test_a_decoder_layer_with_a_causal_mask_and_two_inputs_runs_alike() -> None:
+    batch = {"target": {1: "batch"}, "memory": {1: "batch"}}
+    assert_runs_alike(
+        Decoding(),
+        [torch.randn(5, 2, 16), torch.randn(4, 2, 16)],
+        [torch.randn(5, 3, 16), torch.randn(4, 3, 16)],
+        input_names=["target", "memory"],
+        dynamic_axes=batch,
+    )
