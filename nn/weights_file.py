@@ -5,6 +5,7 @@ every error names the file (and the entry)."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +33,24 @@ def _dtype_problem(key: str, dtype: np.dtype) -> str | None:
     return None
 
 
+def mismatches(
+    found: Mapping[str, tuple[int, ...]], expected: Mapping[str, tuple[int, ...]], strict: bool
+) -> list[str]:
+    """Why a file's tensors (name -> shape) cannot load into a model's (``expected``): wrong shapes, and
+    with ``strict`` missing and unexpected names, in ``load_state_dict``'s words."""
+    problems = [
+        f"wrong shape for {key}: expected {expected[key]}, got {found[key]}"
+        for key in sorted(set(found) & set(expected))
+        if found[key] != expected[key]
+    ]
+    if strict:
+        missing = sorted(set(expected) - set(found))
+        unexpected = sorted(set(found) - set(expected))
+        problems += [f"missing {', '.join(missing)}"] if missing else []
+        problems += [f"unexpected {', '.join(unexpected)}"] if unexpected else []
+    return problems
+
+
 def read_weights(
     path: Path, expected: dict[str, tuple[int, ...]], strict: bool, owner: str
 ) -> dict[str, np.ndarray]:
@@ -40,20 +59,15 @@ def read_weights(
     try:
         with zipfile.ZipFile(path) as archive:
             members = {name[: -len(".npy")]: name for name in archive.namelist() if name.endswith(".npy")}
+            shapes: dict[str, tuple[int, ...]] = dict.fromkeys(members, ())  # filled where compared
             problems = []
             for key in sorted(set(members) & set(expected)):
                 with archive.open(members[key]) as handle:
-                    shape, dtype = _header(handle)
-                if shape != expected[key]:
-                    problems.append(f"wrong shape for {key}: expected {expected[key]}, got {shape}")
+                    shapes[key], dtype = _header(handle)
                 problem = _dtype_problem(key, dtype)
                 if problem:
                     problems.append(problem)
-            if strict:
-                missing = sorted(set(expected) - set(members))
-                unexpected = sorted(set(members) - set(expected))
-                problems += [f"missing {', '.join(missing)}"] if missing else []
-                problems += [f"unexpected {', '.join(unexpected)}"] if unexpected else []
+            problems = mismatches(shapes, expected, strict) + problems
             if problems:
                 raise ValueError(f"cannot load {path} into {owner}: " + "; ".join(problems))
             arrays = {}
