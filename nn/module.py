@@ -1,5 +1,6 @@
 """Module: the base of Tensor layers and models. Registers parameters and sub-modules as they are
-assigned, in definition order, and saves / loads them as a plain ``.npz`` file (no pickle)."""
+assigned, in definition order, and saves / loads them as a plain ``.npz`` or a ``.safetensors`` file (no
+pickle)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from autograd.files import atomic_write
 from autograd.hooks import RemovableHandle
 from autograd.tensor.device import to_arguments
 from nn.module_hooks import call_with_backward_hooks
+from nn.safetensors_file import is_safetensors
+from nn.safetensors_model import read_model_file, save_model_file
 from nn.weights_file import read_weights
 
 
@@ -425,18 +428,26 @@ class Module:
         return targets
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write ``state_dict()`` as an uncompressed ``.npz`` atomically (temp file + rename)."""
+        """Write ``state_dict()`` atomically (temp file + rename): as safetensors for a ``.safetensors``
+        name (PyTorch's names and layouts, a tied tensor once), else as an uncompressed ``.npz``."""
+        if is_safetensors(path):
+            return save_model_file(self._state_targets(), path)
         state = {name: tensor.numpy() for name, tensor in self.state_dict().items()}
         return atomic_write(path, lambda handle: np.savez(handle, **state))  # type: ignore[arg-type]
 
     def load(self, path: str | os.PathLike[str], strict: bool = True) -> Module:
-        """Read a file written by ``save`` and load it. Names, shapes and dtypes are checked from the file's
-        headers before any data is read, nothing is unpickled, and errors name the file. Returns self."""
+        """Read a file written by ``save`` (or PyTorch's ``.safetensors``) and load it. Names, shapes and
+        dtypes are checked from the file's headers before any data is read, nothing is unpickled, and
+        errors name the file. Returns self."""
         location = Path(path)
         if not location.is_file():
             raise FileNotFoundError(f"no weights file at {location}")
-        expected = {name: value.shape for name, value in self._state_targets().items()}
-        state = read_weights(location, expected, strict, type(self).__name__)
+        targets = self._state_targets()
+        if is_safetensors(location):
+            state = read_model_file(location, targets, strict, type(self).__name__)
+        else:
+            expected = {name: value.shape for name, value in targets.items()}
+            state = read_weights(location, expected, strict, type(self).__name__)
         self.load_state_dict(state, strict=strict)
         return self
 
