@@ -36,7 +36,7 @@ from autograd import (  # noqa: E402
 from autograd.random import Generator, manual_seed  # noqa: E402
 from autograd.tensor.device import device  # noqa: E402
 from autograd.tensor.promotion import get_default_dtype, promote_types, result_type, set_default_dtype  # noqa: E402
-from chainrule import accelerator, backends, cuda, utils  # noqa: E402
+from chainrule import accelerator, backends, cuda, safetensors, utils  # noqa: E402
 from chainrule.as_torch import use_as_torch  # noqa: E402
 from chainrule.factories import (  # noqa: E402
     arange,
@@ -384,6 +384,7 @@ __all__ = [
     "result_type",
     "roll",
     "round",
+    "safetensors",
     "save",
     "set_default_device",
     "set_default_dtype",

@@ -19,6 +19,7 @@ from autograd import Tensor
 from autograd.files import atomic_write
 from autograd.tensor.device import device
 from chainrule.torch_files import is_torch_archive, read_torch_archive
+from nn.safetensors_file import is_safetensors, load_file, save_file
 
 _STRUCTURE = "__structure__"
 _FORMAT = "chainrule-save-1"
@@ -32,7 +33,10 @@ File = str | os.PathLike[str] | BinaryIO
 def save(obj: Any, f: File) -> Path | None:
     """Write ``obj`` to the file ``f`` (the name is used as given: ``model.pt`` stays ``model.pt``), or
     into an open binary file object (``io.BytesIO``, ``open(..., "wb")``) as ``torch.save`` does. A
-    Tensor or array stored twice is stored once and loads as one object."""
+    Tensor or array stored twice is stored once and loads as one object. A ``.safetensors`` name writes
+    that format instead: ``obj`` a flat dict of name -> Tensor or array (``chainrule.safetensors``)."""
+    if isinstance(f, (str, os.PathLike)) and is_safetensors(f):
+        return save_file(obj, f)
     arrays: dict[str, np.ndarray] = {}
     structure = {"format": _FORMAT, "root": _encode(obj, arrays, {}, "obj", 0)}
     arrays[_STRUCTURE] = np.frombuffer(json.dumps(structure).encode(), dtype=np.uint8)
@@ -51,7 +55,8 @@ def load(f: File, map_location: Any = None, weights_only: bool = True, *, max_by
     containers), from a path or an open binary file object. ``map_location`` may name the CPU;
     ``weights_only`` is always true here (nothing but data is ever read, no code run). Any
     problem of the file is a ValueError naming it; an array larger than ``max_bytes`` (2 GiB by
-    default) is refused from its header, before memory is allocated."""
+    default) is refused from its header, before memory is allocated. A ``.safetensors`` file gives its
+    dict of name -> Tensor (its data is stored as is, never inflated: the file's size bounds the memory)."""
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         device(map_location)
     source: Path | io.BytesIO
@@ -62,6 +67,8 @@ def load(f: File, map_location: Any = None, weights_only: bool = True, *, max_by
         name = str(source)
         if not source.is_file():
             raise FileNotFoundError(f"load: no file at {source}")
+        if is_safetensors(source):
+            return load_file(source)
     try:
         with zipfile.ZipFile(source) as archive:
             if is_torch_archive(archive):

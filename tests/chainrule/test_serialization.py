@@ -158,3 +158,43 @@ def test_save_refuses_objects_and_load_names_a_bad_file(tmp_path) -> None:
         torch.load(tmp_path / "plain.npz")
     with pytest.raises(FileNotFoundError, match="no file at"):
         torch.load(tmp_path / "missing.pt")
+
+
+def test_a_safetensors_name_saves_and_loads_a_flat_state_dict_in_that_format(tmp_path) -> None:
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    path = torch.save(model.state_dict(), tmp_path / "x.safetensors")
+    assert path.read_bytes()[8:9] == b"{"  # a JSON header after its length, not a zip
+    loaded = torch.load(path)
+    assert sorted(loaded) == sorted(model.state_dict())
+    for name, value in model.state_dict().items():
+        assert isinstance(loaded[name], Tensor) and loaded[name].dtype == value.dtype
+        assert np.array_equal(loaded[name].numpy(), value.numpy())
+    assert chainrule.safetensors.load_file(path).keys() == loaded.keys()
+    chainrule.safetensors.save_file({"a": np.arange(3)}, tmp_path / "y.safetensors", metadata={"k": "v"})
+    assert torch.load(tmp_path / "y.safetensors")["a"].numpy().tolist() == [0, 1, 2]
+
+
+def test_a_safetensors_file_holds_only_a_flat_dict_and_bad_ones_are_named(tmp_path) -> None:
+    with pytest.raises(TypeError, match="holds a dict of name -> Tensor, not a list"):
+        torch.save([torch.ones(2)], tmp_path / "x.safetensors")
+    with pytest.raises(TypeError, match="'nested' is a dict, not a Tensor or an array"):
+        torch.save({"nested": {"a": torch.ones(2)}}, tmp_path / "x.safetensors")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "junk.safetensors").write_bytes(b"\x02\x00\x00\x00\x00\x00\x00\x00[]")
+    with pytest.raises(
+        ValueError, match=r"junk\.safetensors is not a valid safetensors file: .* not an object"
+    ):
+        torch.load(tmp_path / "junk.safetensors")
+
+
+def test_pytorch_and_the_safetensors_package_read_what_chainrule_save_writes(tmp_path) -> None:
+    real = pytest.importorskip("torch", reason="the cross-check reads the file with PyTorch")
+    reference = pytest.importorskip(
+        "safetensors.torch", reason="safetensors.torch reads the file for PyTorch"
+    )
+    state = {"w": torch.randn(3, 4, dtype=torch.float64), "n": torch.tensor(5)}
+    read = reference.load_file(torch.save(state, tmp_path / "s.safetensors"))
+    assert read["w"].dtype == real.float64 and np.array_equal(read["w"].numpy(), state["w"].numpy())
+    assert read["n"].dtype == real.int64 and read["n"].item() == 5
+    reference.save_file({"b": real.ones(2, dtype=real.bool)}, tmp_path / "t.safetensors")
+    assert torch.load(tmp_path / "t.safetensors")["b"].numpy().tolist() == [True, True]
