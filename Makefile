@@ -36,7 +36,7 @@ chromium:  ## only for the test that clicks through viz.animate's page; skipped 
 # every lesson, in the notes' order, with its quick settings: `make demo LESSONS="xor moons"` runs a few
 LESSONS ?= gates apple chain_rule numerical_gradient newton higher_order anomaly xor moons activations optimizers \
 	initialization batch_norm overfitting mnist_mlp notes_pytorch convolution mnist_cnn sine_rnn vanishing_time \
-	addition_rnn rbm dbn attention microgpt gpt
+	addition_rnn rbm dbn attention microgpt gpt export
 FLAGS_mnist_mlp := --sample
 
 demo: install dot

@@ -101,6 +101,37 @@ def _attention(torch: Any, arrays: tuple[np.ndarray, ...]) -> Run:
     return run
 
 
+def _matrix_products(rng: np.random.Generator) -> Run:
+    """The step's matrix products alone in NumPy (float32): every Linear's forward and its two backward
+    products, attention's two products and their four backward ones; nothing else. A floor for any
+    NumPy-level engine: its step cannot take less."""
+    rows, head = BATCH * CONTEXT, WIDTH // HEADS
+    sizes = [(WIDTH, 3 * WIDTH), (WIDTH, WIDTH), (WIDTH, 4 * WIDTH), (4 * WIDTH, WIDTH)] * LAYERS
+    sizes.append((WIDTH, VOCAB))
+    linear = [
+        (rng.standard_normal((rows, i), np.float32), rng.standard_normal((o, i), np.float32),
+         rng.standard_normal((rows, o), np.float32))
+        for i, o in sizes
+    ]  # fmt: skip
+    q, k, v = (rng.standard_normal((BATCH, HEADS, CONTEXT, head), np.float32) for _ in range(3))
+    weights = rng.standard_normal((BATCH, HEADS, CONTEXT, CONTEXT), np.float32)
+
+    def run() -> None:
+        for x, w, g in linear:
+            x @ w.T  # forward
+            g @ w  # d input
+            g.T @ x  # d weight
+        for _ in range(LAYERS):
+            q @ k.swapaxes(-1, -2)  # scores
+            weights @ v  # output
+            weights.swapaxes(-1, -2) @ q  # d v (any (T, d) operand: the same work)
+            q @ v.swapaxes(-1, -2)  # d weights
+            weights @ k  # d q
+            weights.swapaxes(-1, -2) @ q  # d k
+
+    return run
+
+
 def _batches() -> tuple[np.ndarray, np.ndarray]:
     """The batch every engine trains on: token ids and their targets."""
     rng = np.random.default_rng(0)
@@ -174,11 +205,14 @@ def main(argv: list[str] | None = None) -> None:
         name: _step(module, weights, data) for name, module in (("chainrule", chainrule), ("torch", torch))
     }
     agree = abs(steps["chainrule"][1] - steps["torch"][1])
-    best = fastest({name: run for name, (run, _) in steps.items()}, args.turns)
+    runs = {name: run for name, (run, _) in steps.items()} | {"numpy": _matrix_products(rng)}
+    best = fastest(runs, args.turns)
     ratio = best["chainrule"] / best["torch"]
     print(f"gpt step ({LAYERS} layers, d_model {WIDTH}, {HEADS} heads, context {CONTEXT}, batch {BATCH}, "
           f"AdamW): gpt / torch = {ratio:.2f}x ({'meets' if ratio <= TARGET else 'misses'} <= {TARGET}x); "
           f"first losses agree to {agree:.1e}")  # fmt: skip
+    print(f"  the step's matrix products alone in NumPy (no elementwise op, no softmax, no optimizer): "
+          f"numpy / torch = {best['numpy'] / best['torch']:.2f}x, the floor of a NumPy engine")  # fmt: skip
     shape = (BATCH, HEADS, CONTEXT, WIDTH // HEADS)
     arrays = tuple(rng.standard_normal(shape).astype(np.float32) for _ in range(3))
     best = fastest(
