@@ -1,7 +1,8 @@
 """Modules written whole, as the one ONNX op made for them, instead of op by op: BatchNorm in eval mode
 (BatchNormalization, its running statistics as initializers), Embedding (Gather on the index input, which
-the graph cannot record: indices are integers) and AdaptiveAvgPool2d to 1×1 (GlobalAveragePool, any
-image size)."""
+the graph cannot record: indices are integers), AdaptiveAvgPool2d to 1×1 (GlobalAveragePool, any
+image size) and the recurrent layers RNN / LSTM / GRU (ONNX's ops of those names, one per layer:
+``nn.onnx.recurrent``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from nn.embedding import Embedding
 from nn.layers import _BatchNorm
 from nn.module import Module
 from nn.onnx.builder import GraphBuilder
+from nn.onnx.recurrent import recurrent
+from nn.recurrent import GRU, LSTM, RNN
 
-# a unit: (builder, the module, its path, the names of its input values, a name per parameter/buffer)
+# a unit: (builder, the module, the names of its input values, a name per parameter/buffer)
 # -> one value name per Tensor the module returned
 Unit = Callable[[GraphBuilder, Any, list[str], Callable[[Any], str]], list[str]]
 
@@ -45,4 +48,6 @@ def unit_for(module: Module) -> Unit | None:
         return _embedding
     if isinstance(module, AdaptiveAvgPool2d) and _to_one(module):
         return _global_average
+    if isinstance(module, (RNN, LSTM, GRU)):
+        return recurrent
     return None
