@@ -223,7 +223,13 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         pre_hooks = self.__dict__.get("_forward_pre_hooks")
         if pre_hooks:
-            for hook in list(pre_hooks.values()):
+            keyword = self.__dict__.get("_with_kwargs", ())
+            for key, hook in list(pre_hooks.items()):
+                if key in keyword:
+                    replaced = hook(self, args, kwargs)
+                    if replaced is not None:
+                        args, kwargs = replaced
+                    continue
                 replaced = hook(self, args)
                 if replaced is not None:
                     args = replaced if isinstance(replaced, tuple) else (replaced,)
@@ -234,34 +240,47 @@ class Module:
             output = self.forward(*args, **kwargs)
         hooks = self.__dict__.get("_forward_hooks")
         if hooks:
-            for hook in list(hooks.values()):
-                replaced = hook(self, args, output)
+            keyword = self.__dict__.get("_with_kwargs", ())
+            for key, hook in list(hooks.items()):
+                replaced = hook(self, args, kwargs, output) if key in keyword else hook(self, args, output)
                 if replaced is not None:
                     output = replaced
         return output
 
-    def register_forward_hook(self, hook: Callable[[Module, tuple[Any, ...], Any], Any]) -> RemovableHandle:
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, with_kwargs: bool = False
+    ) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward pass (a non-None result replaces the
-        output), as PyTorch does; returns a handle whose ``remove()`` unregisters it."""
-        return self._register("_forward_hooks", hook)
+        output), as PyTorch does; ``with_kwargs``: ``hook(module, inputs, kwargs, output)``, for modules
+        called with keyword arguments. Returns a handle whose ``remove()`` unregisters it."""
+        return self._register("_forward_hooks", hook, with_kwargs)
 
-    def register_forward_pre_hook(self, hook: Callable[[Module, tuple[Any, ...]], Any]) -> RemovableHandle:
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, with_kwargs: bool = False
+    ) -> RemovableHandle:
         """Call ``hook(module, inputs)`` before every forward pass; a non-None result replaces the inputs
-        (a tuple, or one value)."""
-        return self._register("_forward_pre_hooks", hook)
+        (a tuple, or one value). ``with_kwargs``: ``hook(module, inputs, kwargs)``, whose non-None result is
+        the pair (inputs, kwargs) to use."""
+        return self._register("_forward_pre_hooks", hook, with_kwargs)
 
     def register_full_backward_hook(self, hook: Callable[[Module, Any, Any], Any]) -> RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` in backward, when the gradients of this module's
         tensor inputs are made (``grad_output``: its outputs'); a returned tuple replaces ``grad_input``."""
         return self._register("_backward_hooks", hook)
 
-    def _register(self, registry: str, hook: Callable[..., Any]) -> RemovableHandle:
+    def _register(
+        self, registry: str, hook: Callable[..., Any], with_kwargs: bool = False
+    ) -> RemovableHandle:
         hooks = self.__dict__.get(registry)
         if hooks is None:
             hooks = {}
             object.__setattr__(self, registry, hooks)
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
+        if with_kwargs:
+            if "_with_kwargs" not in self.__dict__:
+                object.__setattr__(self, "_with_kwargs", set())
+            self.__dict__["_with_kwargs"].add(handle.id)
         return handle
 
     # -- traversal (PyTorch's names and order) -------------------------------------------------------

@@ -58,7 +58,10 @@ def run(model: Module, args: Sequence[Tensor], is_unit: Callable[[Module], bool]
     """Call ``model(*args)`` in eval mode with float inputs recording, hooks noting every module call."""
     inputs = [Tensor(a.numpy().copy(), dtype=a.dtype, requires_grad=a.dtype.kind == "f") for a in args]
     calls: list[Call] = []
-    handles = [module.register_forward_hook(_recorder(path, calls)) for path, module in model.named_modules()]
+    handles = [
+        module.register_forward_hook(_recorder(path, calls), with_kwargs=True)
+        for path, module in model.named_modules()
+    ]
     try:
         with evaluating(model), enable_grad():
             outputs = tensors_in(model(*inputs))
@@ -74,9 +77,9 @@ def run(model: Module, args: Sequence[Tensor], is_unit: Callable[[Module], bool]
     return Run(inputs, outputs, order, units, _innermost_paths(calls))
 
 
-def _recorder(path: str, calls: list[Call]) -> Callable[[Module, tuple[Any, ...], Any], None]:
-    def hook(module: Module, args: tuple[Any, ...], output: Any) -> None:
-        calls.append(Call(path, module, tensors_in(args), tensors_in(output)))
+def _recorder(path: str, calls: list[Call]) -> Callable[..., None]:
+    def hook(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any) -> None:
+        calls.append(Call(path, module, tensors_in(args) + tensors_in(kwargs), tensors_in(output)))
 
     return hook
 

@@ -1,6 +1,6 @@
-"""A Module's hooks beyond ``register_forward_hook``: ``register_forward_pre_hook`` and
-``register_full_backward_hook`` see and replace what PyTorch's do (values, None for inputs that need
-no gradient, order), each scenario run on both libraries."""
+"""A Module's hooks beyond ``register_forward_hook``: ``register_forward_pre_hook``,
+``register_full_backward_hook`` and both forward hooks ``with_kwargs`` see and replace what PyTorch's do
+(values, None for inputs that need no gradient, order), each scenario run on both libraries."""
 
 from __future__ import annotations
 
@@ -72,7 +72,29 @@ def _pre_hook_replaces_the_input(torch: Any) -> Any:
     return first, layer(torch.tensor(X))
 
 
+def _hooks_with_keyword_arguments(torch: Any) -> Any:
+    """``with_kwargs=True``: a pre-hook sees and replaces (args, kwargs), a forward hook sees kwargs."""
+    cell, seen = torch.nn.GRUCell(3, 2).double(), []
+
+    def before(module: Any, args: Any, kwargs: Any) -> Any:
+        seen.append(sorted(kwargs))
+        return (args[0] * 2,), {"hx": kwargs["hx"] + 1}
+
+    def after(module: Any, args: Any, kwargs: Any, output: Any) -> Any:
+        seen.append(kwargs["hx"])
+        return output * 3
+
+    cell.register_forward_pre_hook(before, with_kwargs=True)
+    cell.register_forward_hook(after, with_kwargs=True)
+    with torch.no_grad():
+        for p in cell.parameters():
+            p.fill_(0.1)
+        out = cell(torch.tensor(X), hx=torch.zeros(2, 2, dtype=torch.float64))
+    return (out, *seen)
+
+
 SCENARIOS: dict[str, Callable[[Any], Any]] = {
+    "hooks with_kwargs see and replace keyword arguments": _hooks_with_keyword_arguments,
     "a backward hook sees both gradients and replaces grad_input": _backward_hook_sees_and_replaces,
     "an input without grad gives grad_input (None,)": _input_without_grad,
     "hooks inside a Sequential, in backward's order, removable": _inside_a_sequential,

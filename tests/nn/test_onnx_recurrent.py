@@ -61,18 +61,22 @@ def test_a_layer_and_its_final_states_run_alike_at_two_batch_sizes(
 class Seeded(nn.Module):
     """A recurrent layer started from states the caller gives: h_0, or h_0 and c_0 for an LSTM."""
 
-    def __init__(self, inner: nn.Module) -> None:
+    def __init__(self, inner: nn.Module, keyword: bool) -> None:
         super().__init__()
-        self.inner = inner
+        self.inner, self.keyword = inner, keyword
 
     def forward(self, x: torch.Tensor, *states: torch.Tensor) -> Any:
-        return self.inner(x, states if len(states) == 2 else states[0])
+        hx = states if len(states) == 2 else states[0]
+        return self.inner(x, hx=hx) if self.keyword else self.inner(x, hx)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("num_layers", [1, 2])
-def test_given_initial_states_are_sliced_per_layer_and_direction(kind: str, num_layers: int) -> None:
-    model = Seeded(layer(kind, num_layers=num_layers, bidirectional=True, batch_first=True))
+@pytest.mark.parametrize("keyword", [False, True], ids=["positional", "hx="])
+def test_given_initial_states_are_sliced_per_layer_and_direction(
+    kind: str, num_layers: int, keyword: bool
+) -> None:
+    model = Seeded(layer(kind, num_layers=num_layers, bidirectional=True, batch_first=True), keyword)
     count = 2 if kind == "lstm" else 1
 
     def batch(n: int) -> list[torch.Tensor]:
