@@ -173,7 +173,7 @@ class _Writer:
         call = self.first.units[node]
         unit = unit_for(call.module)
         assert unit is not None
-        names = unit(self.builder, call.module, [self.values[t] for t in call.inputs], self._parameter)
+        names = unit(self.builder, call, [self.values[t] for t in call.inputs], self._parameter)
         for out, name in zip(call.outputs, names):
             self.values.setdefault(out, name)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from nn.onnx.builder import GraphBuilder
+from nn.onnx.trace import Call
 
 # per mode: the ONNX op, and PyTorch's gates in ONNX's order (LSTM i,f,g,o -> i,o,f,c; GRU r,z,n -> z,r,h)
 _KINDS = {
@@ -18,9 +19,20 @@ _KINDS = {
 }
 
 
-def recurrent(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+def recurrent(b: GraphBuilder, call: Call, ins: list[str], name: Callable[[Any], str]) -> list[str]:
     """A recurrent layer's call, reading x (and h_0, or (h_0, c_0), when given) and giving what the module
-    returns: the output sequence, then h_n (and c_n) of shape (num_layers·directions, batch, H)."""
+    returns: the output sequence, then h_n (and c_n) of shape (num_layers·directions, batch, H). An
+    unbatched call (x of shape (L, input)) runs as a batch of one, its batch axis removed again."""
+    module: Any = call.module
+    if call.inputs[0].ndim == 2:
+        batched = _call(b, module, [b.unsqueeze(x, [1]) for x in ins], name, batch_first=False)
+        return [b.squeeze(x, [1]) for x in batched]
+    return _call(b, module, ins, name, module.batch_first)
+
+
+def _call(
+    b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str], batch_first: bool
+) -> list[str]:
     op_type, order = _KINDS[module.mode]
     suffixes = ("", "_reverse") if module.bidirectional else ("",)
     count = len(suffixes)
@@ -34,7 +46,7 @@ def recurrent(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any]
         ]
         return _stacked(b, per_direction)
 
-    steps = b.add("Transpose", [ins[0]], perm=[1, 0, 2]) if module.batch_first else ins[0]
+    steps = b.add("Transpose", [ins[0]], perm=[1, 0, 2]) if batch_first else ins[0]
     finals: list[list[str]] = [[] for _ in range(2 if op_type == "LSTM" else 1)]
     for layer in range(module.num_layers):
         bias = stacked(layer, "bias_ih", "bias_hh") if module.bias else ""
@@ -50,7 +62,7 @@ def recurrent(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any]
             if count == 1
             else b.add("Reshape", [b.add("Transpose", [y], perm=[0, 2, 1, 3]), b.ints([0, 0, -1])])
         )
-    output = b.add("Transpose", [steps], perm=[1, 0, 2]) if module.batch_first else steps
+    output = b.add("Transpose", [steps], perm=[1, 0, 2]) if batch_first else steps
     return [output, *(kept[0] if len(kept) == 1 else b.add("Concat", kept, axis=0) for kept in finals)]
 
 

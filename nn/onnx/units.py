@@ -15,23 +15,26 @@ from nn.layers import _BatchNorm
 from nn.module import Module
 from nn.onnx.builder import GraphBuilder
 from nn.onnx.recurrent import recurrent
+from nn.onnx.trace import Call
 from nn.recurrent import GRU, LSTM, RNN
 
-# a unit: (builder, the module, the names of its input values, a name per parameter/buffer)
+# a unit: (builder, the module's call, the names of its input values, a name per parameter/buffer)
 # -> one value name per Tensor the module returned
-Unit = Callable[[GraphBuilder, Any, list[str], Callable[[Any], str]], list[str]]
+Unit = Callable[[GraphBuilder, Call, list[str], Callable[[Any], str]], list[str]]
 
 
-def _batch_norm(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+def _batch_norm(b: GraphBuilder, call: Call, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+    module: Any = call.module
     stats = [name(t) for t in (module.weight, module.bias, module.running_mean, module.running_var)]
     return [b.add("BatchNormalization", [ins[0], *stats], epsilon=float(module.eps))]
 
 
-def _embedding(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+def _embedding(b: GraphBuilder, call: Call, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+    module: Any = call.module
     return [b.add("Gather", [name(module.weight), ins[0]], axis=0)]
 
 
-def _global_average(b: GraphBuilder, module: Any, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+def _global_average(b: GraphBuilder, call: Call, ins: list[str], name: Callable[[Any], str]) -> list[str]:
     return [b.add("GlobalAveragePool", ins)]
 
 

@@ -166,3 +166,12 @@ def test_a_bare_lstm_returns_output_and_both_final_states_element_by_element() -
     # the last step of each forward run and the first of each backward run are the final states
     np.testing.assert_allclose(h_n[2], output[-1, :, :4], rtol=1e-6)
     np.testing.assert_allclose(h_n[3], output[0, :, 4:], rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_unbatched_sequence_runs_as_a_batch_of_one_and_loses_that_axis_again(kind: str) -> None:
+    model = layer(kind, num_layers=2, bidirectional=True, batch_first=True)  # ignored without a batch
+    count = 2 if kind == "lstm" else 1
+    states = [torch.randn(4, 5) for _ in range(count)]
+    assert_runs_alike(model, [torch.randn(6, 3)], [torch.randn(9, 3)], dynamic_axes={"input": {0: "steps"}})
+    assert_runs_alike(Seeded(model, keyword=False), [torch.randn(6, 3), *states])
