@@ -76,6 +76,9 @@ Swish = SiLU
 class Softplus(Activation):
     function = staticmethod(F.softplus)
 
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__(beta=beta, threshold=threshold)
+
 
 class Softsign(Activation):
     function = staticmethod(F.softsign)

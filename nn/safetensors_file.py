@@ -22,7 +22,7 @@ from autograd.files import atomic_write
 SUFFIX = ".safetensors"
 HEADER_LIMIT = 100_000_000  # the largest JSON header read, in bytes (the reference reader's cap)
 _WRITTEN = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1",
-            "U8": "u1", "BOOL": "?"}  # fmt: skip
+            "U64": "<u8", "U32": "<u4", "U16": "<u2", "U8": "u1", "BOOL": "?"}  # fmt: skip
 _READ = {**_WRITTEN, "BF16": "<u2"}  # bfloat16 is read as its bits, then widened to float32 exactly
 _NAMES = {np.dtype(code): name for name, code in _WRITTEN.items()}
 
@@ -50,7 +50,7 @@ class _Invalid(Exception):
 
 def is_safetensors(path: str | os.PathLike[str]) -> bool:
     """Whether ``path``'s name ends in ``.safetensors``: the suffix that picks this format over ``.npz``."""
-    return Path(path).suffix == SUFFIX
+    return Path(path).suffix.lower() == SUFFIX
 
 
 def save_file(
@@ -166,6 +166,8 @@ def _parse(raw: bytes, data_size: int) -> Header:
         raise _Invalid(f"the header is not UTF-8 ({error})") from None
     except ValueError as error:
         raise _Invalid(f"the header is not JSON ({error})") from None
+    except RecursionError:
+        raise _Invalid("the header nests JSON too deeply to be a safetensors header") from None
     if not isinstance(header, dict):
         raise _Invalid(f"the header is a JSON {type(header).__name__}, not an object")
     metadata = header.pop("__metadata__", {})

@@ -75,7 +75,6 @@ selu = Tensor.selu
 gelu = Tensor.gelu
 swish = Tensor.swish
 silu = Tensor.silu
-softplus = Tensor.softplus
 softsign = Tensor.softsign
 hard_sigmoid = Tensor.hard_sigmoid
 hardsigmoid = hard_sigmoid  # PyTorch's spelling
@@ -85,6 +84,15 @@ log_softmax = Tensor.log_softmax
 
 
 REDUCTIONS = ("mean", "sum", "none")
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(beta·x)) / beta, and x itself where beta·x > threshold, as PyTorch computes it (beta 1
+    and no value past the threshold, the usual case: one rule-table node)."""
+    scaled = x if beta == 1 else x * beta
+    smooth = scaled.softplus() if beta == 1 else scaled.softplus() / beta
+    linear = scaled.numpy() > threshold
+    return where(linear, x, smooth) if linear.any() else smooth
 
 
 def _require_tensor(function: str, what: str, value: Any) -> None:

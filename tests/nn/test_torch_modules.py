@@ -66,6 +66,21 @@ def test_activation_modules_take_pytorchs_arguments() -> None:
     assert repr(nn.Softmax(dim=1)) == "Softmax(dim=1)"
 
 
+@pytest.mark.parametrize(("beta", "threshold"), [(1.0, 20.0), (2.0, 20.0), (0.5, 3.0), (2.0, 1.0)])
+def test_softplus_takes_beta_and_threshold_as_pytorch_values_and_gradients(
+    beta: float, threshold: float
+) -> None:
+    real = pytest.importorskip("torch", reason="compared with PyTorch's Softplus")
+    x = np.array([-30.0, -1.0, 0.0, 0.5, 3.0, 9.0, 10.5, 11.0, 40.0])
+    ours, theirs = torch.tensor(x, requires_grad=True), real.tensor(x, requires_grad=True)
+    got, want = nn.Softplus(beta=beta, threshold=threshold)(ours), real.nn.Softplus(beta, threshold)(theirs)
+    (got * torch.tensor(np.arange(9.0))).sum().backward()
+    (want * real.arange(9.0, dtype=real.float64)).sum().backward()
+    np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-14, atol=1e-14)
+    assert repr(nn.Softplus(beta=beta, threshold=threshold)) == repr(real.nn.Softplus(beta, threshold))
+
+
 class Net(nn.Module):
     def __init__(self) -> None:
         super().__init__()
