@@ -25,7 +25,8 @@ from autograd import Tensor
 from nn.safetensors_file import HEADER_LIMIT, load_file, read_arrays, read_header, save_file
 
 DTYPES = [
-    "float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "bool"
+    "float64", "float32", "float16", "int64", "int32", "int16", "int8",
+    "uint64", "uint32", "uint16", "uint8", "bool",
 ]  # fmt: skip
 
 
