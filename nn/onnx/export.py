@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,16 +46,19 @@ def export(
     inputs = _example_inputs(args)
     in_names = _names(input_names, len(inputs), "input", "input_names")
     by_input = _dynamic_by_input(dynamic_axes or {}, in_names, inputs)
+    if not hasattr(f, "write") and not Path(f).parent.is_dir():
+        raise FileNotFoundError(f"export: the folder of {f} does not exist")
     is_unit = lambda module: unit_for(module) is not None  # noqa: E731
     first = run(model, inputs, is_unit)
-    second = run(model, varied(inputs, by_input), is_unit)
     out_names = _names(output_names, len(first.outputs), "output", "output_names")
     unknown = set(dynamic_axes or {}) - set(in_names) - set(out_names)
     if unknown:
         raise ValueError(
             f"export: dynamic_axes names {sorted(unknown)}, which are neither inputs nor outputs"
         )
-    pairs = twins(first, second, model)
+    pairs = [twins(first, _rerun(model, inputs, by_input, is_unit), model)]
+    larger = _probe(model, inputs, by_input, is_unit) if by_input else None
+    pairs += [twins(first, larger, model)] if larger is not None else []
     graph = _Writer(onnx, opset_version, model, first, pairs)
     proto = graph.proto(in_names, out_names, dynamic_axes or {})
     onnx.checker.check_model(proto, full_check=True)
@@ -64,6 +67,34 @@ def export(
         f.write(data)
     else:
         atomic_write_bytes(Path(f), data)
+
+
+def _rerun(
+    model: Module,
+    inputs: list[Tensor],
+    dynamic: dict[int, dict[int, int]],
+    is_unit: Callable[[Module], bool],
+    grow: Callable[[int, int], int] = lambda n, j: n + 1 + j,
+) -> Run:
+    """The model run again on other values and ``grow(n, j)`` sizes along the dynamic axes."""
+    try:
+        return run(model, varied(inputs, dynamic, grow), is_unit)
+    except Exception as error:  # the model's own refusal of those sizes, whatever its type
+        raise OnnxExportError(
+            f"{type(model).__name__} could not run on other values and sizes along the dynamic axes, which "
+            f"export tries to learn what varies ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _probe(
+    model: Module, inputs: list[Tensor], dynamic: dict[int, dict[int, int]], is_unit: Callable[[Module], bool]
+) -> Run | None:
+    """A run at 2n + 1 along the dynamic axes, or None if the model cannot take that size (a context
+    length, say): sizes that one more row does not change (n // 2 for n = 8) show here."""
+    try:
+        return _rerun(model, inputs, dynamic, is_unit, grow=lambda n, j: 2 * n + 1 + j)
+    except OnnxExportError:
+        return None
 
 
 def _onnx() -> Any:
@@ -106,22 +137,31 @@ def _axes(spec: Mapping[int, str] | Sequence[int], name: str) -> dict[int, str]:
     return {int(axis): f"{name}_dynamic_axes_{i + 1}" for i, axis in enumerate(spec)}
 
 
-def _dynamic_by_input(dynamic: DynamicAxes, names: list[str], inputs: list[Tensor]) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = {}
+def _dynamic_by_input(
+    dynamic: DynamicAxes, names: list[str], inputs: list[Tensor]
+) -> dict[int, dict[int, int]]:
+    """Per input position, its dynamic axes and each one's group: axes that share a label (``"batch"``
+    on two inputs) are one size and grow alike in the probing runs; the list form's are one group."""
+    found: dict[int, dict[int, int]] = {}
+    groups: dict[str, int] = {}
     for position, (name, tensor) in enumerate(zip(names, inputs)):
         if name in dynamic:
-            axes = list(_axes(dynamic[name], name))
+            spec = dynamic[name]
+            axes = _axes(spec, name)
             bad = [a for a in axes if not 0 <= a < tensor.ndim]
             if bad:
                 raise ValueError(f"export: dynamic_axes for {name!r} name axes {bad}; it has {tensor.ndim}")
-            found[position] = axes
+            labels = axes if isinstance(spec, Mapping) else dict.fromkeys(axes, "")
+            found[position] = {axis: groups.setdefault(label, len(groups)) for axis, label in labels.items()}
     return found
 
 
 class _Writer:
     """Turns one traced run into ONNX nodes, values and initializers."""
 
-    def __init__(self, onnx: Any, opset: int, model: Module, first: Run, pairs: dict[Tensor, Tensor]) -> None:
+    def __init__(
+        self, onnx: Any, opset: int, model: Module, first: Run, pairs: list[dict[Tensor, Tensor]]
+    ) -> None:
         self.onnx, self.model, self.first = onnx, model, first
         self.builder = GraphBuilder(onnx, opset)
         self.context = Context(self.builder, pairs)
@@ -133,14 +173,16 @@ class _Writer:
         helper, b, first = self.onnx.helper, self.builder, self.first
         inputs = []
         for node, name in zip(first.inputs, in_names):
-            self.values[node] = b.claim(name)
+            self.values[node] = self.context.inputs[id(node.numpy())] = b.claim(name)
             inputs.append(self._value_info(name, node, _axes(dynamic.get(name, {}), name)))
+        for name in out_names:  # before any node takes a name, so outputs may be called "softmax"
+            b.claim(name)
         for node in first.order:
             if node not in self.values:
                 self._write(node)
         outputs = []
         for node, name in zip(first.outputs, out_names):
-            self._name_output(node, b.claim(name))
+            self._name_output(node, name)
             outputs.append(self._value_info(name, node, _axes(dynamic.get(name, {}), name)))
         initializers = [self.onnx.numpy_helper.from_array(a, name) for name, a in b.initializers.items()]
         graph = helper.make_graph(b.nodes, type(self.model).__name__, inputs, outputs, initializers)
@@ -190,8 +232,11 @@ class _Writer:
         """A parameter or buffer by name; any other constant checked to be the same in the second run."""
         if id(node) in self.owned:
             return self._parameter(node)
-        twin = self.context.twins.get(node, node)
-        if twin.shape != node.shape or not np.array_equal(twin.numpy(), node.numpy(), equal_nan=True):
+        twins = self.context.others(node)
+        if any(
+            t.shape != node.shape or not np.array_equal(t.numpy(), node.numpy(), equal_nan=True)
+            for t in twins
+        ):
             users = [
                 self.first.paths.get(n, "") for n in self.first.order if any(p is node for p in n.parents)
             ]

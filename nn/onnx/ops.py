@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,19 +21,29 @@ INT64_MIN = -(2**63)
 
 @dataclass
 class Context:
-    """What converters share: the builder, and each node's twin in the second traced run (other
-    sizes along the dynamic axes), which tells the dimensions that vary."""
+    """What converters share: the builder, each node's twins in the other traced runs (other sizes
+    along the dynamic axes), which tell the dimensions that vary, and the graph inputs by the identity
+    of their arrays (a mask or an index recorded as a constant may be an input itself)."""
 
     builder: GraphBuilder
-    twins: dict[Tensor, Tensor]
+    twins: list[dict[Tensor, Tensor]]
+    inputs: dict[int, str] = field(default_factory=dict)
+
+    def others(self, node: Tensor) -> list[Tensor]:
+        """``node``'s twins in the other runs."""
+        return [pairs.get(node, node) for pairs in self.twins]
 
     def varying(self, node: Tensor) -> tuple[bool, ...]:
         """Per dimension of ``node``, whether it changes with the dynamic axes."""
-        twin = self.twins.get(node, node)
-        return tuple(a != b for a, b in zip(node.shape, twin.shape))
+        seen = [other.shape for other in self.others(node)]
+        return tuple(any(shape[i] != n for shape in seen) for i, n in enumerate(node.shape))
 
-    def twin_ctx(self, node: Tensor) -> Any:
-        return self.twins.get(node, node).ctx
+    def array(self, values: np.ndarray, dtype: Any = None) -> str:
+        """The graph input whose array ``values`` is, else a constant holding it."""
+        name = self.inputs.get(id(values))
+        if name is not None:
+            return name
+        return self.builder.initializer(np.asarray(values, dtype=dtype))
 
 
 Converter = Callable[[Context, Tensor, list[str]], str]
@@ -156,13 +166,13 @@ def _reshape(cx: Context, node: Tensor, ins: list[str]) -> str:
     the input's) where it is the input's own, and -1 (inferred) for at most one other."""
     shape = list(node.ctx["shape"])
     varying = cx.varying(node)
-    inputs = node.parents[0]
-    copied = [
-        i
-        for i, v in enumerate(varying)
-        if v and i < inputs.ndim and cx.varying(inputs)[i] and inputs.shape[i] == shape[i]
-        and all(inputs.shape[j] == shape[j] for j in range(i))
-    ]  # fmt: skip
+    runs = [node, *cx.others(node)]
+
+    def own(i: int) -> bool:
+        """Whether dimension i and all before it are the input's, in every run."""
+        return all(t.parents[0].shape[: i + 1] == tuple(t.ctx["shape"][: i + 1]) for t in runs)
+
+    copied = [i for i, v in enumerate(varying) if v and i < node.parents[0].ndim and own(i)]
     for i in copied:
         shape[i] = 0
     inferred = [i for i, v in enumerate(varying) if v and i not in copied]
@@ -226,8 +236,7 @@ def _pad(cx: Context, node: Tensor, ins: list[str]) -> str:
 
 
 def _where(cx: Context, node: Tensor, ins: list[str]) -> str:
-    b = cx.builder
-    return b.add("Where", [b.initializer(np.asarray(node.ctx["mask"], dtype=bool)), *ins])
+    return cx.builder.add("Where", [cx.array(node.ctx["mask"], bool), *ins])
 
 
 def _getitem(cx: Context, node: Tensor, ins: list[str]) -> str:
@@ -288,8 +297,8 @@ def _gather(cx: Context, node: Tensor, x: str, items: list[Any], arrays: list[in
         chosen = np.flatnonzero(chosen) if chosen.ndim == 1 else None  # type: ignore[assignment]
     if chosen is None or chosen.dtype.kind not in "iu":
         raise OnnxExportError("indexing with a multi-dimensional bool mask has no fixed-shape ONNX form")
-    b = cx.builder
-    return b.add("Gather", [x, b.initializer(chosen.astype(np.int64))], axis=position)
+    given = cx.inputs.get(id(items[position]))  # an index that is a graph input stays one
+    return cx.builder.add("Gather", [x, given or cx.array(chosen.astype(np.int64))], axis=position)
 
 
 # -- windows, normalisation, attention ------------------------------------------------------------------
@@ -344,7 +353,8 @@ def _rms_norm(cx: Context, node: Tensor, ins: list[str]) -> str:
 
 
 def _attention(cx: Context, node: Tensor, ins: list[str]) -> str:
-    """softmax(q kᵀ · scale + mask) v, a bool mask as 0 / -inf added, as the engine's rule computes it."""
+    """softmax(q kᵀ · scale + mask) v as the engine's rule computes it: a bool mask added as 0 / -inf, a
+    query row with every key masked out giving zeros."""
     b, dtype, ctx = cx.builder, node.dtype, node.ctx
     if ctx["p"] > 0:
         raise OnnxExportError("scaled_dot_product_attention with dropout_p > 0: export in eval mode")
@@ -352,12 +362,53 @@ def _attention(cx: Context, node: Tensor, ins: list[str]) -> str:
     rank = node.parents[1].ndim
     keys = b.add("Transpose", [k], perm=[*range(rank - 2), rank - 1, rank - 2])
     scores = b.add("MatMul", [b.add("Mul", [q, b.scalar(ctx["scale"], dtype)]), keys])
+    dead = None
     if ctx["allowed"] is not None:
-        blocked = np.where(ctx["allowed"], 0.0, -np.inf).astype(dtype)
-        scores = b.add("Add", [scores, b.initializer(blocked)])
+        blocked, dead = _blocked(cx, node, q, k)
+        scores = b.add("Add", [scores, blocked])
     if len(ins) > 3:
         scores = b.add("Add", [scores, ins[3]])
-    return b.add("MatMul", [b.add("Softmax", [scores], axis=-1), v])
+    weights = b.add("Softmax", [scores], axis=-1)
+    if dead is not None:
+        weights = b.add("Where", [dead, b.scalar(0.0, dtype), weights])
+    return b.add("MatMul", [weights, v])
+
+
+def _blocked(cx: Context, node: Tensor, q: str, k: str) -> tuple[str, str | None]:
+    """The additive mask (0 where a query attends, -inf elsewhere) and the rows that attend nowhere (None
+    when there are none): the causal mask built from the sizes in the graph, a mask given as an input
+    turned into one in the graph, any other mask a constant, which must be the same in every run."""
+    b, dtype, allowed = cx.builder, node.dtype, node.ctx["allowed"]
+    others = [t.ctx["allowed"] for t in cx.others(node)]
+    if all(_is_causal(a) for a in (allowed, *others)):  # no query sees nothing: key 0 is every row's
+        size = b.add("Concat", [_last_but_one(b, q), _last_but_one(b, k)], axis=0)
+        minus = cx.builder.onnx.numpy_helper.from_array(np.full(1, -np.inf, dtype=dtype))
+        return b.add("Trilu", [b.add("ConstantOfShape", [size], value=minus), b.ints([1])], upper=1), None
+    if id(allowed) in cx.inputs:
+        mask = cx.inputs[id(allowed)]
+        additive = b.add("Where", [mask, b.scalar(0.0, dtype), b.scalar(-np.inf, dtype)])
+        some = b.reduce(
+            "ReduceMax", b.add("Cast", [mask], to=_onnx_dtype(cx, np.dtype(np.int32))), [-1], True
+        )
+        return additive, b.add("Equal", [some, b.initializer(np.zeros((), np.int32))])
+    if any(other.shape != allowed.shape or not np.array_equal(other, allowed) for other in others):
+        raise OnnxExportError(
+            "scaled_dot_product_attention: its mask changed with the input but is not an input itself "
+            "(computed outside the graph); pass the mask as an input or use is_causal"
+        )
+    dead = ~allowed.any(axis=-1, keepdims=True)
+    return b.initializer(np.where(allowed, 0.0, -np.inf).astype(dtype)), b.initializer(
+        dead
+    ) if dead.any() else None
+
+
+def _is_causal(allowed: np.ndarray) -> bool:
+    return allowed.ndim == 2 and np.array_equal(allowed, np.tril(np.ones(allowed.shape, bool)))
+
+
+def _last_but_one(b: GraphBuilder, x: str) -> str:
+    """The size of ``x``'s last-but-one axis (the sequence), as a 1-element int64 tensor."""
+    return b.add("Slice", [b.add("Shape", [x]), b.ints([-2]), b.ints([-1])])
 
 
 CONVERTERS: dict[str, Converter] = {

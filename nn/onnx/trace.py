@@ -109,36 +109,81 @@ def _innermost_paths(calls: Iterable[Call]) -> dict[Tensor, str]:
     return paths
 
 
-def varied(args: Sequence[Tensor], dynamic: Mapping[int, Iterable[int]]) -> list[Tensor]:
-    """``args`` with other values (each flipped along every axis; floats also scaled) and one more row
-    along each dynamic axis (a copy of the last: indices stay valid)."""
+def varied(
+    args: Sequence[Tensor], dynamic: Mapping[int, Mapping[int, int]], grow: Callable[[int, int], int]
+) -> list[Tensor]:
+    """``args`` with other values (each flipped along every axis; floats also scaled, bools negated) and
+    size ``grow(n, group)`` along each dynamic axis of size n (the last row repeated: indices stay valid;
+    axes of different groups never grow alike, so a reshape that swaps two of them shows)."""
     result = []
     for position, arg in enumerate(args):
         array = np.flip(arg.numpy())
-        for axis in dynamic.get(position, ()):
-            array = np.concatenate([array, np.take(array, [-1], axis=axis)], axis=axis)
+        for axis, group in dynamic.get(position, {}).items():
+            extra = grow(array.shape[axis], group) - array.shape[axis]
+            last = np.take(array, [-1], axis=axis)
+            array = np.concatenate([array, np.repeat(last, extra, axis=axis)], axis=axis)
         if array.dtype.kind == "f":
             array = array * array.dtype.type(0.875) + array.dtype.type(0.0625)
+        elif array.dtype.kind == "b":
+            array = ~array
         result.append(Tensor(np.ascontiguousarray(array), dtype=array.dtype))
     return result
 
 
 def twins(first: Run, second: Run, model: Module) -> dict[Tensor, Tensor]:
-    """Each node of ``first`` paired with the same op of ``second``; an error if the graphs differ."""
+    """Each node of ``first`` paired with the same op of ``second``; an error if the graphs differ, or if
+    an op's recorded constants (a mask, an index, a number) differ other than through the inputs
+    themselves: they were computed from the input outside the graph."""
     if len(first.order) != len(second.order) or len(first.outputs) != len(second.outputs):
         raise OnnxExportError(
             f"{type(model).__name__}'s graph changed when the input's values (or dynamic sizes) changed: "
             "its forward branches on the data, which one exported graph cannot follow"
         )
     pairs = dict(zip(first.order, second.order))
+    inputs = {id(t.numpy()) for run in (first, second) for t in run.inputs}
     for a, b in pairs.items():
+        where = first.paths.get(a, "") or "the top module"
         if a.rule is not b.rule or len(a.shape) != len(b.shape):
-            where = first.paths.get(a, "") or "the top module"
             raise OnnxExportError(
                 f"the graph of {where} changed when the input changed ({_name(a)} became {_name(b)}): "
                 "its forward branches on the data or on the sizes, which one exported graph cannot follow"
             )
+        drifted = _drifted(a.ctx, b.ctx, inputs)
+        if drifted is not None:
+            raise OnnxExportError(
+                f"the op {_name(a)!r} in {where} uses a constant ({drifted}) that changed with the input: it "
+                "is computed from the input outside the graph (a mask from a comparison, an index, a size), "
+                "which one exported graph cannot follow"
+            )
     return pairs
+
+
+SIZES = frozenset({"saved", "shape", "window", "seed", "allowed"})  # follow the sizes, or read by converters
+
+
+def _drifted(first: Any, second: Any, inputs: set[int]) -> str | None:
+    """The name of a recorded constant that differs between two runs of one op, or None."""
+    items = first.items() if isinstance(first, dict) else enumerate(first)
+    others = second if isinstance(second, dict) else dict(enumerate(second))
+    for key, value in items:
+        if key not in SIZES and not _same(value, others[key], inputs):
+            return f"its {key}" if isinstance(key, str) else f"parameter {key}"
+    return None
+
+
+def _same(a: Any, b: Any, inputs: set[int]) -> bool:
+    if isinstance(a, np.ndarray):
+        in_graph = id(a) in inputs and id(b) in inputs  # an input's own array: written as that input
+        return in_graph or (isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b))
+    if isinstance(a, (tuple, list)):
+        return (
+            isinstance(b, (tuple, list))
+            and len(a) == len(b)
+            and all(_same(x, y, inputs) for x, y in zip(a, b))
+        )
+    if isinstance(a, (int, float, slice, str, type(None))):
+        return bool(a == b) or (isinstance(a, float) and a != a and b != b)
+    return True
 
 
 def _name(node: Tensor) -> str:

@@ -243,3 +243,98 @@ def test_a_decoder_layer_with_a_causal_mask_and_two_inputs_runs_alike() -> None:
         input_names=["target", "memory"],
         dynamic_axes=batch,
     )
+
+
+# -- masks, sizes and names the traced runs must get right ------------------------------------------------
+
+
+class Gated(nn.Module):
+    def forward(self, scores: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+        return torch.where(keep, scores, torch.zeros(()) - 5.0).softmax(dim=-1)
+
+
+def test_a_bool_mask_given_as_an_input_stays_an_input_of_the_graph() -> None:
+    first = [torch.randn(2, 4), torch.tensor(np.array([[1, 1, 1, 0], [1, 1, 0, 0]], bool))]
+    other = [torch.randn(3, 4), torch.tensor(np.array([[1, 0, 0, 0], [1, 1, 1, 1], [0, 1, 0, 1]], bool))]
+    batch = {"scores": {0: "batch"}, "keep": {0: "batch"}}
+    proto = assert_runs_alike(Gated(), first, other, input_names=["scores", "keep"], dynamic_axes=batch)
+    assert next(n for n in proto.graph.node if n.op_type == "Where").input[0] == "keep"
+
+
+class FromComparison(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.where(x > 0, x, 0.1 * x)
+
+
+class Normalised(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x / x.norm(dim=1, keepdim=True)
+
+
+@pytest.mark.parametrize("model", [FromComparison(), Normalised()], ids=["where(x > 0)", "norm"])
+def test_a_mask_computed_from_the_input_outside_the_graph_is_refused_not_frozen(model: nn.Module) -> None:
+    with pytest.raises(
+        torch.onnx.OnnxExportError, match=r"uses a constant .*its mask.* changed with the input"
+    ):
+        exported(model, [torch.randn(3, 5)], dynamic_axes=BATCH)
+
+
+class Attending(nn.Module):
+    def forward(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+
+
+def test_attention_reads_a_bool_mask_input_and_gives_zeros_where_a_query_sees_nothing() -> None:
+    def batch(mask: list[list[int]]) -> list[torch.Tensor]:
+        return [
+            torch.randn(1, 3, 4),
+            torch.randn(1, 3, 4),
+            torch.randn(1, 3, 4),
+            torch.tensor(np.array(mask, bool)),
+        ]
+
+    proto = assert_runs_alike(
+        Attending(), batch([[1, 1, 1]] * 3), batch([[1, 0, 0], [0, 0, 0], [1, 1, 0]]), batch([[0, 0, 0]] * 3)
+    )
+    assert "input_3" in {i for n in proto.graph.node for i in n.input}
+
+
+class Causal(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.scaled_dot_product_attention(x, x, x, is_causal=True)
+
+
+def test_a_causal_mask_follows_a_dynamic_sequence_length() -> None:
+    steps = {"input": {0: "batch", 1: "steps"}}
+    proto = assert_runs_alike(
+        Causal(), [torch.randn(2, 4, 8)], [torch.randn(3, 7, 8)], [torch.randn(1, 1, 8)], dynamic_axes=steps
+    )
+    assert "Trilu" in op_types(proto)
+
+
+def test_sizes_that_one_more_row_does_not_change_are_still_found_dynamic() -> None:
+    model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.MaxPool2d(2), nn.Flatten(2))
+    height = {"input": {2: "height"}}  # 8 -> 9 rows pools to 4 either way; the probe at 17 gives 8
+    assert_runs_alike(model, [torch.randn(2, 3, 8, 8)], [torch.randn(2, 3, 16, 8)], dynamic_axes=height)
+
+
+class Swapped(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(x.shape[1], x.shape[0]) * 2
+
+
+def test_a_reshape_that_swaps_two_dynamic_axes_is_refused_even_when_the_example_is_square() -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match="2 of its dimensions vary"):
+        exported(Swapped(), [torch.randn(2, 2)], dynamic_axes={"input": {0: "rows", 1: "columns"}})
+
+
+def test_output_names_may_be_any_name_the_exporter_uses_inside() -> None:
+    model = nn.Sequential(nn.Linear(5, 3), nn.Softmax(dim=1))
+    proto = assert_runs_alike(model, [torch.randn(2, 5)], output_names=["softmax"])
+    assert [o.name for o in proto.graph.output] == ["softmax"]
+
+
+def test_a_missing_folder_is_an_error_as_in_pytorch(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        torch.onnx.export(nn.Linear(2, 2), torch.ones(1, 2), tmp_path / "missing" / "m.onnx")
+    assert not (tmp_path / "missing").exists()
