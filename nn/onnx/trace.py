@@ -134,15 +134,11 @@ def twins(first: Run, second: Run, model: Module) -> dict[Tensor, Tensor]:
     """Each node of ``first`` paired with the same op of ``second``; an error if the graphs differ, or if
     an op's recorded constants (a mask, an index, a number) differ other than through the inputs
     themselves: they were computed from the input outside the graph."""
-    if len(first.order) != len(second.order) or len(first.outputs) != len(second.outputs):
-        raise OnnxExportError(
-            f"{type(model).__name__}'s graph changed when the input's values (or dynamic sizes) changed: "
-            "its forward branches on the data, which one exported graph cannot follow"
-        )
-    pairs = dict(zip(first.order, second.order))
     inputs = {id(t.numpy()) for run in (first, second) for t in run.inputs}
-    for a, b in pairs.items():
-        where = first.paths.get(a, "") or "the top module"
+    modules = dict(model.named_modules())
+    for a, b in zip(first.order, second.order):
+        path = first.paths.get(a, "")
+        where = f"{path} ({type(modules[path]).__name__})" if path in modules and path else "the top module"
         if a.rule is not b.rule or len(a.shape) != len(b.shape):
             raise OnnxExportError(
                 f"the graph of {where} changed when the input changed ({_name(a)} became {_name(b)}): "
@@ -155,10 +151,15 @@ def twins(first: Run, second: Run, model: Module) -> dict[Tensor, Tensor]:
                 "is computed from the input outside the graph (a mask from a comparison, an index, a size), "
                 "which one exported graph cannot follow"
             )
-    return pairs
+    if len(first.order) != len(second.order) or len(first.outputs) != len(second.outputs):
+        raise OnnxExportError(
+            f"{type(model).__name__}'s graph grew or shrank when the input's values (or dynamic sizes) "
+            "changed: its forward branches on the data, which one exported graph cannot follow"
+        )
+    return dict(zip(first.order, second.order))
 
 
-SIZES = frozenset({"saved", "shape", "window", "seed", "allowed"})  # follow the sizes, or read by converters
+SIZES = frozenset({"saved", "shape", "seed", "allowed"})  # follow the sizes, or read by converters
 
 
 def _drifted(first: Any, second: Any, inputs: set[int]) -> str | None:
@@ -172,6 +173,10 @@ def _drifted(first: Any, second: Any, inputs: set[int]) -> str | None:
 
 
 def _same(a: Any, b: Any, inputs: set[int]) -> bool:
+    if hasattr(a, "kernel") and hasattr(a, "image"):  # a pooling or convolution Window: all but the image
+        return bool(
+            (a.kernel, a.stride, a.padding, a.dilation) == (b.kernel, b.stride, b.padding, b.dilation)
+        )
     if isinstance(a, np.ndarray):
         in_graph = id(a) in inputs and id(b) in inputs  # an input's own array: written as that input
         return in_graph or (isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b))

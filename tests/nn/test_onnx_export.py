@@ -338,3 +338,23 @@ def test_a_missing_folder_is_an_error_as_in_pytorch(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         torch.onnx.export(nn.Linear(2, 2), torch.ones(1, 2), tmp_path / "missing" / "m.onnx")
     assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("name", ["mlp", "lenet5", "wide"])
+def test_the_lessons_networks_run_alike(name: str) -> None:
+    from examples.mnist_cnn import lenet5 as lesson_lenet5
+    from examples.mnist_cnn import wide
+    from examples.mnist_mlp import build_model
+
+    model = {"mlp": lambda: build_model([64, 32], 0.2, 0), "lenet5": lesson_lenet5, "wide": wide}[name]()
+    shape = (784,) if name == "mlp" else (1, 28, 28)
+    assert_runs_alike(model, [torch.randn(2, *shape)], [torch.randn(9, *shape)], dynamic_axes=BATCH)
+
+
+def test_an_adaptive_pool_over_a_dynamic_image_size_is_refused_naming_the_module() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.AdaptiveAvgPool2d(2))
+    with pytest.raises(torch.onnx.OnnxExportError, match=r"graph of 1 \(AdaptiveAvgPool2d\) changed"):
+        exported(model, [torch.randn(1, 1, 8, 8)], dynamic_axes={"input": {2: "height", 3: "width"}})
+    assert_runs_alike(  # over a fixed image size it is a fixed window
+        model, [torch.randn(1, 1, 8, 8)], [torch.randn(4, 1, 8, 8)], dynamic_axes=BATCH
+    )
