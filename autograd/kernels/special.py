@@ -19,6 +19,7 @@ _SERIES_TERMS = 60  # enough for |x| <= 3 (the last term is below 1e-20 of the s
 _FRACTION_DEPTH = 60  # continued-fraction depth for |x| > 3, converged far past float64 there
 _SERIES_LIMIT = 3.0
 _SATURATION = 6.0  # erf(6) rounds to exactly 1.0 in float64
+_SIGN_BIT = np.int32(-(2**31))  # float32's sign bit, as an int32 mask
 _CHUNK = 65536  # float32 values per block of the single-precision path: 256 KB, in L2 (1.6x faster)
 # Numerical Recipes' Chebyshev fit (erfcc): erfc(z) = t exp(-z² + P(t)), t = 1/(1 + z/2), P's coefficients
 # from t⁰ up; 1.2e-7 relative error for every z >= 0
@@ -85,13 +86,54 @@ def erf_array(x: np.ndarray) -> np.ndarray:
     return (np.sign(x) * magnitude).astype(dtype, copy=False)
 
 
-def _in_blocks(kernel: Any, x: np.ndarray) -> np.ndarray:
-    """``kernel`` over float32 ``x`` in blocks that stay in cache through its many passes (1-D, so
-    every step of it can work in place); the result in x's shape."""
-    flat = x.astype(np.float32, copy=False).reshape(-1)
-    out = np.empty_like(flat)
-    for start in range(0, flat.size, _CHUNK):
-        out[start : start + _CHUNK] = kernel(flat[start : start + _CHUNK])
+def gelu_array(x: np.ndarray) -> np.ndarray:
+    """GELU, x · Φ(x) = x (1 + erf(x / √2)) / 2; float32 in cache-sized blocks (one pass over memory
+    where the formula as written makes five)."""
+    if x.dtype == np.float32:
+        return _in_blocks(_gelu, x)
+    return x * 0.5 * (1.0 + erf_array(x * INV_SQRT2))
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    out = _erf_single(x * np.float32(INV_SQRT2))
+    out += np.float32(1.0)
+    out *= np.float32(0.5)
+    out *= x
+    return out
+
+
+def gelu_slope_array(out: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """GELU's derivative Φ(x) + x φ(x), with Φ read from GELU's own output as out / x (one division
+    where erf is ~40 passes); near 0, where out / x loses its digits, Φ = 1/2 + x / √(2π). Float32 in
+    cache-sized blocks."""
+    x, out = np.asarray(x), np.asarray(out)  # also Value's float64 scalars
+    if x.dtype == np.float32:
+        return _in_blocks(_gelu_slope, x, out)
+    return _gelu_slope(x, out)
+
+
+def _gelu_slope(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    kind = x.dtype.type
+    slope = np.multiply(x, x, out=np.empty_like(x))
+    slope *= kind(-0.5)
+    np.exp(slope, out=slope)
+    slope *= kind(INV_SQRT_2PI)
+    slope *= x
+    cdf = np.divide(out, x, out=np.empty_like(x))
+    small = np.abs(x) < kind(1e-6)
+    if small.any():
+        cdf[small] = kind(0.5) + x[small] * kind(INV_SQRT_2PI)
+    slope += cdf
+    return slope
+
+
+def _in_blocks(kernel: Any, x: np.ndarray, *more: np.ndarray) -> np.ndarray:
+    """``kernel`` over float32 ``x`` (and arrays of its shape) in blocks that stay in cache through its
+    many passes (1-D, so every step of it can work in place); the result in x's shape."""
+    flat = [a.astype(np.float32, copy=False).reshape(-1) for a in (x, *more)]
+    out = np.empty_like(flat[0])
+    for start in range(0, out.size, _CHUNK):
+        out[start : start + _CHUNK] = kernel(*[a[start : start + _CHUNK] for a in flat])
     return out.reshape(x.shape)
 
 
@@ -115,7 +157,8 @@ def _erf_single(x: np.ndarray) -> np.ndarray:
     np.exp(tail, out=tail)
     tail *= t
     np.subtract(np.float32(1.0), tail, out=tail)
-    np.copysign(tail, x, out=tail)
+    bits = tail.view(np.int32)
+    bits |= x.view(np.int32) & _SIGN_BIT  # erf(-x) = -erf(x); tail >= 0, so its sign bit was clear
     square = x * x
     series = square * np.float32(_ERF_SERIES[-1])
     for coefficient in _ERF_SERIES[-2:0:-1]:
@@ -123,5 +166,10 @@ def _erf_single(x: np.ndarray) -> np.ndarray:
         series *= square
     series += np.float32(_ERF_SERIES[0])
     series *= x * np.float32(_TWO_OVER_SQRT_PI)
-    np.copyto(tail, series, where=small)
+    # the series where |x| < 0.5: chosen bit by bit (all ones where small), exact and without the
+    # branch-per-element cost of a masked copy (10x the arithmetic's)
+    chosen = series.view(np.int32)
+    chosen ^= bits
+    chosen &= -small.view(np.int8).astype(np.int32)
+    bits ^= chosen
     return tail

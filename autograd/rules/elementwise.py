@@ -22,8 +22,8 @@ import numpy as np
 
 from autograd.kernels.special import (
     INV_SQRT2,
-    INV_SQRT_2PI,
     erf_array,
+    gelu_array,
     sigmoid_array,
     sigmoid_float,
     softplus_float,
@@ -444,8 +444,8 @@ GELU = Elementwise(
     "gelu",
     1,
     lambda x: x * 0.5 * (1.0 + math.erf(x * INV_SQRT2)),
-    lambda x: x * 0.5 * (1.0 + erf_array(x * INV_SQRT2)),
-    lambda m, out, x: m.gelu_cdf(out, x) + x * (INV_SQRT_2PI * m.exp(-0.5 * (x * x))),
+    gelu_array,
+    lambda m, out, x: m.gelu_slope(out, x),
     doc="x · Φ(x) with the exact normal CDF (PyTorch's default, not the tanh approximation).",
     reads=((X, OUT),),
 )

@@ -20,6 +20,7 @@ from autograd.kernels.special import (
     INV_SQRT2,
     INV_SQRT_2PI,
     erf_array,
+    gelu_slope_array,
     sigmoid_array,
     sigmoid_float,
     softmax_array,
@@ -59,9 +60,9 @@ class FloatMath:
         return a if condition else b
 
     @staticmethod
-    def gelu_cdf(out: float, x: float) -> float:
-        """Φ(x), the normal CDF GELU's derivative needs (from erf: a float costs nothing)."""
-        return 0.5 * (1.0 + math.erf(x * INV_SQRT2))
+    def gelu_slope(out: float, x: float) -> float:
+        """GELU's derivative Φ(x) + x φ(x) (Φ from erf: on a float it costs nothing)."""
+        return 0.5 * (1.0 + math.erf(x * INV_SQRT2)) + x * INV_SQRT_2PI * math.exp(-0.5 * x * x)
 
 
 class ArrayMath:
@@ -162,14 +163,7 @@ class ArrayMath:
     def astype(x: np.ndarray, dtype: Any) -> np.ndarray:
         return x.astype(dtype, copy=False)
 
-    @staticmethod
-    def gelu_cdf(out: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """Φ(x) from GELU's own output, out / x: one division where erf is ~40 passes. Near 0 (where the
-        output underflows first) Φ(x) = 1/2 + x / sqrt(2π), exact to far below rounding there."""
-        cdf = np.asarray(out / x)
-        small = np.abs(x) < 1e-6
-        cdf[small] = 0.5 + x[small] * INV_SQRT_2PI
-        return cdf
+    gelu_slope = staticmethod(gelu_slope_array)
 
     @staticmethod
     def products_of_others(x: np.ndarray) -> np.ndarray:
@@ -214,9 +208,9 @@ class NodeMath:
         return x.erf()
 
     @staticmethod
-    def gelu_cdf(out: Any, x: Any) -> Any:
-        """Φ(x) as a node of its own (from erf), so GELU's second derivative is exact at 0 too."""
-        return 0.5 * (1.0 + (x * INV_SQRT2).erf())
+    def gelu_slope(out: Any, x: Any) -> Any:
+        """GELU's derivative as nodes (Φ from erf, not out / x), so its own derivative is exact at 0 too."""
+        return 0.5 * (1.0 + (x * INV_SQRT2).erf()) + x * (INV_SQRT_2PI * (-0.5 * (x * x)).exp())
 
     @staticmethod
     def sigmoid(x: Any) -> Any:
