@@ -228,6 +228,11 @@ class Module:
                 if key in keyword:
                     replaced = hook(self, args, kwargs)
                     if replaced is not None:
+                        if not (isinstance(replaced, tuple) and len(replaced) == 2):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                f"but got {replaced!r}."
+                            )
                         args, kwargs = replaced
                     continue
                 replaced = hook(self, args)

@@ -1,5 +1,7 @@
 """The derivative table's attention: ``softmax(q kᵀ · scale + mask) v`` as one node, PyTorch's
-``scaled_dot_product_attention``. The forward keeps one array of attention weights (one T×T per head)
+``scaled_dot_product_attention``. Its constants: ``allowed`` (the bool mask, True attends, or None),
+``causal`` (whether that mask is the causal one, for exporters that build it from the sizes), ``scale``,
+dropout's ``p`` and ``seed``. The forward keeps one array of attention weights (one T×T per head)
 for its backward, and dropout's mask as the seed that drew it; under ``create_graph`` the VJP rebuilds
 the weights from the input nodes, so a gradient penalty through attention is exact."""
 
@@ -47,6 +49,7 @@ def _forward(
     v: np.ndarray,
     *additive: np.ndarray,
     allowed: np.ndarray | None,
+    causal: bool,
     scale: float,
     p: float,
     seed: int,
@@ -65,6 +68,7 @@ def _backward(
     inputs: Grads,
     needs: tuple[bool, ...],
     allowed: np.ndarray | None,
+    causal: bool,
     scale: float,
     p: float,
     seed: int,

@@ -78,5 +78,12 @@ def scaled_dot_product_attention(
     chosen = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
     seed = int(as_generator(None).integers(2**63)) if p else 0
     return apply(
-        SCALED_DOT_PRODUCT_ATTENTION, tuple(inputs), allowed=allowed, scale=chosen, p=p, seed=seed, saved={}
+        SCALED_DOT_PRODUCT_ATTENTION,
+        tuple(inputs),
+        allowed=allowed,
+        causal=is_causal,
+        scale=chosen,
+        p=p,
+        seed=seed,
+        saved={},
     )

@@ -82,7 +82,8 @@ def _rerun(
     except Exception as error:  # the model's own refusal of those sizes, whatever its type
         raise OnnxExportError(
             f"{type(model).__name__} could not run on other values and sizes along the dynamic axes, which "
-            f"export tries to learn what varies ({type(error).__name__}: {error})"
+            f"export tries to learn what varies ({type(error).__name__}: {error}); axes that must be one "
+            'size take one label in dynamic_axes (e.g. {"x": {0: "batch"}, "h0": {1: "batch"}})'
         ) from error
 
 
@@ -141,18 +142,17 @@ def _dynamic_by_input(
     dynamic: DynamicAxes, names: list[str], inputs: list[Tensor]
 ) -> dict[int, dict[int, int]]:
     """Per input position, its dynamic axes and each one's group: axes that share a label (``"batch"``
-    on two inputs) are one size and grow alike in the probing runs; the list form's are one group."""
+    on two inputs) are one size and grow alike in the probing runs; the list form labels each axis apart,
+    as PyTorch does."""
     found: dict[int, dict[int, int]] = {}
     groups: dict[str, int] = {}
     for position, (name, tensor) in enumerate(zip(names, inputs)):
         if name in dynamic:
-            spec = dynamic[name]
-            axes = _axes(spec, name)
+            axes = _axes(dynamic[name], name)
             bad = [a for a in axes if not 0 <= a < tensor.ndim]
             if bad:
                 raise ValueError(f"export: dynamic_axes for {name!r} name axes {bad}; it has {tensor.ndim}")
-            labels = axes if isinstance(spec, Mapping) else dict.fromkeys(axes, "")
-            found[position] = {axis: groups.setdefault(label, len(groups)) for axis, label in labels.items()}
+            found[position] = {axis: groups.setdefault(label, len(groups)) for axis, label in axes.items()}
     return found
 
 

@@ -293,11 +293,16 @@ def _gather(cx: Context, node: Tensor, x: str, items: list[Any], arrays: list[in
             f"got the index {items!r}"
         )
     chosen = np.asarray(items[position])
+    given = cx.inputs.get(id(items[position]))  # an index that is a graph input stays one
+    if chosen.dtype == bool and given is not None:
+        raise OnnxExportError(
+            f"indexing with the bool mask input {given!r} selects as many elements as it holds True: no "
+            "fixed-shape ONNX form (pass integer indices, or use the mask with torch.where)"
+        )
     if chosen.dtype == bool:
         chosen = np.flatnonzero(chosen) if chosen.ndim == 1 else None  # type: ignore[assignment]
     if chosen is None or chosen.dtype.kind not in "iu":
         raise OnnxExportError("indexing with a multi-dimensional bool mask has no fixed-shape ONNX form")
-    given = cx.inputs.get(id(items[position]))  # an index that is a graph input stays one
     return cx.builder.add("Gather", [x, given or cx.array(chosen.astype(np.int64))], axis=position)
 
 
@@ -380,7 +385,7 @@ def _blocked(cx: Context, node: Tensor, q: str, k: str) -> tuple[str, str | None
     turned into one in the graph, any other mask a constant, which must be the same in every run."""
     b, dtype, allowed = cx.builder, node.dtype, node.ctx["allowed"]
     others = [t.ctx["allowed"] for t in cx.others(node)]
-    if all(_is_causal(a) for a in (allowed, *others)):  # no query sees nothing: key 0 is every row's
+    if node.ctx["causal"]:  # no query sees nothing: key 0 is every row's
         size = b.add("Concat", [_last_but_one(b, q), _last_but_one(b, k)], axis=0)
         minus = cx.builder.onnx.numpy_helper.from_array(np.full(1, -np.inf, dtype=dtype))
         return b.add("Trilu", [b.add("ConstantOfShape", [size], value=minus), b.ints([1])], upper=1), None
@@ -400,10 +405,6 @@ def _blocked(cx: Context, node: Tensor, q: str, k: str) -> tuple[str, str | None
     return b.initializer(np.where(allowed, 0.0, -np.inf).astype(dtype)), b.initializer(
         dead
     ) if dead.any() else None
-
-
-def _is_causal(allowed: np.ndarray) -> bool:
-    return allowed.ndim == 2 and np.array_equal(allowed, np.tril(np.ones(allowed.shape, bool)))
 
 
 def _last_but_one(b: GraphBuilder, x: str) -> str:

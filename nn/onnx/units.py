@@ -1,7 +1,8 @@
 """Modules written whole, as the one ONNX op made for them, instead of op by op: BatchNorm in eval mode
 (BatchNormalization, its running statistics as initializers), Embedding (Gather on the index input, which
 the graph cannot record: indices are integers), AdaptiveAvgPool2d to 1×1 (GlobalAveragePool, any
-image size) and the recurrent layers RNN / LSTM / GRU (ONNX's ops of those names, one per layer:
+image size), Softplus (its switch to x past the threshold in the graph, not the example's mask) and the
+recurrent layers RNN / LSTM / GRU (ONNX's ops of those names, one per layer:
 ``nn.onnx.recurrent``)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nn.activations import Softplus
 from nn.conv import AdaptiveAvgPool2d
 from nn.embedding import Embedding
 from nn.layers import _BatchNorm
@@ -38,6 +40,18 @@ def _global_average(b: GraphBuilder, call: Call, ins: list[str], name: Callable[
     return [b.add("GlobalAveragePool", ins)]
 
 
+def _softplus(b: GraphBuilder, call: Call, ins: list[str], name: Callable[[Any], str]) -> list[str]:
+    """log(1 + e^(beta·x)) / beta, and x where beta·x > threshold: the switch in the graph, where the
+    recorded one is a mask of the example's values."""
+    module: Any = call.module
+    beta, threshold = float(module.options["beta"]), float(module.options["threshold"])
+    dtype = call.inputs[0].dtype
+    scaled = b.add("Mul", [ins[0], b.scalar(beta, dtype)])
+    smooth = b.add("Div", [b.add("Softplus", [scaled]), b.scalar(beta, dtype)])
+    past = b.add("Greater", [scaled, b.scalar(threshold, dtype)])
+    return [b.add("Where", [past, ins[0], smooth])]
+
+
 def _to_one(module: AdaptiveAvgPool2d) -> bool:
     size = module.output_size
     return size in (1, (1, 1), [1, 1])
@@ -49,6 +63,8 @@ def unit_for(module: Module) -> Unit | None:
         return _batch_norm
     if isinstance(module, Embedding):
         return _embedding
+    if isinstance(module, Softplus):
+        return _softplus
     if isinstance(module, AdaptiveAvgPool2d) and _to_one(module):
         return _global_average
     if isinstance(module, (RNN, LSTM, GRU)):

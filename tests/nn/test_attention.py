@@ -87,7 +87,16 @@ def test_misuse_raises_pytorchs_kind_of_error(scenario: Callable[[Any], Any]) ->
 
 
 def _fixed_dropout(q: Tensor, k: Tensor, v: Tensor) -> Tensor:
-    return apply(SCALED_DOT_PRODUCT_ATTENTION, (q, k, v), allowed=None, scale=0.5, p=0.3, seed=11, saved={})
+    return apply(
+        SCALED_DOT_PRODUCT_ATTENTION,
+        (q, k, v),
+        allowed=None,
+        causal=False,
+        scale=0.5,
+        p=0.3,
+        seed=11,
+        saved={},
+    )
 
 
 def test_dropout_drops_weights_with_one_seed_for_forward_and_backward() -> None:

@@ -105,3 +105,22 @@ SCENARIOS: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_module_hooks_behave_as_in_pytorch(name: str) -> None:
     check(SCENARIOS[name], rtol=1e-12)
+
+
+@pytest.mark.parametrize("returned", ["a tensor", "a 3-tuple", "a list"])
+def test_a_keyword_pre_hook_returning_anything_but_args_and_kwargs_is_refused_as_in_pytorch(
+    returned: str,
+) -> None:
+    import chainrule
+
+    real = pytest.importorskip("torch", reason="compared with PyTorch's message")
+    for torch in (chainrule, real):
+        layer = torch.nn.Linear(2, 2)
+        value = {"a tensor": torch.ones(2), "a 3-tuple": ((), {}, None), "a list": [(torch.ones(2),), {}]}[
+            returned
+        ]
+        layer.register_forward_pre_hook(lambda module, args, kwargs, value=value: value, with_kwargs=True)
+        with pytest.raises(
+            RuntimeError, match=r"forward pre-hook must return None or a tuple of \(new_args, new_kwargs\)"
+        ):
+            layer(torch.ones(2))

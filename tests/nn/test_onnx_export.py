@@ -358,3 +358,75 @@ def test_an_adaptive_pool_over_a_dynamic_image_size_is_refused_naming_the_module
     assert_runs_alike(  # over a fixed image size it is a fixed window
         model, [torch.randn(1, 1, 8, 8)], [torch.randn(4, 1, 8, 8)], dynamic_axes=BATCH
     )
+
+
+def test_modules_written_whole_are_not_held_to_their_recorded_constants() -> None:
+    pooled = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2)
+    )
+    image = {"input": {0: "batch", 2: "height", 3: "width"}}
+    assert_runs_alike(pooled, [torch.randn(2, 1, 8, 8)], [torch.randn(3, 1, 12, 10)], dynamic_axes=image)
+    padded = nn.Sequential(nn.Embedding(10, 3, padding_idx=0), nn.Linear(3, 2))
+    assert_runs_alike(padded, [torch.tensor([[0, 1, 2]])], [torch.tensor([[3, 0, 9]])])
+
+
+class Timestep(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(4, 4)
+        self.register_buffer("frequencies", torch.tensor([1.0, 0.5, 0.25, 0.125]))
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        return self.linear(x) + torch.sin(t.float()[:, None] * self.frequencies)
+
+
+@pytest.mark.parametrize("t", [[10], [3, 3]], ids=["one element", "a palindrome"])
+def test_an_integer_input_used_outside_the_graph_is_refused_even_when_flipping_leaves_it_alone(
+    t: list[int],
+) -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match="changes with the input"):
+        exported(Timestep(), [torch.randn(len(t), 4), torch.tensor(t)])
+
+
+def test_list_form_dynamic_axes_are_told_apart_as_in_pytorch() -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match="2 of its dimensions vary"):
+        exported(Swapped(), [torch.randn(3, 3)], dynamic_axes={"input": [0, 1]})
+
+
+class Banded(nn.Module):
+    def __init__(self, width: int = 8, longest: int = 32) -> None:
+        super().__init__()
+        i = np.arange(longest)
+        self.register_buffer(
+            "band", torch.tensor((i[:, None] >= i[None, :]) & (i[:, None] - i[None, :] < width))
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        steps = x.shape[1]
+        return F.scaled_dot_product_attention(x, x, x, attn_mask=self.band[:steps, :steps])
+
+
+def test_a_mask_that_looks_causal_at_the_traced_sizes_is_not_taken_for_the_causal_one() -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match="mask changed with the input"):
+        exported(Banded(), [torch.randn(2, 3, 4)], dynamic_axes={"input": {0: "batch", 1: "steps"}})
+    assert_runs_alike(Banded(), [torch.randn(2, 12, 4)], [torch.randn(5, 12, 4)], dynamic_axes=BATCH)
+
+
+class Picked(nn.Module):
+    def forward(self, x: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+        return x[:, keep]
+
+
+def test_indexing_with_a_bool_mask_input_is_refused_by_name() -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match="bool mask input 'input_1'"):
+        exported(Picked(), [torch.randn(2, 3), torch.tensor(np.array([True, False, True]))])
+
+
+@pytest.mark.parametrize(("beta", "threshold"), [(1.0, 20.0), (1.0, 1.0), (2.0, 1.0), (0.5, 3.0)])
+def test_softplus_exports_its_threshold_switch_whatever_the_example_holds(
+    beta: float, threshold: float
+) -> None:
+    model = nn.Sequential(nn.Linear(3, 3), nn.Softplus(beta=beta, threshold=threshold))
+    small, large = torch.randn(2, 3) * 0.1, torch.randn(4, 3) * 6
+    assert_runs_alike(model, [small], [large], dynamic_axes=BATCH)
+    assert_runs_alike(model, [large], [small], dynamic_axes=BATCH)
