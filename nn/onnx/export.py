@@ -57,8 +57,10 @@ def export(
             f"export: dynamic_axes names {sorted(unknown)}, which are neither inputs nor outputs"
         )
     pairs = [twins(first, _rerun(model, inputs, by_input, is_unit), model)]
-    larger = _probe(model, inputs, by_input, is_unit) if by_input else None
-    pairs += [twins(first, larger, model)] if larger is not None else []
+    probes = [_probe(model, [Tensor(np.zeros_like(a.numpy()), dtype=a.dtype) for a in inputs], is_unit)]
+    if by_input:  # sizes that one more row does not change (n // 2 for n = 8) change at 2n + 1
+        probes.append(_probe(model, varied(inputs, by_input, lambda n, j: 2 * n + 1 + j), is_unit))
+    pairs += [twins(first, probe, model) for probe in probes if probe is not None]
     graph = _Writer(onnx, opset_version, model, first, pairs)
     proto = graph.proto(in_names, out_names, dynamic_axes or {})
     onnx.checker.check_model(proto, full_check=True)
@@ -74,11 +76,10 @@ def _rerun(
     inputs: list[Tensor],
     dynamic: dict[int, dict[int, int]],
     is_unit: Callable[[Module], bool],
-    grow: Callable[[int, int], int] = lambda n, j: n + 1 + j,
 ) -> Run:
-    """The model run again on other values and ``grow(n, j)`` sizes along the dynamic axes."""
+    """The model run again on other values and sizes along the dynamic axes (see ``varied``)."""
     try:
-        return run(model, varied(inputs, dynamic, grow), is_unit)
+        return run(model, varied(inputs, dynamic, lambda n, j: n + 1 + j), is_unit)
     except Exception as error:  # the model's own refusal of those sizes, whatever its type
         raise OnnxExportError(
             f"{type(model).__name__} could not run on other values and sizes along the dynamic axes, which "
@@ -87,14 +88,12 @@ def _rerun(
         ) from error
 
 
-def _probe(
-    model: Module, inputs: list[Tensor], dynamic: dict[int, dict[int, int]], is_unit: Callable[[Module], bool]
-) -> Run | None:
-    """A run at 2n + 1 along the dynamic axes, or None if the model cannot take that size (a context
-    length, say): sizes that one more row does not change (n // 2 for n = 8) show here."""
+def _probe(model: Module, arguments: list[Tensor], is_unit: Callable[[Module], bool]) -> Run | None:
+    """One more run, on inputs chosen to show what the first two may not (all zeros: a padding mask that
+    the example's tokens never trigger; 2n + 1 rows), or None if the model cannot take them."""
     try:
-        return _rerun(model, inputs, dynamic, is_unit, grow=lambda n, j: 2 * n + 1 + j)
-    except OnnxExportError:
+        return run(model, arguments, is_unit)
+    except Exception:  # the model's own refusal of those inputs: this probe then tells nothing
         return None
 
 

@@ -204,11 +204,13 @@ def _broadcast_to(cx: Context, node: Tensor, ins: list[str]) -> str:
 
 
 def _sum_to(cx: Context, node: Tensor, ins: list[str]) -> str:
-    """The sum over the axes a broadcast added (leading ones) or stretched (size 1 in the target)."""
-    b, source, shape = cx.builder, node.parents[0], node.ctx["shape"]
-    lead = source.ndim - len(shape)
+    """The sum over the axes a broadcast added (leading ones) or stretched (size 1 in the target, larger
+    in the input in any run: a dynamic axis traced at size 1 is summed too)."""
+    b, shape = cx.builder, node.ctx["shape"]
+    lead = node.parents[0].ndim - len(shape)
+    sources = [t.parents[0].shape for t in (node, *cx.others(node))]
     axes = list(range(lead)) + [
-        i + lead for i, n in enumerate(shape) if n == 1 and source.shape[i + lead] != 1
+        i + lead for i, n in enumerate(shape) if n == 1 and any(s[i + lead] != 1 for s in sources)
     ]
     if not axes:
         return b.add("Identity", ins)
@@ -343,8 +345,18 @@ def _avg_pool2d(cx: Context, node: Tensor, ins: list[str]) -> str:
 def _layer_norm(cx: Context, node: Tensor, ins: list[str]) -> str:
     """LayerNormalization over the last ``dims`` axes (a scale of ones when the layer has none)."""
     b, dims, x = cx.builder, node.ctx["dims"], node.parents[0]
-    scale = ins[1:] if node.ctx["scaled"] else [b.initializer(np.ones(x.shape[-dims:], dtype=x.dtype))]
+    scale = ins[1:] if node.ctx["scaled"] else [_ones(cx, x, dims, ins[0])]
     return b.add("LayerNormalization", [ins[0], *scale], axis=-dims, epsilon=float(node.ctx["eps"]))
+
+
+def _ones(cx: Context, x: Tensor, dims: int, name: str) -> str:
+    """Ones over the last ``dims`` axes of ``x``: a constant, or made from x's shape in the graph when
+    one of those axes is dynamic."""
+    b = cx.builder
+    if not any(cx.varying(x)[-dims:]):
+        return b.initializer(np.ones(x.shape[-dims:], dtype=x.dtype))
+    size = b.add("Slice", [b.add("Shape", [name]), b.ints([-dims]), b.ints([INT64_MAX])])
+    return b.add("ConstantOfShape", [size], value=b.onnx.numpy_helper.from_array(np.ones(1, dtype=x.dtype)))
 
 
 def _rms_norm(cx: Context, node: Tensor, ins: list[str]) -> str:

@@ -189,7 +189,7 @@ def _same(a: Any, b: Any, inputs: set[int]) -> bool:
             and len(a) == len(b)
             and all(_same(x, y, inputs) for x, y in zip(a, b))
         )
-    if isinstance(a, (int, float, slice, str, type(None))):
+    if isinstance(a, (int, float, np.number, np.bool_, slice, str, type(None))):
         return bool(a == b) or (isinstance(a, float) and a != a and b != b)
     return True
 

@@ -13,7 +13,7 @@ from typing import Any
 from nn.activations import Softplus
 from nn.conv import AdaptiveAvgPool2d
 from nn.embedding import Embedding
-from nn.layers import _BatchNorm
+from nn.layers import BatchNorm1d, BatchNorm2d
 from nn.module import Module
 from nn.onnx.builder import GraphBuilder
 from nn.onnx.recurrent import recurrent
@@ -58,15 +58,22 @@ def _to_one(module: AdaptiveAvgPool2d) -> bool:
 
 
 def unit_for(module: Module) -> Unit | None:
-    """How ``module`` is written whole, or None when its recorded ops are written one by one."""
-    if isinstance(module, _BatchNorm):
+    """How ``module`` is written whole, or None when its recorded ops are written one by one: a subclass
+    (its own forward) or a module with forward hooks of its own is written op by op, as it ran."""
+    if module.__dict__.get("_forward_hooks") or module.__dict__.get("_forward_pre_hooks"):
+        return None
+    kind = type(module)
+    if kind in (BatchNorm1d, BatchNorm2d):
         return _batch_norm
-    if isinstance(module, Embedding):
-        return _embedding
-    if isinstance(module, Softplus):
-        return _softplus
-    if isinstance(module, AdaptiveAvgPool2d) and _to_one(module):
-        return _global_average
-    if isinstance(module, (RNN, LSTM, GRU)):
-        return recurrent
-    return None
+    if kind is AdaptiveAvgPool2d:
+        return _global_average if _to_one(module) else None  # type: ignore[arg-type]
+    return _WHOLE.get(kind)
+
+
+_WHOLE: dict[type, Unit] = {
+    Embedding: _embedding,
+    Softplus: _softplus,
+    RNN: recurrent,
+    LSTM: recurrent,
+    GRU: recurrent,
+}

@@ -430,3 +430,58 @@ def test_softplus_exports_its_threshold_switch_whatever_the_example_holds(
     small, large = torch.randn(2, 3) * 0.1, torch.randn(4, 3) * 6
     assert_runs_alike(model, [small], [large], dynamic_axes=BATCH)
     assert_runs_alike(model, [large], [small], dynamic_axes=BATCH)
+
+
+# -- the third round: exports that succeeded with other numbers -------------------------------------------
+
+
+class ScaledEmbedding(nn.Embedding):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x) * 2.0
+
+
+def test_a_subclass_or_a_hooked_module_is_written_as_it_ran_not_as_its_base_op() -> None:
+    tokens, others = torch.tensor([[2, 3, 4], [5, 6, 7]]), torch.tensor([[1, 1, 9]])
+    assert_runs_alike(ScaledEmbedding(10, 4), [tokens], [others], dynamic_axes=BATCH)
+    hooked = nn.Embedding(10, 4)
+    hooked.register_forward_hook(lambda module, args, out: out * 3.0)
+    assert_runs_alike(hooked, [tokens], [others], dynamic_axes=BATCH)
+
+
+class SummedTo(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.sum_to(1, 4) * 2
+
+
+def test_a_sum_over_a_dynamic_axis_traced_at_size_one_is_still_a_sum() -> None:
+    assert_runs_alike(SummedTo(), [torch.randn(1, 4)], [torch.randn(3, 4)], dynamic_axes=BATCH)
+
+
+class Padded(nn.Module):
+    def forward(self, q: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return F.scaled_dot_product_attention(q, q, q, attn_mask=mask.bool()[:, None, None, :])
+
+
+def test_a_mask_computed_from_an_input_is_refused_even_when_the_example_never_triggers_it() -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match="mask changed with the input"):
+        exported(Padded(), [torch.randn(1, 2, 5, 4), torch.ones(1, 5)])
+
+
+class LastStep(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x[:, np.int64(x.shape[1]) - 1]
+
+
+def test_numpy_numbers_recorded_from_sizes_are_compared_too() -> None:
+    with pytest.raises(torch.onnx.OnnxExportError, match="its index"):
+        exported(LastStep(), [torch.randn(2, 5, 3)], dynamic_axes={"input": {0: "batch", 1: "steps"}})
+
+
+class Normalised2(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.layer_norm(x, x.shape[1:])
+
+
+def test_layer_norm_without_a_weight_over_a_dynamic_axis_makes_its_ones_in_the_graph() -> None:
+    steps = {"input": {0: "batch", 1: "steps"}}
+    assert_runs_alike(Normalised2(), [torch.randn(2, 3, 4)], [torch.randn(3, 7, 4)], dynamic_axes=steps)
