@@ -72,6 +72,7 @@ bench: $(BENCH)  ## the peers the benchmarks compare with: the bench extra, PyTo
 	$(PY) benchmarks/cnn.py $(if $(DATA),--data $(DATA),)
 	$(PY) benchmarks/rnn.py
 	$(PY) benchmarks/rbm.py
+	$(PY) benchmarks/transformer.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info
