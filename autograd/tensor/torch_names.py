@@ -275,9 +275,9 @@ class TorchMethods:
         if order <= 0:
             raise RuntimeError(f"norm: p must be positive (or inf), got {p}")
         total = (size**order).sum(axis=axis, keepdims=keepdim)
-        positive = total._data > 0  # where the root's derivative is finite; 0 elsewhere, as in PyTorch
-        safe = tensor_record.where(positive, total, 1.0)
-        return tensor_record.where(positive, safe ** (1.0 / order), 0.0)
+        positive = total.step()  # 1 where the root's derivative is finite; 0 elsewhere, as in PyTorch
+        safe = total + (1.0 - positive)  # 1 in place of a zero total: recorded ops, no mask of values
+        return positive * safe ** (1.0 / order)
 
     def cumsum(self: Any, dim: builtins.int) -> Any:
         """Running sums along ``dim``: a product with a triangle of ones, so its gradient (the running

@@ -89,11 +89,13 @@ REDUCTIONS = ("mean", "sum", "none")
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e^(beta·x)) / beta, and x itself where beta·x > threshold, as PyTorch computes it. With
     PyTorch's defaults one rule-table node: past 20 the two differ by less than e^-20 (2e-9, below
-    float32's rounding there); other settings add the switch to x as a ``where``."""
+    float32's rounding there); other settings add the switch to x as recorded ops (step), so an
+    exported graph switches on its own input."""
     if beta == 1.0 and threshold == 20.0:
         return x.softplus()
     scaled = x * beta
-    return where(scaled.numpy() > threshold, x, scaled.softplus() / beta)
+    smooth = scaled.softplus() / beta
+    return smooth + (scaled - threshold).step() * (x - smooth)  # recorded ops: no mask of the values
 
 
 def _require_tensor(function: str, what: str, value: Any) -> None:

@@ -57,7 +57,7 @@ class GraphBuilder:
         if known is not None and known[0] is array:
             return known[1]
         name = self.claim(name) if name else self.fresh(hint)
-        self.initializers[name] = np.ascontiguousarray(array)
+        self.initializers[name] = np.array(array, order="C")  # a copy that keeps a 0-d array 0-d
         self._by_identity[id(array)] = (array, name)
         return name
 

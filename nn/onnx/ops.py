@@ -424,7 +424,17 @@ def _last_but_one(b: GraphBuilder, x: str) -> str:
     return b.add("Slice", [b.add("Shape", [x]), b.ints([-2]), b.ints([-1])])
 
 
+def _recurrent(cx: Context, node: Tensor, ins: list[str]) -> str:
+    kind = node.rule.name  # type: ignore[union-attr]
+    raise OnnxExportError(
+        f"a {kind} sequence is written as ONNX's own recurrent op only from a whole nn.RNN / LSTM / GRU "
+        "call: not from a subclass with a forward of its own, nor one with forward hooks (remove them "
+        "for the export)"
+    )
+
+
 CONVERTERS: dict[str, Converter] = {
+    **dict.fromkeys(("rnn_tanh", "rnn_relu", "lstm", "gru"), _recurrent),
     **{name: _elementwise for name in (*_BINARY, *_UNARY)},
     "leaky_relu": _with_slope("LeakyRelu"),
     "elu": _with_slope("Elu"),

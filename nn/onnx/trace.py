@@ -58,6 +58,13 @@ def run(model: Module, args: Sequence[Tensor], is_unit: Callable[[Module], bool]
     """Call ``model(*args)`` in eval mode with float inputs recording, hooks noting every module call."""
     inputs = [Tensor(a.numpy().copy(), dtype=a.dtype, requires_grad=a.dtype.kind == "f") for a in args]
     calls: list[Call] = []
+    modules = [module for _, module in model.named_modules()]
+    # backward hooks wrap a module's call in identity nodes of their own; export leaves them out, as PyTorch's
+    stashed = [
+        (module, module.__dict__.pop("_backward_hooks"))
+        for module in modules
+        if "_backward_hooks" in module.__dict__
+    ]
     handles = [
         module.register_forward_hook(_recorder(path, calls), with_kwargs=True)
         for path, module in model.named_modules()
@@ -68,6 +75,8 @@ def run(model: Module, args: Sequence[Tensor], is_unit: Callable[[Module], bool]
     finally:
         for handle in handles:
             handle.remove()
+        for module, hooks in stashed:
+            module.__dict__["_backward_hooks"] = hooks
     if not outputs:
         raise OnnxExportError(f"{type(model).__name__} returned no Tensor: nothing to export")
     unit_calls = [call for call in calls if is_unit(call.module)]

@@ -59,21 +59,16 @@ def _to_one(module: AdaptiveAvgPool2d) -> bool:
 
 def unit_for(module: Module) -> Unit | None:
     """How ``module`` is written whole, or None when its recorded ops are written one by one: a subclass
-    (its own forward) or a module with forward hooks of its own is written op by op, as it ran."""
+    with a forward of its own, or a module with forward hooks of its own, is written as it ran."""
     if module.__dict__.get("_forward_hooks") or module.__dict__.get("_forward_pre_hooks"):
         return None
-    kind = type(module)
-    if kind in (BatchNorm1d, BatchNorm2d):
-        return _batch_norm
-    if kind is AdaptiveAvgPool2d:
-        return _global_average if _to_one(module) else None  # type: ignore[arg-type]
-    return _WHOLE.get(kind)
+    for kind, unit in _WHOLE.items():
+        if isinstance(module, kind) and type(module).forward is kind.forward:
+            return None if kind is AdaptiveAvgPool2d and not _to_one(module) else unit  # type: ignore[arg-type]
+    return None
 
 
-_WHOLE: dict[type, Unit] = {
-    Embedding: _embedding,
-    Softplus: _softplus,
-    RNN: recurrent,
-    LSTM: recurrent,
-    GRU: recurrent,
-}
+_WHOLE: dict[type[Module], Unit] = {
+    BatchNorm1d: _batch_norm, BatchNorm2d: _batch_norm, Embedding: _embedding, Softplus: _softplus,
+    AdaptiveAvgPool2d: _global_average, RNN: recurrent, LSTM: recurrent, GRU: recurrent,
+}  # fmt: skip

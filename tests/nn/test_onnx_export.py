@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import chainrule.nn.functional as F
 import numpy as np
@@ -271,7 +272,12 @@ class Normalised(nn.Module):
         return x / x.norm(dim=1, keepdim=True)
 
 
-@pytest.mark.parametrize("model", [FromComparison(), Normalised()], ids=["where(x > 0)", "norm"])
+def test_a_norm_guards_its_zero_vectors_in_the_graph() -> None:
+    zero_row = torch.tensor(np.array([[0.0] * 5, [1.0, -2.0, 0.5, 0.0, 3.0]], np.float32))
+    assert_runs_alike(Normalised(), [torch.randn(3, 5)], [zero_row], dynamic_axes=BATCH)
+
+
+@pytest.mark.parametrize("model", [FromComparison()], ids=["where(x > 0)"])
 def test_a_mask_computed_from_the_input_outside_the_graph_is_refused_not_frozen(model: nn.Module) -> None:
     with pytest.raises(
         torch.onnx.OnnxExportError, match=r"uses a constant .*its mask.* changed with the input"
@@ -485,3 +491,54 @@ class Normalised2(nn.Module):
 def test_layer_norm_without_a_weight_over_a_dynamic_axis_makes_its_ones_in_the_graph() -> None:
     steps = {"input": {0: "batch", 1: "steps"}}
     assert_runs_alike(Normalised2(), [torch.randn(2, 3, 4)], [torch.randn(3, 7, 4)], dynamic_axes=steps)
+
+
+# -- the fourth round -------------------------------------------------------------------------------------
+
+
+class SoftplusKind(nn.Softplus):
+    """A subclass that keeps Softplus's forward: still written whole."""
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["subclass", "hooked"])
+def test_softplus_switches_on_its_input_as_a_subclass_or_with_a_hook(hooked: bool) -> None:
+    model = SoftplusKind(beta=2.0, threshold=5.0)
+    if hooked:  # then written op by op: the switch is recorded ops (a step), not the example's mask
+        model.register_forward_hook(lambda module, args, out: out * 1.0)
+    assert_runs_alike(model, [torch.tensor([[0.5, -1.0, 1.5, 0.2]])], [torch.tensor([[2.6, 3.0, -1.0, 4.0]])])
+
+
+class Halved(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.sum() * 0.5
+
+
+def test_a_scalar_output_stays_0_d() -> None:
+    proto = assert_runs_alike(Halved(), [torch.randn(2, 3)])
+    assert len(proto.graph.output[0].type.tensor_type.shape.dim) == 0
+
+
+class LSTMKind(nn.LSTM):
+    """A subclass without a forward of its own: written as ONNX's LSTM."""
+
+
+class LastOutput(nn.LSTM):
+    def forward(self, x: torch.Tensor, hx: Any = None) -> torch.Tensor:
+        return super().forward(x, hx)[0][:, -1]
+
+
+def test_recurrent_subclasses_export_whole_or_are_refused_by_name() -> None:
+    assert_runs_alike(
+        LSTMKind(3, 4, batch_first=True), [torch.randn(2, 5, 3)], [torch.randn(4, 5, 3)], dynamic_axes=BATCH
+    )
+    with pytest.raises(
+        torch.onnx.OnnxExportError, match="a lstm sequence is written as ONNX's own recurrent op only"
+    ):
+        exported(LastOutput(3, 4, batch_first=True), [torch.randn(2, 5, 3)])
+
+
+def test_backward_hooks_are_left_out_of_the_export_and_kept_on_the_model() -> None:
+    layer = nn.Linear(3, 5)
+    layer.register_full_backward_hook(lambda module, grad_input, grad_output: None)
+    assert_runs_alike(layer, [torch.randn(2, 3)], [torch.randn(4, 3)], dynamic_axes=BATCH)
+    assert layer.__dict__["_backward_hooks"]
