@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from autograd import Tensor, concatenate, stack
@@ -38,3 +39,12 @@ def test_a_bad_join_axis_is_named() -> None:
 )
 def test_shapes_that_do_not_fit_are_runtime_errors(call: Any) -> None:
     check(call, RuntimeError)
+
+
+def test_ctx_shows_an_ops_recorded_constants_and_a_leaf_has_none() -> None:
+    x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    assert x.ctx == ()
+    assert x.sum(axis=1, keepdims=True).ctx == {"axes": (1,), "keepdims": True}
+    assert x.leaky_relu(0.2).ctx == (0.2,)
+    assert x.reshape(3, 2).ctx == {"shape": (3, 2)}
+    assert (x * 0.5).ctx == (0.5,) and (x * 0.5).rule.constant_side == 1
